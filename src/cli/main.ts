@@ -1,0 +1,63 @@
+import { commandTable, type CommandEntry } from "./registry.js";
+import { exitCodeFor, exitUsage, printError } from "./output.js";
+
+/**
+ * Runs the imagepin command line and resolves to the exit status. The only module that reads argv;
+ * `bin.ts` passes it in so tests can call `main` directly.
+ */
+export async function main(argv: string[]): Promise<number> {
+  // Fast path: `--version` is run in loops by scripts and must not load commander.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    const { imagepinVersion } = await import("../version.js");
+    process.stdout.write(`${imagepinVersion()}\n`);
+    return 0;
+  }
+  const debug = argv.includes("--debug");
+  const noArguments = argv.length === 0;
+  const { Command, CommanderError } = await import("commander");
+  const { imagepinVersion } = await import("../version.js");
+
+  const program = new Command("imagepin")
+    .description("Pin Kubernetes container images to immutable registry digests.")
+    .version(imagepinVersion(), "-V, --version", "print the version")
+    .option("--debug", "show stack traces and registry exchanges (never secrets)")
+    .helpCommand("help [command]", "show help for a command")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`imagepin: ${text.replace(/^error: /, "")}`),
+    });
+
+  const target = findCommand(argv);
+  for (const entry of commandTable) {
+    if (entry === target) {
+      (await entry.load()).register(program);
+    } else {
+      program.command(entry.name).description(entry.summary);
+    }
+  }
+
+  try {
+    if (noArguments) {
+      program.outputHelp({ error: true });
+      return exitUsage;
+    }
+    await program.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; everything else commander rejects is a usage error.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      return exitUsage;
+    }
+    printError(error, debug);
+    return exitCodeFor(error);
+  }
+}
+
+/** The table entry named by the first word that is not a global flag (`help X` names X). */
+function findCommand(argv: string[]): CommandEntry | undefined {
+  const words = argv.filter((word) => !word.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return commandTable.find((entry) => entry.name === name);
+}

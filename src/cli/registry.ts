@@ -1,0 +1,17 @@
+import type { Command } from "commander";
+
+/** A top-level command: its name and summary are known up front, its code is loaded on demand. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loads the module that adds the full command (options, subcommands, action) to the program. */
+  load: () => Promise<{ register(program: Command): void }>;
+}
+
+/**
+ * Every top-level command. Only the module of the command being run is imported, so `imagepin
+ * parse` never pays for the registry client or the webhook server.
+ */
+export const commandTable: CommandEntry[] = [
+  { name: "parse", summary: "parse and normalize image references", load: () => import("./commands/parse.js") },
+];

@@ -1,0 +1,46 @@
+import type { ImageReference } from "../reference/index.js";
+
+/** An OS/architecture pair with optional variant, as in an OCI image index (`linux/arm64/v8`). */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+/** How a resolution was obtained. */
+export type ResolutionSource = "fresh" | "cached" | "fallback";
+
+/** A tag resolved to a digest. */
+export interface Resolution {
+  /** The reference that was asked for. */
+  reference: ImageReference;
+  /** The reference pinned: the same name and tag with the digest. */
+  pinned: ImageReference;
+  /** `sha256:…` of the manifest or index the tag (and platform, if given) selects. */
+  digest: string;
+  /** Media type of what `digest` names (OCI index, Docker manifest list, …). */
+  mediaType: string;
+  /** The platform chosen from an index, when one was asked for. */
+  platform?: Platform;
+  /** Fresh from the registry, from the in-memory cache, or the last known digest after a failure. */
+  source: ResolutionSource;
+  /** When the digest was obtained from the registry (ms since epoch). */
+  resolvedAt: number;
+  /** Why a fallback was used: the registry's error code and message. */
+  fallbackReason?: { code: string; message: string };
+}
+
+/** Options of one resolution. */
+export interface ResolveOptions {
+  platform?: Platform;
+  signal?: AbortSignal;
+}
+
+/** Resolves references to digests. Implemented by the registry-backed resolver and by test fakes. */
+export interface Resolver {
+  /**
+   * Resolves one reference. A reference that already has a digest is checked to exist and returned.
+   * @throws ImagepinError with a registry code (`not-found`, `unauthorized`, `unreachable`, …).
+   */
+  resolve(reference: ImageReference, options?: ResolveOptions): Promise<Resolution>;
+}
