@@ -38,7 +38,8 @@ function moduleOf(file: string): string {
   return rel.includes("/") ? first : first.replace(/\.ts$/, "");
 }
 
-const importPattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+// `import … from "x"`, `export … from "x"`, side-effect `import "x"`, and dynamic `import("x")`.
+const importPattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*\(?\s*["']([^"']+)["']/g;
 
 function edges(): { from: string; file: string; to: string; target: string }[] {
   const found: { from: string; file: string; to: string; target: string }[] = [];
