@@ -1,0 +1,13 @@
+/**
+ * imagepin's public library API. The CLI and the webhook are thin front ends over these exports.
+ * Nothing here reads argv or the environment, and nothing starts a server on import.
+ */
+export { ImagepinError, UsageError, formatLocation, isImagepinError } from "./errors.js";
+export type { ImagepinErrorOptions, SourceLocation } from "./errors.js";
+export { imagepinVersion, userAgent } from "./version.js";
+export * from "./reference/index.js";
+export type { Credential, CredentialCandidate, Keychain } from "./credentials/types.js";
+export { anonymousKeychain } from "./credentials/types.js";
+export type { Platform, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
+export type { Logger } from "./internal/logger.js";
+export { silentLogger } from "./internal/logger.js";
