@@ -19,8 +19,27 @@ export interface CredentialCandidate {
   key: string;
   /** The user name, safe to show; undefined for token-only credentials. */
   username?: string;
-  /** Fetches the secret; credential helpers run only when this is called. */
+  /**
+   * Fetches the secret; credential helpers run only when this is called, at most once per
+   * candidate (the answer is kept).
+   *
+   * Resolves to an empty credential `{}` (see {@link isEmptyCredential}) when the source turns out to
+   * hold nothing for this registry: a credential helper answered "credentials not found". Callers
+   * skip such a candidate as if it were not listed. Rejects with an ImagepinError with code
+   * `credential-helper-failed` when a helper is missing, fails or times out (the message never
+   * holds the secret); callers may report it and go on to the next candidate.
+   */
   get(): Promise<Credential>;
+}
+
+/** True when a credential carries no secret at all: the source had nothing for the registry. */
+export function isEmptyCredential(credential: Credential): boolean {
+  return (
+    credential.password === undefined &&
+    credential.identityToken === undefined &&
+    credential.registryToken === undefined &&
+    credential.username === undefined
+  );
 }
 
 /**
