@@ -1,0 +1,12 @@
+import { ImagepinError, type ImagepinErrorOptions } from "../errors.js";
+
+/** Codes of the digest store's errors. */
+export type StoreErrorCode = "invalid-store-url" | "store-unavailable" | "invalid-store-record";
+
+/** An error of the digest store: a bad `--store` URL, or a backend that cannot be reached or written. */
+export class StoreError extends ImagepinError {
+  declare readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options: ImagepinErrorOptions = {}) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,178 @@
+import { Redis } from "ioredis";
+import type { Logger } from "../internal/logger.js";
+import { silentLogger } from "../internal/logger.js";
+import { StoreError } from "./errors.js";
+import { matchesFilter, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
+
+/** Options of {@link RedisDigestStore.connect}. */
+export interface RedisStoreOptions {
+  /** Prepended to every key; default `imagepin:digest:`. Replicas sharing records must use the same. */
+  keyPrefix?: string;
+  /** How long one command may take before it fails `store-unavailable`; default 2000 ms. */
+  commandTimeoutMs?: number;
+  logger?: Logger;
+}
+
+// Compare-and-set in one round trip: an older answer (a slower replica) never replaces a newer one.
+const putScript = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and tonumber(decoded.resolvedAt) and tonumber(decoded.resolvedAt) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+/**
+ * A {@link DigestStore} in Redis (`--store redis://[:password@]host:port[/db][?prefix=P]`), shared by every
+ * replica of the webhook. Each record is one string key holding JSON. `put` resolves once Redis
+ * acknowledged the write; how durable that is depends on the server's persistence settings.
+ *
+ * Commands fail fast while the connection is down (no offline queue), so an outage of Redis costs a
+ * review at most `commandTimeoutMs` and never queues reviews behind it; the client reconnects in the
+ * background.
+ */
+export class RedisDigestStore implements DigestStore {
+  private constructor(
+    private readonly client: Redis,
+    private readonly prefix: string,
+    readonly description: string,
+  ) {}
+
+  /**
+   * Connects to Redis and checks it answers.
+   * @throws StoreError `store-unavailable` when it cannot connect within the command timeout.
+   */
+  static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisDigestStore> {
+    const logger = options.logger ?? silentLogger;
+    const timeout = options.commandTimeoutMs ?? 2000;
+    const description = redactUrl(url);
+    const client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: timeout,
+      connectTimeout: timeout,
+      retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    });
+    let lastError = "";
+    client.on("error", (error: Error) => {
+      // Logged once per distinct message: a down Redis would otherwise log every reconnect attempt.
+      if (error.message !== lastError) logger.warn({ store: description, err: error.message }, "digest store connection error");
+      lastError = error.message;
+    });
+    client.on("ready", () => {
+      lastError = "";
+    });
+    client.defineCommand("imagepinPut", { numberOfKeys: 1, lua: putScript });
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (error) {
+      client.disconnect();
+      throw unavailable(`cannot connect to the digest store ${description}`, error);
+    }
+    return new RedisDigestStore(client, options.keyPrefix ?? "imagepin:digest:", description);
+  }
+
+  async get(key: StoreKey): Promise<DigestRecord | undefined> {
+    const text = await this.run("read", () => this.client.get(this.keyOf(key)));
+    return text === null ? undefined : decode(text);
+  }
+
+  async put(record: DigestRecord): Promise<void> {
+    const value = JSON.stringify(record);
+    await this.run("write", () =>
+      (this.client as unknown as { imagepinPut(key: string, value: string, at: string): Promise<number> }).imagepinPut(
+        this.keyOf(record),
+        value,
+        String(record.resolvedAt),
+      ),
+    );
+  }
+
+  async list(filter?: StoreFilter): Promise<DigestRecord[]> {
+    const keys = await this.keys();
+    const records: DigestRecord[] = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      const values = await this.run("read", () => this.client.mget(...batch));
+      for (const value of values) {
+        const record = value === null ? undefined : decode(value);
+        if (record && matchesFilter(record, filter)) records.push(record);
+      }
+    }
+    return sortRecords(records);
+  }
+
+  async evict(filter: StoreFilter): Promise<number> {
+    const matching = await this.list(filter);
+    if (matching.length === 0) return 0;
+    const keys = matching.map((r) => this.keyOf(r));
+    let removed = 0;
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      removed += await this.run("write", () => this.client.del(...batch));
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  private keyOf(key: StoreKey): string {
+    return `${this.prefix}${key.scope}|${platformKey(key.platform)}|${key.reference}`;
+  }
+
+  private async keys(): Promise<string[]> {
+    const found = new Set<string>();
+    let cursor = "0";
+    const match = `${this.prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+    do {
+      const [next, batch] = await this.run("read", () => this.client.scan(cursor, "MATCH", match, "COUNT", 500));
+      for (const key of batch) found.add(key);
+      cursor = next;
+    } while (cursor !== "0");
+    return [...found];
+  }
+
+  private async run<T>(what: "read" | "write", command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw unavailable(`cannot ${what} the digest store ${this.description}`, error);
+    }
+  }
+}
+
+function decode(text: string): DigestRecord | undefined {
+  try {
+    const value = JSON.parse(text) as DigestRecord;
+    if (typeof value.reference !== "string" || typeof value.digest !== "string" || typeof value.resolvedAt !== "number") return undefined;
+    return value;
+  } catch {
+    // A foreign or corrupt value under our prefix is skipped rather than failing every listing.
+    return undefined;
+  }
+}
+
+/** The URL without its password, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "REDACTED";
+    return parsed.toString();
+  } catch {
+    return "redis://(unparsable)";
+  }
+}
+
+function unavailable(message: string, cause: unknown): StoreError {
+  const detail = cause instanceof Error ? `: ${cause.message}` : "";
+  return new StoreError("store-unavailable", `${message}${detail}`, { cause });
+}

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MemoryDigestStore, SqliteDigestStore, openStore, type DigestRecord, type DigestStore } from "./index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "imagepin-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const digestA = `sha256:${"a".repeat(64)}`;
+const digestB = `sha256:${"b".repeat(64)}`;
+const record = (over: Partial<DigestRecord> = {}): DigestRecord => ({
+  reference: "docker.io/library/nginx:1.25",
+  digest: digestA,
+  mediaType: "application/vnd.oci.image.index.v1+json",
+  resolvedAt: 1000,
+  scope: "public",
+  ...over,
+});
+
+const backends: [string, () => Promise<DigestStore>][] = [
+  ["memory", async () => new MemoryDigestStore()],
+  ["sqlite", async () => new SqliteDigestStore(join(dir, `t-${Math.random()}.db`))],
+];
+
+describe.each(backends)("%s store", (_name, make) => {
+  it("gets what was put, keyed by reference, platform and scope", async () => {
+    const store = await make();
+    await store.put(record());
+    await store.put(record({ platform: { os: "linux", architecture: "arm64", variant: "v8" }, digest: digestB }));
+    await store.put(record({ scope: "namespace:team-a", digest: digestB }));
+    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public" })).toEqual(record());
+    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: { os: "linux", architecture: "arm64", variant: "v8" } }))?.digest).toBe(digestB);
+    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-a" }))?.digest).toBe(digestB);
+    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-b" })).toBeUndefined();
+    await store.close();
+  });
+
+  it("never lets an older answer replace a newer one", async () => {
+    const store = await make();
+    await store.put(record({ resolvedAt: 2000, digest: digestB }));
+    await store.put(record({ resolvedAt: 1000, digest: digestA }));
+    expect((await store.get({ reference: record().reference, scope: "public" }))?.digest).toBe(digestB);
+    await store.put(record({ resolvedAt: 3000, digest: digestA }));
+    expect((await store.get({ reference: record().reference, scope: "public" }))?.digest).toBe(digestA);
+    await store.close();
+  });
+
+  it("lists and evicts by reference pattern, scope and age", async () => {
+    const store = await make();
+    await store.put(record());
+    await store.put(record({ reference: "docker.io/library/redis:7", resolvedAt: 5000 }));
+    await store.put(record({ reference: "quay.io/x/y:1", scope: "namespace:ns1" }));
+    expect((await store.list()).map((r) => r.reference)).toEqual(["docker.io/library/nginx:1.25", "docker.io/library/redis:7", "quay.io/x/y:1"]);
+    expect((await store.list({ reference: "docker.io/*" })).length).toBe(2);
+    expect((await store.list({ scope: "namespace:ns1" })).map((r) => r.reference)).toEqual(["quay.io/x/y:1"]);
+    expect(await store.evict({ resolvedBefore: 2000 })).toBe(2);
+    expect((await store.list()).map((r) => r.reference)).toEqual(["docker.io/library/redis:7"]);
+    await store.close();
+  });
+});
+
+describe("openStore", () => {
+  it.each([
+    ["sqlite://relative.db"],
+    ["sqlite:relative.db"],
+    ["sqlite:///"],
+    ["postgres://x/y"],
+    ["redis:///0"],
+    ["redis://localhost:6379/abc"],
+  ])("rejects %s with invalid-store-url", async (url) => {
+    await expect(openStore(url)).rejects.toMatchObject({ code: "invalid-store-url" });
+  });
+
+  it("opens SQLite at an absolute path and by default in the working directory", async () => {
+    const store = await openStore(`sqlite://${join(dir, "abs.db")}`);
+    expect(store.description).toBe(`sqlite://${join(dir, "abs.db")}`);
+    await store.close();
+    const fallback = await openStore(undefined, { cwd: dir });
+    expect(fallback.description).toBe(`sqlite://${join(dir, "imagepin-digests.db")}`);
+    await fallback.close();
+  });
+
+  it("reports a file it cannot create as store-unavailable", async () => {
+    await expect(openStore(`sqlite://${join(dir, "missing-dir", "x.db")}`)).rejects.toMatchObject({ code: "store-unavailable" });
+  });
+
+  it("reports an unreachable Redis as store-unavailable", async () => {
+    // Port 1 on loopback is never a Redis server; the connection is refused at once.
+    await expect(openStore("redis://127.0.0.1:1/0", { commandTimeoutMs: 500 })).rejects.toMatchObject({ code: "store-unavailable" });
+  });
+});

@@ -1,0 +1,102 @@
+import type { Platform } from "../resolve/types.js";
+
+/**
+ * Who a record may serve. `public` records were resolved with the webhook's own credentials and serve
+ * every namespace; `namespace:NS` records were resolved with that namespace's private pull secrets and
+ * serve only Pods in NS, so no tenant learns another's private digests through the fallback (issue 5).
+ */
+export type StoreScope = "public" | `namespace:${string}`;
+
+/** The last digest a tag (and platform) resolved to, as kept by a {@link DigestStore}. */
+export interface DigestRecord {
+  /** The normalized reference that was resolved (`docker.io/library/nginx:1.25`), without digest. */
+  reference: string;
+  /** The platform chosen from an index, when one was asked for. */
+  platform?: Platform;
+  /** `sha256:…` the reference resolved to. */
+  digest: string;
+  /** Media type of what `digest` names. */
+  mediaType: string;
+  /** When the registry gave this answer (ms since epoch). */
+  resolvedAt: number;
+  /** Which namespaces the record may serve. */
+  scope: StoreScope;
+}
+
+/** What identifies one record: reference, platform and scope. */
+export interface StoreKey {
+  reference: string;
+  platform?: Platform;
+  scope: StoreScope;
+}
+
+/** Selects records to list or evict; every given field must match, an empty filter matches all. */
+export interface StoreFilter {
+  /** Exact normalized reference, or a pattern where `*` matches any run of characters. */
+  reference?: string;
+  /** Exact scope. */
+  scope?: StoreScope;
+  /** Only records resolved before this time (ms since epoch). */
+  resolvedBefore?: number;
+}
+
+/**
+ * Keeps the last known digest of each reference so the webhook can answer while a registry is down.
+ * `put` resolves only once the record is durable in the backend (committed to SQLite, acknowledged
+ * by Redis), so a response sent after it never refers to a record a crash could lose.
+ */
+export interface DigestStore {
+  /** The record for a key, or undefined when there is none. @throws ImagepinError `store-unavailable`. */
+  get(key: StoreKey): Promise<DigestRecord | undefined>;
+  /** Inserts or replaces a record; an older `resolvedAt` never replaces a newer one. @throws `store-unavailable`. */
+  put(record: DigestRecord): Promise<void>;
+  /** Records matching the filter, sorted by reference, scope and platform. @throws `store-unavailable`. */
+  list(filter?: StoreFilter): Promise<DigestRecord[]>;
+  /** Deletes the records matching the filter and resolves to how many there were. @throws `store-unavailable`. */
+  evict(filter: StoreFilter): Promise<number>;
+  /** Releases connections and file handles. */
+  close(): Promise<void>;
+  /** A short description for logs, without secrets (`sqlite:///var/lib/x.db`, `redis://host:6379/0`). */
+  readonly description: string;
+}
+
+/** `os/arch[/variant]`, or the empty string for no platform: the form keys and rows use. */
+export function platformKey(platform: Platform | undefined): string {
+  if (!platform) return "";
+  return `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""}`;
+}
+
+/** Parses {@link platformKey}'s form back; undefined for the empty string. */
+export function parsePlatformKey(text: string): Platform | undefined {
+  if (text === "") return undefined;
+  const [os = "", architecture = "", variant] = text.split("/");
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+/** True when a record matches a filter. */
+export function matchesFilter(record: DigestRecord, filter: StoreFilter = {}): boolean {
+  if (filter.scope !== undefined && record.scope !== filter.scope) return false;
+  if (filter.resolvedBefore !== undefined && !(record.resolvedAt < filter.resolvedBefore)) return false;
+  if (filter.reference !== undefined) {
+    if (filter.reference.includes("*")) {
+      const pattern = new RegExp(`^${filter.reference.split("*").map(escapeRegExp).join(".*")}$`);
+      if (!pattern.test(record.reference)) return false;
+    } else if (record.reference !== filter.reference) return false;
+  }
+  return true;
+}
+
+/** Sorts records the way every store lists them. */
+export function sortRecords(records: DigestRecord[]): DigestRecord[] {
+  const key = (r: DigestRecord) => `${r.reference}\u0000${r.scope}\u0000${platformKey(r.platform)}`;
+  return records.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** True when `scope` is a valid {@link StoreScope}. */
+export function isStoreScope(scope: string): scope is StoreScope {
+  return scope === "public" || /^namespace:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(scope);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
