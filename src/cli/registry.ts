@@ -14,4 +14,5 @@ export interface CommandEntry {
  */
 export const commandTable: CommandEntry[] = [
   { name: "parse", summary: "parse and normalize image references", load: () => import("./commands/parse.js") },
+  { name: "completion", summary: "print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];
