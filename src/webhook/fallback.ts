@@ -1,0 +1,158 @@
+import { ImagepinError, isImagepinError } from "../errors.js";
+import type { Logger } from "../internal/logger.js";
+import { silentLogger } from "../internal/logger.js";
+import type { ImageReference } from "../reference/index.js";
+import type { Platform, Resolution, Resolver } from "../resolve/types.js";
+import type { DigestStore, StoreScope } from "../store/types.js";
+
+// Error codes that mean "the registry could not answer now", not "the answer is no". The registry
+// client marks such errors `temporary`; the codes and statuses are a second line for errors that do not.
+const transientCodes = new Set([
+  "unreachable",
+  "timeout",
+  "deadline-exceeded",
+  "too-many-requests",
+  "rate-limited",
+  "server-error",
+  "registry-unavailable",
+  "unavailable",
+  "connection-reset",
+]);
+
+/**
+ * True when a resolution error is a registry outage (unreachable, timeout, 5xx, 429) for which the last
+ * known digest may stand in. Not-found and access-denied answers are not: the registry did answer.
+ * Errors that are not ImagepinErrors (an unexpected failure inside the client) count as outages, so a
+ * bug there degrades to the fallback instead of blocking Pods.
+ */
+export function isTransientRegistryError(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  const fields = error as Error & { temporary?: unknown; status?: unknown };
+  if (fields.temporary === true) return true;
+  if (typeof fields.status === "number" && (fields.status >= 500 || fields.status === 429)) return true;
+  if (!isImagepinError(error)) return true;
+  return transientCodes.has(error.code);
+}
+
+/** The code and message of an error, for warnings, events and `fallbackReason`. */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (isImagepinError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: (error as Error & { code?: string }).code ?? "internal-error", message: error.message };
+  return { code: "internal-error", message: String(error) };
+}
+
+/** Options of {@link FallbackResolver}. */
+export interface FallbackResolverOptions {
+  /** Resolves at the registry (normally the caching, single-flight registry resolver). */
+  resolver: Resolver;
+  /** Where last known digests are kept. */
+  store: DigestStore;
+  logger?: Logger;
+}
+
+/** Options of one {@link FallbackResolver.resolve} call. */
+export interface FallbackResolveOptions {
+  /** Which records this answer may be stored as and served from (see {@link StoreScope}). */
+  scope: StoreScope;
+  platform?: Platform;
+  /** Aborts the registry call; the fallback is still consulted afterwards. */
+  signal?: AbortSignal;
+  /** Resolves with other credentials (a namespace's pull secrets) instead of the default resolver. */
+  resolver?: Resolver;
+  /** Serve the last known digest on an outage; default true. False still stores fresh answers. */
+  fallback?: boolean;
+}
+
+/**
+ * Wraps a {@link Resolver} with the last known digest: a fresh answer is stored (awaited, so it is
+ * durable before any response relies on it), and when the registry cannot answer (see
+ * {@link isTransientRegistryError}) the stored record is returned with `source: "fallback"` and the
+ * registry's reason. A `namespace:NS` caller may use its own records and public ones; a public caller
+ * only public ones.
+ *
+ * @throws the resolver's error when it is not transient, or when there is no record to fall back on.
+ *   An aborted signal surfaces as ImagepinError `timeout` when the resolver does not honour it itself.
+ */
+export class FallbackResolver {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: FallbackResolverOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async resolve(reference: ImageReference, options: FallbackResolveOptions): Promise<Resolution> {
+    const resolver = options.resolver ?? this.options.resolver;
+    let resolution: Resolution;
+    try {
+      resolution = await withSignal(resolver.resolve(reference, { ...(options.platform ? { platform: options.platform } : {}), ...(options.signal ? { signal: options.signal } : {}) }), options.signal);
+    } catch (error) {
+      if (options.fallback === false || !isTransientRegistryError(error)) throw error;
+      const record = await this.lookup(reference, options);
+      if (!record) throw error;
+      return {
+        reference,
+        pinned: reference.withDigest(record.digest),
+        digest: record.digest,
+        mediaType: record.mediaType,
+        ...(record.platform ? { platform: record.platform } : {}),
+        source: "fallback",
+        resolvedAt: record.resolvedAt,
+        fallbackReason: describeError(error),
+      };
+    }
+    if (resolution.source === "fresh") {
+      try {
+        await this.options.store.put({
+          reference: reference.normalized,
+          ...(options.platform ? { platform: options.platform } : {}),
+          digest: resolution.digest,
+          mediaType: resolution.mediaType,
+          resolvedAt: resolution.resolvedAt,
+          scope: options.scope,
+        });
+      } catch (error) {
+        // The Pod is still pinned correctly; only a later fallback loses this answer.
+        this.logger.error({ reference: reference.normalized, err: describeError(error) }, "cannot store the last known digest");
+      }
+    }
+    return resolution;
+  }
+
+  private async lookup(reference: ImageReference, options: FallbackResolveOptions) {
+    const scopes: StoreScope[] = options.scope === "public" ? ["public"] : [options.scope, "public"];
+    for (const scope of scopes) {
+      try {
+        const record = await this.options.store.get({ reference: reference.normalized, scope, ...(options.platform ? { platform: options.platform } : {}) });
+        if (record) return record;
+      } catch (error) {
+        this.logger.error({ reference: reference.normalized, err: describeError(error) }, "cannot read the last known digest");
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Races a promise against an abort signal, for resolvers that do not honour the signal themselves. */
+function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const timeoutError = () => new ImagepinError("timeout", "the registry did not answer within the review deadline");
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(timeoutError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timeoutError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
