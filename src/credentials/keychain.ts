@@ -1,0 +1,147 @@
+/**
+ * The keychain: every credential source, in order, matched against an image's registry and
+ * repository. Sources, as issue 3 lists them: `--pull-secret` files in the order given (each
+ * secret in file order), then the one docker config Docker itself would use (`--docker-config`,
+ * else `$DOCKER_CONFIG`, else `~/.docker/config.json`). Within a secret or config, more specific
+ * keys come first; in a docker config, `credHelpers` before `auths` before `credsStore`.
+ */
+
+import type { DockerConfig } from "./docker-config.js";
+import { parseDockerConfig } from "./docker-config.js";
+import { runCredentialHelper, type HelperRunner } from "./helper.js";
+import { locateDockerConfig, readCredentialsFile } from "./locate.js";
+import { compareSpecificity, credentialStoreServerUrl, keyMatches, matchTarget, parseConfigKey, type ConfigKey, type MatchTarget } from "./match.js";
+import { parsePullSecretFile, pullSecretFromObject, type PullSecret } from "./pull-secret.js";
+import type { Credential, CredentialCandidate, Keychain } from "./types.js";
+
+/** Options shared by every keychain constructor. */
+export interface KeychainHelperOptions {
+  /** The environment credential helpers run with (PATH finds them); default: an empty one. */
+  env?: Record<string, string | undefined>;
+  /** How long a credential helper may take; default 5000 ms. */
+  helperTimeoutMs?: number;
+  /** Runs helper programs; default: spawn (tests inject a fake). */
+  helperRunner?: HelperRunner;
+}
+
+/** Already-parsed credential sources, in the order they are tried. */
+export interface KeychainSources extends KeychainHelperOptions {
+  pullSecrets?: PullSecret[];
+  dockerConfig?: DockerConfig;
+}
+
+/** One static entry or helper reference, with its key taken apart once. */
+interface Entry {
+  source: string;
+  key: ConfigKey;
+  kind: "auth" | "helper";
+  credential?: Credential;
+  helper?: string;
+}
+
+/** Entries of one secret or config section, matched and ordered together. */
+type Group = Entry[];
+
+/**
+ * Builds a keychain from sources that are already parsed. Credential helpers run only when a
+ * candidate's `get()` is called, and each helper is asked about each server at most once per
+ * keychain (the answer, or the failure, is kept).
+ */
+export function keychainFromSources(sources: KeychainSources): Keychain {
+  const groups: Group[] = [];
+  for (const secret of sources.pullSecrets ?? []) {
+    groups.push(entries(secret.auths.map((auth) => ({ source: secret.source, raw: auth.key, kind: "auth", credential: auth.credential }))));
+  }
+  const config = sources.dockerConfig;
+  if (config !== undefined) {
+    groups.push(entries(config.credHelpers.map((entry) => ({ source: `cred-helper:${entry.helper} (${config.source})`, raw: entry.key, kind: "helper", helper: entry.helper }))));
+    groups.push(entries(config.auths.map((auth) => ({ source: `docker-config:${config.source}`, raw: auth.key, kind: "auth", credential: auth.credential }))));
+  }
+  const helperAnswers = new Map<string, Promise<Credential>>();
+  const askHelper = (helper: string, serverUrl: string): Promise<Credential> => {
+    const cacheKey = `${helper}\n${serverUrl}`;
+    let answer = helperAnswers.get(cacheKey);
+    if (answer === undefined) {
+      answer = runCredentialHelper(helper, serverUrl, { env: sources.env ?? {}, timeoutMs: sources.helperTimeoutMs, runner: sources.helperRunner });
+      helperAnswers.set(cacheKey, answer);
+    }
+    return answer;
+  };
+
+  return {
+    async candidates(registry: string, repository: string): Promise<CredentialCandidate[]> {
+      const target = matchTarget(registry, repository);
+      if (target === undefined) return [];
+      const serverUrl = credentialStoreServerUrl(registry);
+      const found = groups.flatMap((group) => matching(group, target)).map((entry) => toCandidate(entry, serverUrl, askHelper));
+      if (config?.credsStore !== undefined) {
+        const store = config.credsStore;
+        // Docker asks its store about every registry; the store answers "not found" for strangers.
+        found.push({ source: `creds-store:${store} (${config.source})`, key: serverUrl, get: () => askHelper(store, serverUrl) });
+      }
+      return found;
+    },
+  };
+}
+
+function entries(list: { source: string; raw: string; kind: "auth" | "helper"; credential?: Credential; helper?: string }[]): Group {
+  return list.flatMap(({ raw, ...rest }) => {
+    const key = parseConfigKey(raw);
+    return key === undefined ? [] : [{ ...rest, key }];
+  });
+}
+
+function matching(group: Group, target: MatchTarget): Entry[] {
+  // Array.prototype.sort is stable, so equally specific keys keep their file order.
+  return group.filter((entry) => keyMatches(entry.key, target)).sort((a, b) => compareSpecificity(a.key, b.key));
+}
+
+function toCandidate(entry: Entry, serverUrl: string, askHelper: (helper: string, serverUrl: string) => Promise<Credential>): CredentialCandidate {
+  if (entry.kind === "helper") {
+    const helper = entry.helper as string;
+    return { source: entry.source, key: entry.key.raw, get: () => askHelper(helper, serverUrl) };
+  }
+  const credential = entry.credential as Credential;
+  const candidate: CredentialCandidate = { source: entry.source, key: entry.key.raw, get: async () => ({ ...credential }) };
+  if (credential.username !== undefined && credential.username !== "") candidate.username = credential.username;
+  return candidate;
+}
+
+/** Options of {@link createKeychain}. */
+export interface CreateKeychainOptions extends KeychainHelperOptions {
+  /** `--pull-secret` files, tried in this order. */
+  pullSecretFiles?: string[];
+  /** `--docker-config PATH`: a config file or a directory holding `config.json`. */
+  dockerConfigPath?: string;
+  /** The environment: `DOCKER_CONFIG`, `HOME` find the config; PATH finds credential helpers. */
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Loads every credential file once and builds the keychain: pull secret files in order, then the
+ * one docker config Docker would use (`dockerConfigPath`, else `$DOCKER_CONFIG/config.json`, else
+ * `$HOME/.docker/config.json`; a missing default file means no docker config).
+ *
+ * @throws CredentialsError `config-not-found` (a pull secret file or an explicit docker config is
+ *   missing), `config-unreadable`, `invalid-config`, `invalid-pull-secret`.
+ */
+export async function createKeychain(options: CreateKeychainOptions): Promise<Keychain> {
+  const pullSecrets: PullSecret[] = [];
+  for (const file of options.pullSecretFiles ?? []) {
+    pullSecrets.push(...parsePullSecretFile(await readCredentialsFile(file, "pull secret file"), file));
+  }
+  const configPath = await locateDockerConfig({ explicitPath: options.dockerConfigPath, env: options.env });
+  const dockerConfig = configPath === undefined ? undefined : parseDockerConfig(await readCredentialsFile(configPath, "docker config"), configPath);
+  return keychainFromSources({ ...options, pullSecrets, dockerConfig });
+}
+
+/**
+ * Builds a keychain from Secret objects read from the Kubernetes API (a Pod's `imagePullSecrets`),
+ * tried in the order given. Values under `data` are base64, as the API returns them.
+ *
+ * @throws CredentialsError `invalid-pull-secret` for a Secret of the wrong type, without its key,
+ *   or with a bad config inside.
+ */
+export function keychainFromPullSecretObjects(secrets: unknown[], options: KeychainHelperOptions = {}): Keychain {
+  return keychainFromSources({ ...options, pullSecrets: secrets.map((secret) => pullSecretFromObject(secret)) });
+}
