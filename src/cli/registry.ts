@@ -14,5 +14,6 @@ export interface CommandEntry {
  */
 export const commandTable: CommandEntry[] = [
   { name: "parse", summary: "parse and normalize image references", load: () => import("./commands/parse.js") },
+  { name: "auth", summary: "show which registry credentials would be tried for an image", load: () => import("./commands/auth.js") },
   { name: "completion", summary: "print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
 ];

@@ -148,7 +148,8 @@ export function parseJson(text: string, file: string, code: CredentialsErrorCode
     } else if (/end of JSON input/.test(message)) {
       Object.assign(location, lineAndColumn(text, text.length));
     }
-    // V8's message quotes the start of the text ("…" is not valid JSON), which could be a secret.
+    // V8's message quotes the start of the text ("…" is not valid JSON), which could be a secret,
+    // so that part is cut and the SyntaxError is not kept as the cause (--debug prints causes).
     const reason = message.replace(/,? ".*" is not valid JSON/s, "").replace(/ in JSON at position \d+.*$/s, "").replace(/ \(line \d+ column \d+\)/, "");
     throw new CredentialsError(code, `not valid JSON: ${reason}`, { location });
   }

@@ -94,6 +94,7 @@ export function pullSecretFromObject(object: unknown, origin: PullSecretOrigin =
   const problem = (message: string) => new CredentialsError("invalid-pull-secret", `${label}: ${message}`, location ? { location } : {});
 
   if (secret === undefined) throw problem("not an object");
+  if (secret.kind === undefined && secret.type === undefined && secret.metadata === undefined) throw problem("is not a Kubernetes Secret (no kind, metadata or type)");
   if (secret.kind !== undefined && secret.kind !== "Secret") throw problem(`is a ${String(secret.kind)}, not a Secret`);
   if (name === undefined) throw problem("has no metadata.name");
   const type = secret.type;
