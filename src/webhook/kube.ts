@@ -1,0 +1,171 @@
+// The webhook's Kubernetes API use: `get` on named Secrets and ServiceAccounts (never list or watch),
+// and creating Events for fallbacks. The client is behind two small interfaces so tests inject fakes.
+import type { Keychain } from "../credentials/types.js";
+import type { Logger } from "../internal/logger.js";
+import { silentLogger } from "../internal/logger.js";
+import type { Resolver } from "../resolve/types.js";
+import { describeError } from "./fallback.js";
+import type { JsonObject } from "./pod.js";
+import type { EventSink, FallbackEvent, PodCredentials, PodCredentialsLookup } from "./review.js";
+
+/** Reads single named objects; resolves undefined for a 404. */
+export interface KubeReader {
+  getSecret(namespace: string, name: string): Promise<{ metadata?: { resourceVersion?: string } } | undefined>;
+  getServiceAccount(namespace: string, name: string): Promise<{ imagePullSecrets?: { name?: string }[] } | undefined>;
+}
+
+/** Creates core/v1 Events. */
+export interface KubeEventWriter {
+  createEvent(namespace: string, event: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * The in-cluster API client (`@kubernetes/client-node`, service account token and CA from the Pod),
+ * loaded only when called so the CLI and tests never pay for it.
+ * @throws ImagepinError-free: the client's own error when not running in a cluster.
+ */
+export async function inClusterKube(): Promise<{ reader: KubeReader; events: KubeEventWriter }> {
+  const k8s = await import("@kubernetes/client-node");
+  const config = new k8s.KubeConfig();
+  config.loadFromCluster();
+  const core = config.makeApiClient(k8s.CoreV1Api);
+  const notFoundAsUndefined = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw error;
+    }
+  };
+  return {
+    reader: {
+      getSecret: (namespace, name) => notFoundAsUndefined(() => core.readNamespacedSecret({ namespace, name })),
+      getServiceAccount: (namespace, name) => notFoundAsUndefined(() => core.readNamespacedServiceAccount({ namespace, name })),
+    },
+    events: {
+      async createEvent(namespace, event) {
+        await core.createNamespacedEvent({ namespace, body: event as never });
+      },
+    },
+  };
+}
+
+/** Options of {@link podCredentialsLookup}. */
+export interface PodCredentialsLookupOptions {
+  reader: KubeReader;
+  /** Builds a keychain from Secret objects (credentials' `keychainFromPullSecretObjects`). */
+  keychainFromSecrets: (secrets: unknown[]) => Keychain;
+  /** Builds a resolver that tries `keychain` first, then the webhook's own credentials. */
+  resolverFor: (keychain: Keychain) => Resolver;
+  /** How long Secrets and ServiceAccounts read from the API are reused; default 30 s. */
+  ttlMs?: number;
+  clock?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * Looks up a Pod's pull secrets: the names in `spec.imagePullSecrets` and in its ServiceAccount's
+ * (`spec.serviceAccountName`, default `default`), each read with `get`. Objects are cached for `ttlMs`
+ * so a scale-up of many Pods costs a few API calls, and one resolver is kept per distinct set of
+ * secrets so its positive cache and single-flight work across Pods. Missing secrets are skipped, as the
+ * kubelet does.
+ */
+export function podCredentialsLookup(options: PodCredentialsLookupOptions): PodCredentialsLookup {
+  const ttl = options.ttlMs ?? 30_000;
+  const clock = options.clock ?? Date.now;
+  const objects = new Map<string, { at: number; value: Promise<unknown> }>();
+  const resolvers = new Map<string, PodCredentials>();
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = objects.get(key);
+    if (hit && clock() - hit.at < ttl) return hit.value as Promise<T>;
+    const value = load();
+    objects.set(key, { at: clock(), value });
+    value.catch(() => objects.delete(key));
+    if (objects.size > 2048) objects.delete(objects.keys().next().value as string);
+    return value;
+  };
+  return async (namespace, podSpec) => {
+    const names = new Set<string>();
+    for (const ref of asList(podSpec.imagePullSecrets)) if (typeof ref.name === "string" && ref.name) names.add(ref.name);
+    const accountName = typeof podSpec.serviceAccountName === "string" && podSpec.serviceAccountName ? podSpec.serviceAccountName : "default";
+    const account = await cached(`sa/${namespace}/${accountName}`, () => options.reader.getServiceAccount(namespace, accountName));
+    for (const ref of account?.imagePullSecrets ?? []) if (ref.name) names.add(ref.name);
+    if (names.size === 0) return undefined;
+    const secrets: { name: string; object: { metadata?: { resourceVersion?: string } } }[] = [];
+    for (const name of names) {
+      const object = await cached(`secret/${namespace}/${name}`, () => options.reader.getSecret(namespace, name));
+      if (object) secrets.push({ name, object });
+    }
+    if (secrets.length === 0) return undefined;
+    const key = `${namespace}/${secrets.map((s) => `${s.name}@${s.object.metadata?.resourceVersion ?? ""}`).join(",")}`;
+    let credentials = resolvers.get(key);
+    if (!credentials) {
+      const keychain = options.keychainFromSecrets(secrets.map((s) => s.object));
+      credentials = { keychain, resolver: options.resolverFor(keychain) };
+      resolvers.set(key, credentials);
+      if (resolvers.size > 256) resolvers.delete(resolvers.keys().next().value as string);
+    }
+    return credentials;
+  };
+}
+
+function asList(value: unknown): JsonObject[] {
+  return Array.isArray(value) ? value.filter((v): v is JsonObject => typeof v === "object" && v !== null) : [];
+}
+
+/** Options of {@link kubeEventSink}. */
+export interface KubeEventSinkOptions {
+  writer: KubeEventWriter;
+  /** `reportingInstance` of the events: the webhook Pod's name. */
+  instance: string;
+  /** At most one event per namespace and reference in this window; default 60 s. */
+  windowMs?: number;
+  clock?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * An {@link EventSink} that records each fallback as a `Warning` Event with reason `DigestFallback` on
+ * the Pod, without waiting for the API. During an outage it records one event per namespace and
+ * reference per window, so a scale-up does not flood the API server.
+ */
+export function kubeEventSink(options: KubeEventSinkOptions): EventSink {
+  const windowMs = options.windowMs ?? 60_000;
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? silentLogger;
+  const recent = new Map<string, number>();
+  return {
+    fallbackUsed(event: FallbackEvent) {
+      const key = `${event.namespace}\u0000${event.reference}`;
+      const now = clock();
+      const last = recent.get(key);
+      if (last !== undefined && now - last < windowMs) return;
+      recent.set(key, now);
+      if (recent.size > 4096) recent.delete(recent.keys().next().value as string);
+      const body = eventObject(event, options.instance, new Date(now));
+      options.writer.createEvent(event.namespace, body).catch((error: unknown) => {
+        logger.warn({ namespace: event.namespace, err: describeError(error) }, "cannot record the fallback event");
+      });
+    },
+  };
+}
+
+/** The core/v1 Event recorded for a fallback. */
+export function eventObject(event: FallbackEvent, instance: string, now: Date): Record<string, unknown> {
+  const name = event.name.endsWith("…") ? event.name.slice(0, -1) : event.name;
+  return {
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { generateName: `${name.replace(/[^a-z0-9.-]/g, "") || "pod"}.imagepin-`, namespace: event.namespace },
+    involvedObject: { apiVersion: "v1", kind: event.kind, namespace: event.namespace, name },
+    reason: "DigestFallback",
+    type: "Warning",
+    message: `${event.label}: registry unavailable (${event.reason.code}: ${event.reason.message}); used the last known digest ${event.digest} of ${event.reference} resolved ${new Date(event.resolvedAt).toISOString()}`.slice(0, 1024),
+    source: { component: "imagepin-webhook" },
+    reportingComponent: "imagepin.io/webhook",
+    reportingInstance: instance,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+  };
+}
