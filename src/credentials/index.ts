@@ -25,5 +25,6 @@ export {
   type CreateKeychainOptions,
   type KeychainHelperOptions,
   type KeychainSources,
+  type PullSecretObjectsOptions,
 } from "./keychain.js";
 export { describeCandidates, type CandidateDescription, type DescribeCandidatesOptions } from "./describe.js";

@@ -97,6 +97,16 @@ describe("keychainFromPullSecretObjects", () => {
     ]);
   });
 
+  it("skips a Secret of another type when asked to, reporting it", async () => {
+    const reported: string[] = [];
+    const good = { metadata: { name: "ok", namespace: "n" }, type: "kubernetes.io/dockercfg", data: { ".dockercfg": b64(JSON.stringify({ "r.io": { auth: b64("u:p") } })) } };
+    const keychain = keychainFromPullSecretObjects([{ metadata: { name: "tls", namespace: "n" }, type: "kubernetes.io/tls", data: {} }, good], {
+      onInvalid: (error) => reported.push(error.code),
+    });
+    expect(reported).toEqual(["invalid-pull-secret"]);
+    expect((await keychain.candidates("r.io", "x")).map((candidate) => candidate.source)).toEqual(["pull-secret:n/ok"]);
+  });
+
   it("rejects a Secret of another type", () => {
     expect(() => keychainFromPullSecretObjects([{ metadata: { name: "x" }, type: "Opaque", data: {} }])).toThrow(expect.objectContaining({ code: "invalid-pull-secret" }));
   });

@@ -8,6 +8,7 @@
 
 import type { DockerConfig } from "./docker-config.js";
 import { parseDockerConfig } from "./docker-config.js";
+import { CredentialsError } from "./errors.js";
 import { runCredentialHelper, type HelperRunner } from "./helper.js";
 import { locateDockerConfig, readCredentialsFile } from "./locate.js";
 import { compareSpecificity, credentialStoreServerUrl, keyMatches, matchTarget, parseConfigKey, type ConfigKey, type MatchTarget } from "./match.js";
@@ -135,13 +136,32 @@ export async function createKeychain(options: CreateKeychainOptions): Promise<Ke
   return keychainFromSources({ ...options, pullSecrets, dockerConfig });
 }
 
+/** Options of {@link keychainFromPullSecretObjects}. */
+export interface PullSecretObjectsOptions extends KeychainHelperOptions {
+  /**
+   * Called for a Secret that is not a usable pull secret, which is then skipped, the way the kubelet
+   * skips it. Without it, such a Secret throws.
+   */
+  onInvalid?: (error: CredentialsError) => void;
+}
+
 /**
  * Builds a keychain from Secret objects read from the Kubernetes API (a Pod's `imagePullSecrets`),
  * tried in the order given. Values under `data` are base64, as the API returns them.
  *
  * @throws CredentialsError `invalid-pull-secret` for a Secret of the wrong type, without its key,
- *   or with a bad config inside.
+ *   or with a bad config inside, unless `onInvalid` is given.
  */
-export function keychainFromPullSecretObjects(secrets: unknown[], options: KeychainHelperOptions = {}): Keychain {
-  return keychainFromSources({ ...options, pullSecrets: secrets.map((secret) => pullSecretFromObject(secret)) });
+export function keychainFromPullSecretObjects(secrets: unknown[], options: PullSecretObjectsOptions = {}): Keychain {
+  const { onInvalid, ...helperOptions } = options;
+  const pullSecrets = secrets.flatMap((secret) => {
+    try {
+      return [pullSecretFromObject(secret)];
+    } catch (error) {
+      if (onInvalid === undefined || !(error instanceof CredentialsError)) throw error;
+      onInvalid(error);
+      return [];
+    }
+  });
+  return keychainFromSources({ ...helperOptions, pullSecrets });
 }
