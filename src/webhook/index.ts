@@ -10,3 +10,5 @@ export { startWebhookServer, type WebhookServer, type WebhookServerOptions } fro
 export { loadTls, watchTls, type TlsFiles } from "./tls.js";
 export { serveWebhook, type ServeWebhookOptions } from "./serve.js";
 export { inClusterKube, podCredentialsLookup, kubeEventSink, eventObject, type KubeReader, type KubeEventWriter, type PodCredentialsLookupOptions, type KubeEventSinkOptions } from "./kube.js";
+export { installManifests, installObjects, type InstallOptions, type InstallTls } from "./install/manifests.js";
+export { generateServingCertificates, type ServingCertificates, type CertificateOptions } from "./install/certs.js";
