@@ -8,6 +8,7 @@
 // positive cache; everything else (TLS, body read, JSON parse, filters, JSON Patch, annotations, metrics,
 // JSON logs at info to /dev/null) is the real server. Needs `npm run build`.
 import { execFileSync, spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";

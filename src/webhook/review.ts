@@ -159,7 +159,6 @@ export class AdmissionReviewer {
   }
 
   private async decideMutation(request: AdmissionRequest): Promise<[AdmissionDecision, ReviewOutcome]> {
-    const { config } = this.options;
     const found = this.candidates(request);
     if (!found) return [{ allowed: true }, "skipped"];
     const warnings = found.invalid.map((site) => `imagepin: ${site.label}: image ${JSON.stringify(site.image)} is not a valid reference; left unchanged`);
