@@ -1,0 +1,75 @@
+// `imagepin webhook …` as a user runs it (dist/cli/bin.js): config validation at start, the store
+// commands, and the install manifests. Needs `npm run build`.
+import { spawnSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/index.js";
+
+const bin = resolve(import.meta.dirname, "../../dist/cli/bin.js");
+const dir = mkdtempSync(join(tmpdir(), "imagepin-webhook-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: dir });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("imagepin webhook serve", () => {
+  it("rejects a bad config at start, naming the key and line", () => {
+    const config = join(dir, "bad.yaml");
+    writeFileSync(config, "deadlineSeconds: 5\nfailurePolicies:\n  - registry: r.example\n    policy: sometimes\n");
+    const result = run("webhook", "serve", "--tls-cert", "x", "--tls-key", "y", "--config", config);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${config}:4`);
+    expect(result.stderr).toContain("failurePolicies[0].policy");
+  });
+
+  it("rejects a bad --listen and a bad --store", () => {
+    expect(run("webhook", "serve", "--tls-cert", "x", "--tls-key", "y", "--listen", "nope").status).toBe(2);
+    const store = run("webhook", "store", "list", "--store", "mysql://db");
+    expect(store.status).toBe(2);
+    expect(store.stderr).toContain("invalid store URL");
+  });
+});
+
+describe("imagepin webhook store", () => {
+  it("lists and evicts records of an SQLite store", async () => {
+    const url = `sqlite://${join(dir, "s.db")}`;
+    const store = await openStore(url);
+    const digest = `sha256:${"e".repeat(64)}`;
+    await store.put({ reference: "docker.io/library/nginx:1.25", digest, mediaType: "m", resolvedAt: Date.UTC(2020, 0, 1), scope: "public" });
+    await store.put({ reference: "quay.io/a/b:1", digest, mediaType: "m", resolvedAt: Date.now(), scope: "namespace:team" });
+    await store.close();
+    const list = run("webhook", "store", "list", "--store", url, "--json");
+    expect(list.status).toBe(0);
+    expect(list.stdout.trim().split("\n").map((line) => JSON.parse(line).reference)).toEqual(["docker.io/library/nginx:1.25", "quay.io/a/b:1"]);
+    expect(run("webhook", "store", "list", "--store", url, "--scope", "namespace:team").stdout).toContain("quay.io/a/b:1");
+    expect(run("webhook", "store", "evict", "--store", url).status).toBe(2);
+    expect(run("webhook", "store", "evict", "--store", url, "--older-than", "30d").stdout).toContain("evicted 1 record(s)");
+    expect(run("webhook", "store", "list", "--store", url).stdout.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("imagepin webhook manifests", () => {
+  it("prints installable objects with a self-signed CA in caBundle, reusing the certificates on a second run", () => {
+    const certs = join(dir, "certs");
+    const first = run("webhook", "manifests", "--self-signed", certs, "--namespace", "pin", "--image", "example.com/imagepin:1", "--pull-secrets");
+    expect(first.status).toBe(0);
+    const objects = parseAllDocuments(first.stdout).map((doc) => doc.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const hook = objects.find((o) => o.kind === "MutatingWebhookConfiguration");
+    const ca = new X509Certificate(Buffer.from(hook?.webhooks[0].clientConfig.caBundle, "base64"));
+    expect(new X509Certificate(readFileSync(join(certs, "tls.crt"))).verify(ca.publicKey)).toBe(true);
+    expect(objects.find((o) => o.kind === "ClusterRole")?.rules).toContainEqual({ apiGroups: [""], resources: ["secrets", "serviceaccounts"], verbs: ["get"] });
+    expect(objects.find((o) => o.kind === "Deployment")?.spec.template.spec.containers[0].image).toBe("example.com/imagepin:1");
+    const second = run("webhook", "manifests", "--self-signed", certs, "--namespace", "pin", "--image", "example.com/imagepin:1", "--pull-secrets");
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("rejects --cert-manager with --self-signed", () => {
+    expect(run("webhook", "manifests", "--cert-manager", "--self-signed", dir).status).toBe(2);
+  });
+});
