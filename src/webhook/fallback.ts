@@ -133,8 +133,11 @@ export class FallbackResolver {
   }
 }
 
-/** Races a promise against an abort signal, for resolvers that do not honour the signal themselves. */
-function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/**
+ * Races a promise against an abort signal, for callees that do not honour the signal themselves.
+ * @throws ImagepinError `timeout` when the signal aborts first.
+ */
+export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   const timeoutError = () => new ImagepinError("timeout", "the registry did not answer within the review deadline");
   if (signal.aborted) {

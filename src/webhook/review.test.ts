@@ -203,6 +203,47 @@ describe("mutate", () => {
   });
 });
 
+describe("deadline and tenant scopes", () => {
+  it("answers within the budget when the registry never does, falling back or warning", async () => {
+    const hanging: Resolver = { resolve: () => new Promise<Resolution>(() => {}) };
+    const { reviewer, store } = setup("deadlineSeconds: 0.5", hanging as TableResolver);
+    await store.put({ reference: "docker.io/library/nginx:1.25", digest: digest("9"), mediaType: "x", resolvedAt: 5, scope: "public" });
+    const answer = await reviewer.mutate(review(pod({ containers: [{ name: "a", image: "nginx:1.25" }, { name: "b", image: "redis:7" }] })));
+    if (answer.status !== 200) throw new Error("expected 200");
+    const response = answer.body.response as { warnings: string[] };
+    expect(response.warnings.some((w) => w.includes("containers/a") && w.includes("timeout"))).toBe(true);
+    expect(response.warnings.some((w) => w.includes("containers/b") && w.includes("no last known digest"))).toBe(true);
+    const result = applied(pod({ containers: [{ name: "a", image: "nginx:1.25" }, { name: "b", image: "redis:7" }] }), answer.body) as { spec: { containers: { image: string }[] } };
+    expect(result.spec.containers.map((c) => c.image)).toEqual([`nginx:1.25@${digest("9")}`, "redis:7"]);
+  });
+
+  it("keeps digests resolved with a namespace's pull secrets to that namespace", async () => {
+    const privateTable = new TableResolver({ "registry.example:5000/team/app:v1": digest("d") });
+    const config = parseWebhookConfig("pullSecrets: true");
+    const store = new MemoryDigestStore();
+    const publicDown = new TableResolver({});
+    publicDown.down = true;
+    const reviewer = new AdmissionReviewer({
+      config,
+      resolver: publicDown,
+      store,
+      podCredentials: async (namespace) =>
+        namespace === "team-a" ? { keychain: { candidates: async (registry) => (registry === "registry.example:5000" ? [{ source: "pull-secret", key: registry, get: async () => ({}) }] : []) }, resolver: privateTable } : undefined,
+    });
+    const object = pod({ containers: [{ name: "app", image: "registry.example:5000/team/app:v1" }] });
+    const mine = await reviewer.mutate(review(object, { namespace: "team-a" }));
+    expect(mine.outcome).toBe("patched");
+    expect(await store.list()).toMatchObject([{ scope: "namespace:team-a", digest: digest("d") }]);
+    privateTable.down = true;
+    const again = await reviewer.mutate(review(object, { namespace: "team-a" }));
+    expect(again.status === 200 && JSON.stringify(again.body)).toContain("last known digest");
+    // team-b has no secrets for the registry, which is down for the webhook too: team-a's record must not serve it.
+    const other = await reviewer.mutate(review(object, { namespace: "team-b" }));
+    expect(other.outcome).toBe("unchanged");
+    expect(other.status === 200 && JSON.stringify(other.body)).toContain("no last known digest");
+  });
+});
+
 describe("validate", () => {
   it("denies unpinned images, naming them", async () => {
     const { reviewer } = setup();

@@ -6,7 +6,7 @@ import type { Resolution, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
 import { admissionResponse, BadReviewError, parseAdmissionReview, type AdmissionDecision, type AdmissionRequest } from "./admission.js";
 import type { WebhookConfig } from "./config.js";
-import { describeError, FallbackResolver, isTransientRegistryError } from "./fallback.js";
+import { describeError, FallbackResolver, isTransientRegistryError, withSignal } from "./fallback.js";
 import { failurePolicyFor, isIncluded, pinnedImage } from "./filters.js";
 import type { ReviewOutcome, WebhookMetrics } from "./metrics.js";
 import { annotationOperations, jsonPointer, type PatchOperation } from "./patch.js";
@@ -190,7 +190,7 @@ export class AdmissionReviewer {
     let credentials: PodCredentials | undefined;
     if (config.pullSecrets && this.options.podCredentials && found.podSpec && namespace) {
       try {
-        credentials = await this.options.podCredentials(namespace, found.podSpec, signal);
+        credentials = await withSignal(this.options.podCredentials(namespace, found.podSpec, signal), signal);
       } catch (error) {
         warnings.push(`imagepin: cannot read the Pod's pull secrets (${describeError(error).message}); resolving with the webhook's own credentials`);
         this.logger.warn({ uid: request.uid, namespace, err: describeError(error) }, "cannot read pull secrets");
