@@ -31,10 +31,10 @@ export const pathPattern = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`
 export const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
- * The shape of a digest (OCI image-spec descriptor grammar, with distribution's allowance for
- * upper-case algorithm letters): well formed, whatever the algorithm.
+ * The shape of a digest, well formed whatever the algorithm: the OCI image-spec descriptor grammar
+ * (`sha3-256:…` is well formed), with distribution's allowance for upper-case algorithm letters.
  */
-export const digestShapePattern = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[A-Za-z0-9=_-]+$/;
+export const digestShapePattern = /^[A-Za-z0-9]+(?:[-_+.][A-Za-z0-9]+)*:[A-Za-z0-9=_-]+$/;
 
 /** A bare 64-character hex string: an image id, never a repository name. */
 export const hexIdentifierPattern = /^[a-f0-9]{64}$/;
