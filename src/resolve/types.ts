@@ -36,6 +36,14 @@ export interface ResolveOptions {
   signal?: AbortSignal;
 }
 
+/** One manifest listed in an OCI image index or Docker manifest list. */
+export interface IndexEntry {
+  digest: string;
+  mediaType: string;
+  /** Absent for entries without a platform (attestations, artifacts). */
+  platform?: Platform;
+}
+
 /** Resolves references to digests. Implemented by the registry-backed resolver and by test fakes. */
 export interface Resolver {
   /**
@@ -43,4 +51,10 @@ export interface Resolver {
    * @throws ImagepinError with a registry code (`not-found`, `unauthorized`, `unreachable`, …).
    */
   resolve(reference: ImageReference, options?: ResolveOptions): Promise<Resolution>;
+  /**
+   * Lists the manifests of the index or manifest list the reference (tag or digest) names; an empty
+   * list when it names a single-platform manifest. `verify --update` uses it to follow a pinned
+   * platform manifest to the same platform's new manifest.
+   */
+  indexEntries?(reference: ImageReference, options?: { signal?: AbortSignal }): Promise<IndexEntry[]>;
 }
