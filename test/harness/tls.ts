@@ -1,0 +1,57 @@
+// Certificates for the harness, made with the openssl CLI: a throw-away CA, a serving certificate it
+// signs for 127.0.0.1 and localhost, and a self-signed key pair the token server signs JWTs with.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Files and PEM text of a test CA and the serving certificate it signed. */
+export interface TestCertificates {
+  caFile: string;
+  caPem: string;
+  certFile: string;
+  keyFile: string;
+}
+
+function openssl(args: string[]): void {
+  execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/**
+ * Writes `ca.crt`/`ca.key` (a P-256 CA) and `server.crt`/`server.key` (signed by it, SAN IP:127.0.0.1,
+ * DNS:localhost, serverAuth) into `dir`. Valid for two days. Throws when openssl fails.
+ */
+export function makeCertificates(dir: string): TestCertificates {
+  const caFile = join(dir, "ca.crt");
+  const caKey = join(dir, "ca.key");
+  const certFile = join(dir, "server.crt");
+  const keyFile = join(dir, "server.key");
+  const csr = join(dir, "server.csr");
+  const ext = join(dir, "server.ext");
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  openssl(["req", "-x509", ...ec, "-keyout", caKey, "-out", caFile, "-days", "2", "-subj", "/CN=imagepin test CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  openssl(["req", "-new", ...ec, "-keyout", keyFile, "-out", csr, "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+  openssl(["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out", certFile, "-days", "2", "-extfile", ext]);
+  return { caFile, caPem: readFileSync(caFile, "utf8"), certFile, keyFile };
+}
+
+/** A self-signed P-256 certificate and its key, used to sign registry tokens (ES256). */
+export interface SigningKey {
+  certFile: string;
+  certPem: string;
+  keyPem: string;
+  /** The certificate's DER bytes in base64, as the JWT `x5c` header carries it. */
+  certDerBase64: string;
+}
+
+/** Writes `token.crt`/`token.key` into `dir` (self-signed, two days). Throws when openssl fails. */
+export function makeSigningKey(dir: string): SigningKey {
+  const certFile = join(dir, "token.crt");
+  const keyFile = join(dir, "token.key");
+  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=imagepin test token issuer"]);
+  const certPem = readFileSync(certFile, "utf8");
+  const certDerBase64 = certPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  return { certFile, certPem, keyPem: readFileSync(keyFile, "utf8"), certDerBase64 };
+}
