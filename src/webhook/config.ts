@@ -44,6 +44,11 @@ export interface WebhookConfig {
   platform?: Platform;
   /** Largest request body accepted, bytes; default 4 MiB. */
   maxBodyBytes: number;
+  /**
+   * How long a fresh answer is reused without asking the registry again, ms; default 30 000. Short on
+   * purpose: it absorbs a scale-up's burst while a moved tag is still seen within half a minute.
+   */
+  cacheTtlMs: number;
 }
 
 /** The defaults of every setting. */
@@ -62,6 +67,7 @@ export function defaultWebhookConfig(): WebhookConfig {
     pullSecrets: false,
     events: true,
     maxBodyBytes: 4 * 1024 * 1024,
+    cacheTtlMs: 30_000,
   };
 }
 
@@ -80,6 +86,7 @@ const knownKeys = new Set([
   "events",
   "platform",
   "maxBodyBytes",
+  "cacheTtlSeconds",
 ]);
 const policies: FailurePolicy[] = ["fallback", "allow", "deny"];
 
@@ -150,6 +157,8 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   if (deadline !== undefined) config.deadlineMs = Math.round(deadline * 1000);
   const maxBody = number("maxBodyBytes", 1024, 64 * 1024 * 1024);
   if (maxBody !== undefined) config.maxBodyBytes = Math.floor(maxBody);
+  const cacheTtl = number("cacheTtlSeconds", 0, 3600);
+  if (cacheTtl !== undefined) config.cacheTtlMs = Math.round(cacheTtl * 1000);
   config.include = list("include")?.map((v, i) => regex(["include", i], v)) ?? config.include;
   config.exclude = list("exclude")?.map((v, i) => regex(["exclude", i], v)) ?? config.exclude;
   config.excludedNamespaces = list("excludedNamespaces")?.map((v, i) => string(["excludedNamespaces", i], v)) ?? config.excludedNamespaces;

@@ -262,6 +262,7 @@ describe("config", () => {
     ["failurePolicies:\n  - registry: x\n    policy: maybe\n", "failurePolicies[0].policy", 3],
     ["deadlineSeconds: 30", "deadlineSeconds", 1],
     ["platform: linux", "platform", 1],
+    ["events: true\ncacheTtlSeconds: -1", "cacheTtlSeconds", 2],
     ["a: [", "", 1],
   ])("rejects %j naming the key", (text, key, line) => {
     try {
@@ -274,8 +275,9 @@ describe("config", () => {
   });
 
   it("parses every setting", () => {
-    const config = parseWebhookConfig("deadlineSeconds: 5\nexcludedNamespaces: [a]\nplatform: linux/arm64/v8\nmutateWorkloads: true\n");
-    expect(config).toMatchObject({ deadlineMs: 5000, excludedNamespaces: ["a"], platform: { os: "linux", architecture: "arm64", variant: "v8" }, mutateWorkloads: true });
+    expect(parseWebhookConfig("").cacheTtlMs).toBe(30_000);
+    const config = parseWebhookConfig("deadlineSeconds: 5\nexcludedNamespaces: [a]\nplatform: linux/arm64/v8\nmutateWorkloads: true\ncacheTtlSeconds: 0\n");
+    expect(config).toMatchObject({ cacheTtlMs: 0, deadlineMs: 5000, excludedNamespaces: ["a"], platform: { os: "linux", architecture: "arm64", variant: "v8" }, mutateWorkloads: true });
   });
 });
 
