@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against, from Debian's packages, when it is missing:
-# the CNCF distribution registry, skopeo (an independent client to cross-check digests), and
-# redis-server (the shared digest store). Safe to run again; does nothing when all are present.
+# the CNCF distribution registry, skopeo (an independent client to cross-check digests),
+# redis-server (the shared digest store) and openssl (test certificates). Safe to run again; does
+# nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
+wanted=("$@")
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl); fi
 need=()
-command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
-command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-command -v openssl >/dev/null 2>&1 || need+=(openssl)
+for command in "${wanted[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || need+=("$command")
+done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
