@@ -1,0 +1,71 @@
+import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../../errors.js";
+import { loadManifests, parseCustomKinds, type CustomKind, type LoadedManifests } from "../../manifests/index.js";
+import { formatFindings, lintFiles, lintRules, outputFormats, type OutputFormat } from "../../policy/index.js";
+import { imagepinVersion } from "../../version.js";
+import { exitFindings, exitUsage } from "../output.js";
+import { readStdin } from "../input.js";
+
+interface LintFlags {
+  format: string;
+  kinds?: string;
+}
+
+/** `imagepin lint PATH...`: report images not selected by digest, and related problems. */
+export function register(program: Command): void {
+  program
+    .command("lint")
+    .description("report images that are not pinned to a digest (Kubernetes YAML, Kustomize, Compose, Dockerfiles)")
+    .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+    .option("--format <format>", "text, json or sarif", "text")
+    .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}")
+    .addHelpText(
+      "after",
+      `
+Rules: digest-missing, latest-tag, invalid-reference, pull-policy, invalid-yaml.
+Suppress: annotation imagepin.io/ignore: "digest-missing,latest-tag" on an object, or a comment
+  # imagepin:ignore digest-missing   at the end of the image's line or on the line above.
+
+Exit status: 0 clean, 1 with findings, 2 on usage errors or unreadable input.`,
+    )
+    .action(async (paths: string[], flags: LintFlags) => {
+      const format = checkFormat(flags.format);
+      const loaded = await loadInputs(paths, flags.kinds);
+      const { findings, summary } = lintFiles(loaded.files);
+      process.stdout.write(formatFindings(findings, format, { summary, rules: lintRules, toolVersion: imagepinVersion(), tty: useColour() }));
+      process.exitCode = reportUnreadable(loaded) ? exitUsage : findings.length > 0 ? exitFindings : 0;
+    });
+}
+
+/** Validates `--format`. @throws UsageError */
+export function checkFormat(format: string): OutputFormat {
+  if (!outputFormats.includes(format as OutputFormat)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
+  return format as OutputFormat;
+}
+
+/** Reads the custom kinds file, walks and scans the paths. */
+export async function loadInputs(paths: string[], kindsFile: string | undefined): Promise<LoadedManifests> {
+  let customKinds: CustomKind[] = [];
+  if (kindsFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(kindsFile, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read --kinds ${kindsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    }
+    customKinds = parseCustomKinds(text, kindsFile);
+  }
+  return loadManifests(paths, { customKinds, readStdin });
+}
+
+/** Prints each unreadable path to stderr; true when there was any. */
+export function reportUnreadable(loaded: LoadedManifests): boolean {
+  for (const { path, message } of loaded.unreadable) process.stderr.write(`imagepin: cannot read ${path}: ${message}\n`);
+  return loaded.unreadable.length > 0;
+}
+
+/** Colour and grouping only for a terminal, and never when NO_COLOR is set. */
+export function useColour(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR;
+}

@@ -1,0 +1,50 @@
+import type { Node, Scalar } from "yaml";
+import { commentIgnores, ignoreAnnotation, parseRuleList } from "./suppression.js";
+import type { FoundImage, ManifestFormat } from "./types.js";
+import { childMap, childString, isScalar, positionOf, replaceSlot, resolveNode, type YamlContext } from "./yaml-nodes.js";
+
+/** What every image of one object shares: its kind, name, namespace and object-level suppressions. */
+export interface ObjectInfo {
+  format: ManifestFormat;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  ignored: string[];
+}
+
+/** Gathers the images of one YAML file with their positions and suppressions. */
+export class ImageCollector {
+  readonly images: FoundImage[] = [];
+
+  constructor(
+    readonly file: string,
+    /** The whole file text: offsets of slots point into it. */
+    readonly source: string,
+    readonly lines: readonly string[],
+  ) {}
+
+  /** Adds the image whose value is `node` (aliases followed); non-string values are skipped. */
+  addScalar(context: YamlContext, object: ObjectInfo, node: unknown, extra: { container?: string; pullPolicy?: string } = {}): void {
+    const scalar = resolveNode(context, node);
+    if (!isScalar(scalar) || typeof scalar.value !== "string") return;
+    this.images.push({ ...this.base(context, object, scalar), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar) });
+  }
+
+  /** Adds an image built from several fields (Kustomize, ImageSet); `at` is the node it is reported at. */
+  addComposed(context: YamlContext, object: ObjectInfo, at: Node, image: string, rest: Partial<FoundImage>): void {
+    this.images.push({ ...this.base(context, object, at), image, ...rest });
+  }
+
+  private base(context: YamlContext, object: ObjectInfo, at: Node) {
+    const { line, column } = positionOf(context, at);
+    const ignored = new Set([...object.ignored, ...commentIgnores(this.lines, line)]);
+    return { file: this.file, line, column, format: object.format, kind: object.kind, name: object.name, namespace: object.namespace, ignored };
+  }
+}
+
+/** The rules an object's `imagepin.io/ignore` annotation switches off (none when absent). */
+export function annotationIgnores(context: YamlContext, object: unknown): string[] {
+  const annotations = childMap(context, childMap(context, object, "metadata"), "annotations");
+  const value = annotations ? childString(context, annotations, ignoreAnnotation) : undefined;
+  return value === undefined ? [] : parseRuleList(value);
+}

@@ -1,0 +1,154 @@
+import { commentIgnores, splitLines } from "./suppression.js";
+import type { FoundImage, ManifestProblem, ScannedFile } from "./types.js";
+
+/** One instruction after joining continuation lines; `offsets[i]` is where character i sits in the file. */
+interface LogicalLine {
+  text: string;
+  offsets: number[];
+}
+
+/**
+ * Dockerfile `FROM` images. Handles continuation lines, the `escape` parser directive, `--platform`,
+ * stage names (a FROM naming an earlier stage is not an image), `ARG` defaults declared before the
+ * first FROM (as Docker does), and skips `scratch`. An image built from ARGs is reported with the
+ * defaults substituted but cannot be rewritten in place: pin the ARG default instead.
+ */
+export function scanDockerfile(file: string, text: string): ScannedFile {
+  const lines = splitLines(text);
+  const lineStarts = startsOfLines(text);
+  const images: FoundImage[] = [];
+  const problems: ManifestProblem[] = [];
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  let seenFrom = false;
+  let stageIndex = 0;
+  for (const logical of logicalLines(text, escapeCharacter(lines))) {
+    const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(logical.text);
+    if (!match) continue;
+    const instruction = match[1]!.toUpperCase();
+    const words = wordsOf(logical, match[0].length);
+    if (instruction === "ARG" && !seenFrom) {
+      for (const { text: word } of words) {
+        const [name, ...value] = word.split("=");
+        if (name && value.length > 0) args.set(name, unquote(value.join("=")));
+      }
+    }
+    if (instruction !== "FROM") continue;
+    seenFrom = true;
+    const platform = words.find((word) => word.text.startsWith("--platform="))?.text.slice("--platform=".length);
+    const rest = words.filter((word) => !word.text.startsWith("--"));
+    const imageWord = rest[0];
+    const stage = rest[1]?.text.toLowerCase() === "as" ? rest[2]?.text : undefined;
+    const stageName = stage ?? String(stageIndex);
+    stageIndex++;
+    if (!imageWord) {
+      const position = positionAt(lineStarts, logical.offsets[0] ?? 0);
+      problems.push({ file, ...position, message: "FROM without an image" });
+      continue;
+    }
+    const image = substitute(imageWord.text, args);
+    const isStage = stages.has(image.toLowerCase());
+    if (stage) stages.add(stage.toLowerCase());
+    if (isStage || image.toLowerCase() === "scratch") continue;
+    const start = imageWord.start;
+    const position = positionAt(lineStarts, start);
+    const usesArgs = image !== imageWord.text;
+    const split = imageWord.end - imageWord.start !== imageWord.text.length;
+    images.push({
+      file,
+      ...position,
+      format: "dockerfile",
+      kind: "Dockerfile",
+      name: stageName,
+      image,
+      platform: platform === undefined ? undefined : substitute(platform, args),
+      ignored: new Set(commentIgnores(lines, position.line)),
+      ...(usesArgs || split
+        ? { notRewritable: usesArgs ? `the image uses ARG values (${imageWord.text}); pin the ARG default instead` : "the image is split over continuation lines" }
+        : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "plain" as const } }),
+    });
+  }
+  return { file, text, format: "dockerfile", images, problems };
+}
+
+/** The `# escape=` parser directive's character, default backslash. */
+function escapeCharacter(lines: string[]): string {
+  for (const line of lines) {
+    const directive = /^#\s*([a-z]+)\s*=\s*(\S+)\s*$/i.exec(line);
+    if (!directive) break;
+    if (directive[1]!.toLowerCase() === "escape") return directive[2]!;
+  }
+  return "\\";
+}
+
+/** Joins continuation lines; comment lines inside an instruction are dropped, as Docker does. */
+function logicalLines(text: string, escape: string): LogicalLine[] {
+  const result: LogicalLine[] = [];
+  let current: LogicalLine | undefined;
+  let offset = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const start = offset;
+    offset += raw.length + 1;
+    if (/^\s*#/.test(line)) continue;
+    const continues = line.trimEnd().endsWith(escape);
+    const body = continues ? line.trimEnd().slice(0, -escape.length) : line;
+    current ??= { text: "", offsets: [] };
+    for (let index = 0; index < body.length; index++) {
+      current.text += body[index];
+      current.offsets.push(start + index);
+    }
+    if (continues) {
+      current.text += " ";
+      current.offsets.push(start + body.length);
+      continue;
+    }
+    result.push(current);
+    current = undefined;
+  }
+  if (current) result.push(current);
+  return result;
+}
+
+/** The whitespace-separated words after `from`, with their file offsets (contiguous words only are rewritable). */
+function wordsOf(line: LogicalLine, from: number): { text: string; start: number; end: number }[] {
+  const words: { text: string; start: number; end: number }[] = [];
+  for (const match of line.text.slice(from).matchAll(/\S+/g)) {
+    const first = from + match.index;
+    const last = first + match[0].length - 1;
+    words.push({ text: match[0], start: line.offsets[first]!, end: line.offsets[last]! + 1 });
+  }
+  return words;
+}
+
+/** `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` from ARG defaults. */
+function substitute(text: string, args: Map<string, string>): string {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced?: string, operator?: string, word?: string, bare?: string) => {
+    const value = args.get((braced ?? bare)!);
+    if (operator === "-") return value ? value : (word ?? "");
+    if (operator === "+") return value ? (word ?? "") : "";
+    return value ?? whole;
+  });
+}
+
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+function startsOfLines(text: string): number[] {
+  const starts = [0];
+  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) starts.push(index + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset. */
+function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - starts[low]! + 1 };
+}

@@ -1,0 +1,44 @@
+import { basename } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ImagepinError } from "../errors.js";
+import { scanDockerfile } from "./dockerfile.js";
+import type { CustomKind, ScanOptions, ScannedFile } from "./types.js";
+import { scanYaml } from "./yaml-scan.js";
+
+/** Dockerfile, Containerfile, Dockerfile.dev, app.Dockerfile. */
+export function isDockerfileName(path: string): boolean {
+  const name = basename(path);
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
+}
+
+/** YAML files, which covers Kubernetes, Kustomize and Compose files. */
+export function isYamlName(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+/** Finds the images of one file's text; the kind of file is told by its name (YAML unless a Dockerfile). */
+export function scanText(file: string, text: string, options: ScanOptions = {}): ScannedFile {
+  return isDockerfileName(file) ? scanDockerfile(file, text) : scanYaml(file, text, options);
+}
+
+/**
+ * Reads a custom-kinds config (YAML or JSON):
+ * `kinds: [{kind: Rollout, apiVersion: argoproj.io/v1alpha1, paths: [spec.template]}]`.
+ * @throws ImagepinError `invalid-config` naming what is wrong.
+ */
+export function parseCustomKinds(text: string, file: string): CustomKind[] {
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ImagepinError("invalid-config", `${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+  }
+  const kinds = (value as { kinds?: unknown } | null)?.kinds;
+  if (!Array.isArray(kinds)) throw new ImagepinError("invalid-config", `${file}: expected \`kinds:\`, a list of {kind, apiVersion?, paths}`);
+  return kinds.map((entry: unknown, index) => {
+    const { kind, apiVersion, paths } = (entry ?? {}) as Record<string, unknown>;
+    const valid = typeof kind === "string" && (apiVersion === undefined || typeof apiVersion === "string") && Array.isArray(paths) && paths.every((path) => typeof path === "string");
+    if (!valid) throw new ImagepinError("invalid-config", `${file}: kinds[${index}] needs kind (string), paths (list of strings) and optionally apiVersion`);
+    return { kind, apiVersion, paths } as CustomKind;
+  });
+}

@@ -1,0 +1,89 @@
+/** Which kind of file an image was found in. */
+export type ManifestFormat = "kubernetes" | "kustomization" | "compose" | "dockerfile";
+
+/** How the image value is written in YAML, so a rewrite can keep the style. */
+export type ScalarStyle = "plain" | "single" | "double";
+
+/**
+ * Where the pinned value goes. `replace`: the characters `start..end` of the file text are the image
+ * value as written (quotes included). `kustomize-digest`: a `digest:` field is added to a Kustomize
+ * `images:` entry (or its existing `digest:` value at `start..end` is replaced).
+ */
+export type ImageSlot =
+  | { kind: "replace"; start: number; end: number; style: ScalarStyle }
+  | { kind: "kustomize-digest"; entry: KustomizeEntrySlot };
+
+/** What the rewrite needs to add `digest:` to one Kustomize `images:` entry. */
+export interface KustomizeEntrySlot {
+  /** Offset just after the entry's last value (block style) or before its closing `}` (flow style). */
+  insertAt: number;
+  /** `block`: a new line with `indent` spaces; `flow`: `, digest: …` before the brace. */
+  layout: "block" | "flow";
+  indent: number;
+  /** The line ending used where the new line goes (`\n` or `\r\n`). */
+  eol: string;
+  /** The existing `digest:` value, when there is one. */
+  existing?: { start: number; end: number; style: ScalarStyle };
+}
+
+/** One image found in a file, with everything lint, pin and verify report about it. */
+export interface FoundImage {
+  file: string;
+  /** 1-based position of the image value. */
+  line: number;
+  column: number;
+  format: ManifestFormat;
+  /** The object's kind (`Deployment`), `Kustomization`, `ComposeService` or `Dockerfile`. */
+  kind: string;
+  namespace?: string;
+  /** The object's metadata.name, the Compose service, or the Dockerfile stage. */
+  name?: string;
+  /** The container (or volume) the image belongs to. */
+  container?: string;
+  /** The effective image reference as text (ARG defaults substituted, Kustomize fields joined). */
+  image: string;
+  /** `imagePullPolicy` as written, when there is one. */
+  pullPolicy?: string;
+  /** `--platform` of a Dockerfile FROM, as written. */
+  platform?: string;
+  /** Rules suppressed for this image by annotation or comment; `*` means all. */
+  ignored: ReadonlySet<string>;
+  /** Where a pinned value is written; absent when the value cannot be rewritten in place. */
+  slot?: ImageSlot;
+  /** Why the value cannot be rewritten (ARG substitution, block scalar, …). */
+  notRewritable?: string;
+}
+
+/** A document or line that could not be read; the rest of the file is still scanned. */
+export interface ManifestProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The result of scanning one file. */
+export interface ScannedFile {
+  file: string;
+  text: string;
+  format: ManifestFormat;
+  images: FoundImage[];
+  problems: ManifestProblem[];
+}
+
+/** Teaches the scanner where other kinds keep their pod templates and images. */
+export interface CustomKind {
+  kind: string;
+  /** Matches any apiVersion when absent. */
+  apiVersion?: string;
+  /**
+   * Dotted paths to pod templates or pod specs (`spec.template`, `spec.jobTemplate.spec.template`),
+   * or to image fields (`spec.image`); `[]` walks every item of a list (`spec.workers[].template`).
+   */
+  paths: string[];
+}
+
+/** Options of scanning. */
+export interface ScanOptions {
+  customKinds?: CustomKind[];
+}

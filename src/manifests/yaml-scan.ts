@@ -1,0 +1,44 @@
+import { LineCounter, parseAllDocuments, isMap, type Node } from "yaml";
+import { ImageCollector } from "./collector.js";
+import { looksLikeCompose, scanCompose } from "./compose.js";
+import { scanKubernetesObject } from "./kubernetes.js";
+import { scanKustomization } from "./kustomize.js";
+import { splitLines } from "./suppression.js";
+import type { ManifestProblem, ScanOptions, ScannedFile } from "./types.js";
+import { childString, type YamlContext } from "./yaml-nodes.js";
+
+const kustomizationFile = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
+
+/**
+ * Finds the images in a YAML file of one or more documents: Kubernetes objects and Lists, Kustomize
+ * kustomizations, Compose files. A malformed document is reported as a problem and its images are
+ * left out (it cannot be rewritten safely); the other documents are still scanned.
+ */
+export function scanYaml(file: string, text: string, options: ScanOptions = {}): ScannedFile {
+  const lines = new LineCounter();
+  const collector = new ImageCollector(file, text, splitLines(text));
+  const problems: ManifestProblem[] = [];
+  let format: ScannedFile["format"] = "kubernetes";
+  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  for (const document of Array.isArray(documents) ? documents : []) {
+    if (document.errors.length > 0) {
+      const error = document.errors[0]!;
+      const { line, col } = lines.linePos(error.pos[0]);
+      problems.push({ file, line, column: col, message: `malformed YAML document: ${error.message.split("\n")[0]}` });
+      continue;
+    }
+    const root = document.contents as Node | null;
+    if (!isMap(root)) continue;
+    const context: YamlContext = { document, lines };
+    if (childString(context, root, "kind") !== undefined) {
+      scanKubernetesObject(context, root, collector, options.customKinds ?? []);
+    } else if (kustomizationFile.test(file)) {
+      format = "kustomization";
+      scanKustomization(context, root, collector, { format, kind: "Kustomization", ignored: [] });
+    } else if (looksLikeCompose(context, root)) {
+      format = "compose";
+      scanCompose(context, root, collector);
+    }
+  }
+  return { file, text, format, images: collector.images, problems };
+}
