@@ -5,3 +5,7 @@ export { scanDockerfile } from "./dockerfile.js";
 export { collectFiles, describeFsError, type WalkError } from "./walk.js";
 export { ignoreAnnotation } from "./suppression.js";
 export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js";
+export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
+export { Lockfile, platformText, type LockEntry } from "./lock.js";
+export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
+export { mapConcurrent } from "./concurrency.js";

@@ -1,0 +1,75 @@
+import { ImagepinError } from "../errors.js";
+import type { Platform } from "../resolve/types.js";
+
+/** One recorded resolution. */
+export interface LockEntry {
+  /** The normalized reference that was resolved (`docker.io/library/nginx:1.25`). */
+  reference: string;
+  /** `os/architecture[/variant]` when a platform was asked for. */
+  platform?: string;
+  digest: string;
+  mediaType: string;
+  /** ISO 8601 time the registry gave the digest. */
+  resolvedAt: string;
+}
+
+/**
+ * Resolutions recorded by `pin --lock`, kept sorted by reference and platform so the file diffs
+ * cleanly. Recording a resolution that matches the entry already there keeps the entry as it is,
+ * time included, so writing the file again with nothing changed gives the same bytes.
+ */
+export class Lockfile {
+  private readonly entries = new Map<string, LockEntry>();
+
+  static parse(text: string, file: string): Lockfile {
+    const lock = new Lockfile();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ImagepinError("invalid-lock", `${file}: not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+    const images = (value as { version?: unknown; images?: unknown } | null)?.images;
+    if ((value as { version?: unknown }).version !== 1 || !Array.isArray(images)) throw new ImagepinError("invalid-lock", `${file}: expected {"version": 1, "images": [...]}`);
+    for (const [index, entry] of images.entries()) {
+      const { reference, platform, digest, mediaType, resolvedAt } = (entry ?? {}) as Record<string, unknown>;
+      if (typeof reference !== "string" || typeof digest !== "string" || typeof mediaType !== "string" || typeof resolvedAt !== "string" || (platform !== undefined && typeof platform !== "string")) {
+        throw new ImagepinError("invalid-lock", `${file}: images[${index}] needs reference, digest, mediaType and resolvedAt strings`);
+      }
+      lock.entries.set(lockKey(reference, platform), { reference, ...(platform !== undefined ? { platform } : {}), digest, mediaType, resolvedAt });
+    }
+    return lock;
+  }
+
+  get(reference: string, platform?: Platform): LockEntry | undefined {
+    return this.entries.get(lockKey(reference, platformText(platform)));
+  }
+
+  /** Records a resolution; an entry with the same digest and media type is left untouched. */
+  record(entry: LockEntry): void {
+    const key = lockKey(entry.reference, entry.platform);
+    const existing = this.entries.get(key);
+    if (existing && existing.digest === entry.digest && existing.mediaType === entry.mediaType) return;
+    this.entries.set(key, entry);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The file text: two-space JSON, entries sorted, a final newline. */
+  serialize(): string {
+    const images = [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+    return `${JSON.stringify({ version: 1, images }, null, 2)}\n`;
+  }
+}
+
+/** `linux/arm64/v8` for a platform, undefined for none. */
+export function platformText(platform: Platform | undefined): string | undefined {
+  if (!platform) return undefined;
+  return [platform.os, platform.architecture, platform.variant].filter((part) => part).join("/");
+}
+
+function lockKey(reference: string, platform: string | undefined): string {
+  return platform ? `${reference} ${platform}` : reference;
+}

@@ -1,0 +1,141 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Lockfile } from "./lock.js";
+import { pinFiles } from "./pin.js";
+import { applyEdits, formatScalar } from "./rewrite.js";
+import { scanText } from "./scan.js";
+import { fakeDigest, memoryResolver } from "./test-resolver.js";
+import type { ScannedFile } from "./types.js";
+
+const nginx = fakeDigest("docker.io/library/nginx:1.25");
+
+async function pinText(file: string, text: string, options: Parameters<typeof pinFiles>[1] = {}) {
+  const [result] = await pinFiles([scanText(file, text)], { resolver: memoryResolver(), ...options });
+  return result!;
+}
+
+describe("pin rewrite", () => {
+  it("keeps quoting style, comments, anchors, CRLF and the BOM", async () => {
+    const text = "\uFEFF# top\r\napiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  containers:\r\n    - name: a   # first\r\n      image: 'nginx:1.25'  # pinned below\r\n    - name: b\r\n      image: \"nginx:1.25\"\r\n    - name: c\r\n      image: nginx:1.25\r\n";
+    const result = await pinText("pod.yaml", text);
+    expect(result.output).toBe(text.replace("'nginx:1.25'", `'nginx:1.25@${nginx}'`).replace('"nginx:1.25"', `"nginx:1.25@${nginx}"`).replace("image: nginx:1.25", `image: nginx:1.25@${nginx}`));
+  });
+
+  it("rewrites an anchored value once for all its aliases", async () => {
+    const text = "kind: Pod\nspec:\n  initContainers: [{name: i, image: &img nginx:1.25}]\n  containers: [{name: c, image: *img}]\n";
+    const result = await pinText("pod.yaml", text);
+    expect(result.output).toBe(`kind: Pod\nspec:\n  initContainers: [{name: i, image: &img nginx:1.25@${nginx}}]\n  containers: [{name: c, image: *img}]\n`);
+  });
+
+  it("writes name@digest with keepTag false and leaves pinned references alone", async () => {
+    const text = `kind: Pod\nspec:\n  containers:\n    - image: localhost:5000/app:2\n    - image: nginx@${nginx}\n`;
+    const result = await pinText("pod.yaml", text, { keepTag: false });
+    expect(result.output).toBe(`kind: Pod\nspec:\n  containers:\n    - image: localhost:5000/app@${fakeDigest("localhost:5000/app:2")}\n    - image: nginx@${nginx}\n`);
+    const again = await pinText("pod.yaml", result.output);
+    expect(again.changed).toBe(false);
+  });
+
+  it("adds digest: to Kustomize images entries at the entry's indentation, block and flow", async () => {
+    const text = "images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: \"1.8.0\"   # released\n  - {name: web, newTag: \"2\"}\nresources: [a.yaml]\n";
+    const result = await pinText("kustomization.yaml", text);
+    const api = fakeDigest("localhost:5000/demo/api:1.8.0");
+    const web = fakeDigest("docker.io/library/web:2");
+    expect(result.output).toBe(`images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: "1.8.0"   # released\n    digest: ${api}\n  - {name: web, newTag: "2", digest: ${web}}\nresources: [a.yaml]\n`);
+  });
+
+  it("pins Dockerfile FROM lines, but not stages, scratch or ARG-built images", async () => {
+    const text = "ARG V=1.25\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\nFROM scratch\nFROM nginx:${V}\nFROM \\\n  nginx:1.25\n";
+    const result = await pinText("Dockerfile", text);
+    expect(result.output).toBe(`ARG V=1.25\nFROM --platform=$BUILDPLATFORM golang:1.22@${fakeDigest("docker.io/library/golang:1.22")} AS build\nFROM build AS test\nFROM scratch\nFROM nginx:\${V}\nFROM \\\n  nginx:1.25@${nginx}\n`);
+    expect(result.skipped.map((entry) => entry.image.image)).toEqual(["nginx:1.25"]);
+  });
+
+  it("leaves a file untouched when one of its images fails to resolve", async () => {
+    const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n";
+    const result = await pinText("pod.yaml", text, { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });
+    expect(result).toMatchObject({ failed: true, changed: false, output: text });
+    expect(result.failures[0]).toMatchObject({ code: "not-found" });
+  });
+
+  it("leaves a file with a malformed document untouched", async () => {
+    const text = "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n---\nkind: [\n";
+    const result = await pinText("pod.yaml", text);
+    expect(result).toMatchObject({ failed: true, output: text });
+  });
+
+  it("resolves each distinct reference once", async () => {
+    const resolver = memoryResolver();
+    const files = ["a.yaml", "b.yaml"].map((name) => scanText(name, "kind: Pod\nspec:\n  containers: [{image: nginx:1.25}, {image: docker.io/library/nginx:1.25}]\n"));
+    await pinFiles(files, { resolver, concurrency: 4 });
+    expect(resolver.calls).toEqual(["docker.io/library/nginx:1.25"]);
+  });
+
+  it("records a sorted lock, byte-stable on a second run, and pins offline from it", async () => {
+    const lock = new Lockfile();
+    const file = scanText("p.yaml", "kind: Pod\nspec:\n  containers: [{image: zed:1}, {image: alpha:2}]\n");
+    await pinFiles([file], { resolver: memoryResolver(), lock });
+    const first = lock.serialize();
+    expect(JSON.parse(first).images.map((entry: { reference: string }) => entry.reference)).toEqual(["docker.io/library/alpha:2", "docker.io/library/zed:1"]);
+    const reread = Lockfile.parse(first, "lock.json");
+    await pinFiles([file], { resolver: memoryResolver(), lock: reread });
+    expect(reread.serialize()).toBe(first);
+    const [offline] = await pinFiles([file], { offline: true, lock: reread });
+    expect(offline!.changed).toBe(true);
+    const [missing] = await pinFiles([scanText("q.yaml", "kind: Pod\nspec: {containers: [{image: other:1}]}\n")], { offline: true, lock: reread });
+    expect(missing!.failures[0]).toMatchObject({ code: "not-in-lock" });
+  });
+});
+
+describe("formatScalar", () => {
+  it("escapes for each style", () => {
+    expect(formatScalar("it's", "single")).toBe("'it''s'");
+    expect(formatScalar('a"b', "double")).toBe('"a\\"b"');
+    expect(formatScalar("# not plain", "plain")).toBe('"# not plain"');
+  });
+});
+
+// Everything outside the image values must be byte for byte what it was.
+const styleArb = fc.constantFrom("plain", "single", "double");
+const containerArb = fc.record({
+  name: fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/),
+  repo: fc.constantFrom("nginx", "quay.io/org/app", "localhost:5000/x/y", "redis"),
+  tag: fc.option(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,6}$/), { nil: undefined }),
+  style: styleArb,
+  comment: fc.option(fc.stringMatching(/^[ -~]{0,12}$/), { nil: undefined }),
+  blank: fc.boolean(),
+});
+const manifestArb = fc.record({ containers: fc.array(containerArb, { minLength: 1, maxLength: 5 }), crlf: fc.boolean(), bom: fc.boolean(), docs: fc.integer({ min: 1, max: 3 }) });
+
+function render({ containers, crlf, bom, docs }: fc.RecordValue<{ containers: unknown; crlf: unknown; bom: unknown; docs: unknown }> & { containers: { name: string; repo: string; tag?: string; style: string; comment?: string; blank: boolean }[]; crlf: boolean; bom: boolean; docs: number }): string {
+  const eol = crlf ? "\r\n" : "\n";
+  const doc = ["apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: d  # name", "spec:", "  template:", "    spec:", "      containers:"];
+  for (const container of containers) {
+    const image = container.repo + (container.tag ? `:${container.tag}` : "");
+    const value = container.style === "single" ? `'${image}'` : container.style === "double" ? `"${image}"` : image;
+    if (container.blank) doc.push("");
+    doc.push(`        - name: ${container.name}`, `          image: ${value}${container.comment !== undefined ? ` #${container.comment}` : ""}`);
+  }
+  const body = Array.from({ length: docs }, () => doc.join(eol)).join(`${eol}---${eol}`);
+  return (bom ? "\uFEFF" : "") + body + eol;
+}
+
+/** The text with every rewritable image value cut out. */
+function outside(file: ScannedFile): string[] {
+  const slots = file.images.flatMap((image) => (image.slot?.kind === "replace" ? [image.slot] : [])).sort((a, b) => a.start - b.start);
+  return applyEdits(file.text, slots.map((slot) => ({ start: slot.start, end: slot.end, text: "\u0000" }))).split("\u0000");
+}
+
+describe("pin property", () => {
+  it("changes no byte outside the image values", async () => {
+    await fc.assert(
+      fc.asyncProperty(manifestArb, async (manifest) => {
+        const text = render(manifest);
+        const result = await pinText("d.yaml", text);
+        const after = scanText("d.yaml", result.output);
+        expect(outside(after)).toEqual(outside(scanText("d.yaml", text)));
+        expect(after.images.every((image) => image.image.includes("@sha256:"))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

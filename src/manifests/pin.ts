@@ -1,0 +1,134 @@
+import { isImagepinError } from "../errors.js";
+import { tryParseReference, type ImageReference } from "../reference/index.js";
+import type { Platform, Resolver } from "../resolve/types.js";
+import { mapConcurrent } from "./concurrency.js";
+import { platformText, type Lockfile } from "./lock.js";
+import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
+import type { FoundImage, ScannedFile } from "./types.js";
+
+/** Options of {@link pinFiles}. */
+export interface PinOptions {
+  /** Needed unless `offline`. */
+  resolver?: Resolver;
+  platform?: Platform;
+  /** Keep `name:tag` before the digest (default); false writes `name@sha256:…`. */
+  keepTag?: boolean;
+  concurrency?: number;
+  /** Resolutions are recorded here, and read from here when `offline`. */
+  lock?: Lockfile;
+  /** Resolve from `lock` only, never from the registry. */
+  offline?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One image value rewritten. */
+export interface PinChange {
+  image: FoundImage;
+  from: string;
+  to: string;
+}
+
+/** An image that could not be pinned, and why. */
+export interface PinFailure {
+  image: FoundImage;
+  code: string;
+  message: string;
+}
+
+/** What pinning did to one file. */
+export interface PinnedFile {
+  file: ScannedFile;
+  /** The new text; the original text when nothing changed or the file failed. */
+  output: string;
+  changed: boolean;
+  /** A document did not parse or an image could not be resolved: the file must stay untouched. */
+  failed: boolean;
+  changes: PinChange[];
+  failures: PinFailure[];
+  /** Unpinned images that cannot be rewritten in place (ARG-built FROM lines, block scalars). */
+  skipped: { image: FoundImage; reason: string }[];
+}
+
+/** A resolved digest with what the lock records about it. */
+interface Pin {
+  digest: string;
+  mediaType: string;
+  resolvedAt: number;
+}
+
+/**
+ * Pins every unpinned image of the files: each distinct reference is resolved once, concurrently;
+ * each image value is rewritten to `name:tag@digest` (or `name@digest`), touching nothing else.
+ * References that already carry a digest are left as written. A file with a malformed document or
+ * an image that failed to resolve keeps its original text and is marked `failed`.
+ */
+export async function pinFiles(files: ScannedFile[], options: PinOptions): Promise<PinnedFile[]> {
+  const wanted = new Map<string, ImageReference>();
+  for (const file of files) {
+    for (const image of file.images) {
+      const reference = tryParseReference(image.image);
+      if ("normalized" in reference && !reference.isPinned && image.slot) wanted.set(reference.normalized, reference);
+    }
+  }
+  const outcomes = new Map<string, Pin | { code: string; message: string }>();
+  const keys = [...wanted.keys()];
+  await mapConcurrent(keys, options.concurrency ?? 8, async (key) => {
+    outcomes.set(key, await resolveOne(wanted.get(key)!, options));
+  });
+  return files.map((file) => pinFile(file, outcomes, options.keepTag ?? true));
+}
+
+async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
+  const platform = platformText(options.platform);
+  const locked = options.lock?.get(reference.normalized, options.platform);
+  if (options.offline) {
+    if (locked) return { digest: locked.digest, mediaType: locked.mediaType, resolvedAt: Date.parse(locked.resolvedAt) };
+    return { code: "not-in-lock", message: `${reference.normalized}${platform ? ` (${platform})` : ""} is not in the lock file; run pin without --offline to resolve it` };
+  }
+  if (!options.resolver) return { code: "no-resolver", message: "no resolver configured" };
+  try {
+    const resolution = await options.resolver.resolve(reference, { platform: options.platform, signal: options.signal });
+    options.lock?.record({
+      reference: reference.normalized,
+      ...(platform ? { platform } : {}),
+      digest: resolution.digest,
+      mediaType: resolution.mediaType,
+      resolvedAt: new Date(resolution.resolvedAt).toISOString(),
+    });
+    return { digest: resolution.digest, mediaType: resolution.mediaType, resolvedAt: resolution.resolvedAt };
+  } catch (error) {
+    return { code: isImagepinError(error) ? error.code : "error", message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; message: string }>, keepTag: boolean): PinnedFile {
+  const edits: TextEdit[] = [];
+  const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
+  for (const image of file.images) {
+    const reference = tryParseReference(image.image);
+    if (!("normalized" in reference)) {
+      if (image.slot) result.failures.push({ image, code: reference.code, message: reference.message });
+      continue;
+    }
+    if (reference.isPinned) continue;
+    if (!image.slot) {
+      result.skipped.push({ image, reason: image.notRewritable ?? "cannot be rewritten in place" });
+      continue;
+    }
+    const outcome = outcomes.get(reference.normalized);
+    if (!outcome || !("digest" in outcome)) {
+      result.failures.push({ image, code: outcome?.code ?? "error", message: outcome?.message ?? "not resolved" });
+      continue;
+    }
+    const to = withWrittenDigest(image.image, outcome.digest, keepTag);
+    const edit = imageEdit(image, to, outcome.digest);
+    if (!edit) continue;
+    edits.push(edit);
+    result.changes.push({ image, from: image.image, to: image.slot.kind === "kustomize-digest" ? `${image.image}@${outcome.digest}` : to });
+  }
+  if (result.failures.length > 0) result.failed = true;
+  if (result.failed || edits.length === 0) return result;
+  result.output = applyEdits(file.text, edits);
+  result.changed = result.output !== file.text;
+  return result;
+}

@@ -1,0 +1,67 @@
+import type { FoundImage, ScalarStyle } from "./types.js";
+
+/** Replace the characters `start..end` of a text with `text` (an insertion when start equals end). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Applies non-overlapping edits to a text; everything outside them is kept character for character.
+ * Edits of the same range (one anchored scalar reached through several aliases) are applied once.
+ * @throws Error when two different edits overlap
+ */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const unique = new Map<string, TextEdit>();
+  for (const edit of edits) unique.set(`${edit.start}:${edit.end}:${edit.text}`, edit);
+  const sorted = [...unique.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+  let result = "";
+  let at = 0;
+  for (const edit of sorted) {
+    if (edit.start < at) throw new Error(`overlapping edits at offset ${edit.start}`);
+    result += text.slice(at, edit.start) + edit.text;
+    at = edit.end;
+  }
+  return result + text.slice(at);
+}
+
+// Plain scalars may not start with an indicator or contain ": " / " #"; references never do, but a
+// value that could be misread is double-quoted rather than risk changing its meaning.
+const safePlain = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/;
+
+/** Writes `value` as a YAML scalar in the given style, escaping as that style needs. */
+export function formatScalar(value: string, style: ScalarStyle): string {
+  if (style === "single") return `'${value.replace(/'/g, "''")}'`;
+  if (style === "double" || !safePlain.test(value)) return JSON.stringify(value);
+  return value;
+}
+
+/**
+ * The edit that writes a new image value (or, for a Kustomize entry, its digest) into the file.
+ * Returns undefined for an image that cannot be rewritten in place.
+ */
+export function imageEdit(image: FoundImage, newImage: string, digest: string): TextEdit | undefined {
+  const slot = image.slot;
+  if (!slot) return undefined;
+  if (slot.kind === "replace") return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style) };
+  const entry = slot.entry;
+  if (entry.existing) return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
+  const text = entry.layout === "flow" ? `, digest: ${digest}` : `${entry.eol}${" ".repeat(entry.indent)}digest: ${digest}`;
+  return { start: entry.insertAt, end: entry.insertAt, text };
+}
+
+/** `name:tag` as written, without the tag (`localhost:5000/app:1` → `localhost:5000/app`). */
+export function withoutWrittenTag(image: string): string {
+  const at = image.indexOf("@");
+  const name = at === -1 ? image : image.slice(0, at);
+  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
+  return colon === -1 ? name : name.slice(0, colon);
+}
+
+/** The image as written with `digest` in place of any digest it had. */
+export function withWrittenDigest(image: string, digest: string, keepTag = true): string {
+  const at = image.indexOf("@");
+  const name = at === -1 ? image : image.slice(0, at);
+  return `${keepTag ? name : withoutWrittenTag(name)}@${digest}`;
+}
