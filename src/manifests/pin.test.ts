@@ -106,7 +106,7 @@ const containerArb = fc.record({
 });
 const manifestArb = fc.record({ containers: fc.array(containerArb, { minLength: 1, maxLength: 5 }), crlf: fc.boolean(), bom: fc.boolean(), docs: fc.integer({ min: 1, max: 3 }) });
 
-function render({ containers, crlf, bom, docs }: fc.RecordValue<{ containers: unknown; crlf: unknown; bom: unknown; docs: unknown }> & { containers: { name: string; repo: string; tag?: string; style: string; comment?: string; blank: boolean }[]; crlf: boolean; bom: boolean; docs: number }): string {
+function render({ containers, crlf, bom, docs }: { containers: { name: string; repo: string; tag?: string; style: string; comment?: string; blank: boolean }[]; crlf: boolean; bom: boolean; docs: number }): string {
   const eol = crlf ? "\r\n" : "\n";
   const doc = ["apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: d  # name", "spec:", "  template:", "    spec:", "      containers:"];
   for (const container of containers) {

@@ -1,0 +1,132 @@
+import type { Command } from "commander";
+import { createTwoFilesPatch } from "diff";
+import { readFile } from "node:fs/promises";
+import { UsageError } from "../../errors.js";
+import { writeFileAtomic } from "../../internal/atomic-write.js";
+import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
+import { parsePlatform, type Platform } from "../../registry/index.js";
+import type { Resolver } from "../../resolve/types.js";
+import { exitFindings, exitUsage } from "../output.js";
+import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { loadInputs, reportUnreadable } from "./lint.js";
+
+interface PinFlags extends RegistryFlags {
+  write?: boolean;
+  check?: boolean;
+  keepTag: boolean;
+  lock?: string;
+  offline?: boolean;
+  kinds?: string;
+}
+
+/** `imagepin pin PATH...`: resolve unpinned images and rewrite them to name:tag@digest, nothing else. */
+export function register(program: Command): void {
+  addRegistryFlags(
+    program
+      .command("pin")
+      .description("pin images to digests in place, changing only the image values")
+      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+      .option("-w, --write", "write the files in place (atomically); files that failed stay untouched")
+      .option("--check", "change nothing; exit 1 when something would be pinned (for CI)")
+      .option("--no-keep-tag", "write name@sha256:… instead of name:tag@sha256:…")
+      .option("--lock <file>", "record every resolution in this lock file (sorted JSON)")
+      .option("--offline", "resolve from the --lock file only, never from a registry")
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
+  )
+    .addHelpText(
+      "after",
+      `
+Output: without --write or --check, the pinned text of a single file, or a unified diff of several.
+Exit status: 0 done, 1 when an image could not be resolved or (with --check) something would change,
+2 on usage errors or unreadable input.`,
+    )
+    .action(async (paths: string[], flags: PinFlags) => {
+      if (flags.write && flags.check) throw new UsageError("--write and --check do not go together");
+      if (flags.offline && !flags.lock) throw new UsageError("--offline resolves from the lock file: give --lock FILE");
+      if (flags.write && paths.includes("-")) throw new UsageError("--write cannot write standard input back; leave out --write to print the result");
+      const loaded = await loadInputs(paths, flags.kinds);
+      const lock = flags.lock ? await readLock(flags.lock) : undefined;
+      const before = lock?.serialize();
+      const registry = await openResolver(flags);
+      let pinned: PinnedFile[];
+      try {
+        pinned = await pinFiles(loaded.files, { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, concurrency: flags.concurrency, lock, offline: flags.offline });
+      } finally {
+        await registry.close();
+      }
+      const failed = reportPinProblems(pinned);
+      let writeFailed = false;
+      if (flags.check) {
+        for (const file of pinned) for (const change of file.changes) process.stderr.write(`imagepin: would pin ${file.file.file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`);
+      } else if (flags.write) {
+        writeFailed = await writeChanged(pinned);
+      } else {
+        process.stdout.write(pinned.length === 1 ? pinned[0]!.output : unifiedDiff(pinned));
+      }
+      if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before) await writeFileAtomic(flags.lock, lock.serialize());
+      const wouldChange = flags.check && pinned.some((file) => file.changes.length > 0);
+      process.exitCode = reportUnreadable(loaded) ? exitUsage : failed || writeFailed || wouldChange ? exitFindings : 0;
+    });
+}
+
+/** The lock file's entries, or an empty lock when it does not exist yet. @throws UsageError when unreadable */
+export async function readLock(path: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Lockfile();
+    throw new UsageError(`cannot read --lock ${path}: ${describeFsError(error)}`, { cause: error });
+  }
+  return Lockfile.parse(text, path);
+}
+
+/** The registry resolver, or none with --offline (where only --platform is needed, for the lock keys). */
+async function openResolver(flags: PinFlags): Promise<{ resolver?: Resolver; platform?: Platform; close(): Promise<void> }> {
+  if (!flags.offline) return createResolverFromFlags(flags, process.env);
+  let platform: Platform | undefined;
+  try {
+    if (flags.platform !== undefined) platform = parsePlatform(flags.platform);
+  } catch (error) {
+    throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
+  }
+  return { platform, close: async () => undefined };
+}
+
+/** Prints what could not be pinned (errors) and what was skipped (warnings); true when anything failed. */
+export function reportPinProblems(files: PinnedFile[]): boolean {
+  let failed = false;
+  for (const { file, failures, skipped } of files) {
+    for (const problem of file.problems) process.stderr.write(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}\n`);
+    for (const { image, message } of failures) process.stderr.write(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image}: ${message}\n`);
+    for (const { image, reason } of skipped) process.stderr.write(`imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.image} not pinned: ${reason}\n`);
+    if (file.problems.length > 0 || failures.length > 0) {
+      failed = true;
+      process.stderr.write(`imagepin: ${file.file}: left unchanged\n`);
+    }
+  }
+  return failed;
+}
+
+/** Writes every changed file atomically; a file that cannot be written is reported and the rest still written. */
+export async function writeChanged(files: PinnedFile[]): Promise<boolean> {
+  let failed = false;
+  for (const { file, output, changed, changes } of files) {
+    if (!changed) continue;
+    try {
+      await writeFileAtomic(file.file, output);
+      process.stderr.write(`imagepin: ${file.file}: ${changes.length} image(s) pinned\n`);
+    } catch (error) {
+      failed = true;
+      process.stderr.write(`imagepin: cannot write ${file.file}: ${describeFsError(error)}\n`);
+    }
+  }
+  return failed;
+}
+
+function unifiedDiff(files: PinnedFile[]): string {
+  return files
+    .filter((file) => file.changed)
+    .map(({ file, output }) => createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.text, output, undefined, undefined, { context: 3 }))
+    .join("");
+}
