@@ -28,6 +28,8 @@ export interface Resolution {
   resolvedAt: number;
   /** Why a fallback was used: the registry's error code and message. */
   fallbackReason?: { code: string; message: string };
+  /** The registry's rate-limit headers (`ratelimit-limit`, `ratelimit-remaining`), when it sent them. */
+  rateLimit?: { limit?: string; remaining?: string };
 }
 
 /** Options of one resolution. */

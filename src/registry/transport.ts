@@ -1,0 +1,229 @@
+import { rootCertificates } from "node:tls";
+import { Agent, type Dispatcher } from "undici";
+import { userAgent } from "../version.js";
+import { RegistryError } from "./errors.js";
+import { Limiter } from "./limiter.js";
+import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from "./retry.js";
+
+/** One HTTP exchange the client asks for. Redirects are never followed here (see client.ts). */
+export interface HttpRequest {
+  method: "GET" | "HEAD" | "POST";
+  url: URL;
+  /** The registry the request is for, named in errors. */
+  registry: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The largest body read; a longer one is an `invalid-response`. */
+  maxBodyBytes: number;
+  /** The caller's deadline; aborting it ends the request with `timeout` and stops retries. */
+  signal?: AbortSignal;
+  /** When the deadline falls (ms since epoch): no retry is scheduled past it. */
+  deadline?: number;
+  /** Skip certificate verification (`--insecure-registry` hosts only). */
+  skipTlsVerify?: boolean;
+  /** Retry on 429, 5xx and connection errors; default true. */
+  retry?: boolean;
+}
+
+/** A response with its body read (empty for HEAD). Header names are lower case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/** Settings of a {@link Transport}; every one has a default. */
+export interface TransportOptions {
+  /** Requests in flight at once, across all registries; default 16. */
+  concurrency?: number;
+  /** Extra trusted CA certificates (PEM text), added to Node's bundled roots. */
+  caCertificates?: string[];
+  /** How long one attempt may take, connecting included; default 15 s. */
+  requestTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Called once per HTTP response with its status, or "error" when no response came. */
+  onResponse?: (status: number | "error") => void;
+  /** Injected for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+// Certificate problems: the server speaks TLS but we do not trust it. Retrying will not help; --ca-file will.
+const certificateErrors = new Set([
+  "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_NOT_YET_VALID",
+]);
+const timeoutErrors = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** A connection that failed because the peer does not speak TLS (a plain-http registry asked over https). */
+export class TlsProtocolError extends RegistryError {}
+
+/**
+ * The HTTP layer every registry request goes through: keep-alive connection pools per origin (undici's
+ * Agent keeps one Pool per origin), a global concurrency limit, a timeout per attempt, and retries
+ * with backoff on 429, 5xx and connection errors honouring Retry-After. It knows nothing of auth.
+ */
+export class Transport {
+  private readonly verifying: Agent;
+  private insecureAgent?: Agent;
+  private readonly limiter: Limiter;
+  private readonly policy: RetryPolicy;
+  private readonly requestTimeoutMs: number;
+  private readonly userAgent = userAgent();
+  private readonly ca?: string[];
+
+  constructor(private readonly options: TransportOptions = {}) {
+    this.limiter = new Limiter(options.concurrency ?? 16);
+    this.policy = { ...defaultRetryPolicy, ...options.retry };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    // `ca` replaces Node's roots, so the bundled ones go in beside the user's.
+    if (options.caCertificates && options.caCertificates.length > 0) this.ca = [...rootCertificates, ...options.caCertificates];
+    this.verifying = this.makeAgent(true);
+  }
+
+  private makeAgent(verify: boolean): Agent {
+    return new Agent({
+      keepAliveTimeout: 30_000,
+      connect: { ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify },
+    });
+  }
+
+  /**
+   * Sends a request, retrying as the policy allows, and reads the body up to its cap.
+   * @throws RegistryError `unreachable` (connection or TLS failure; TlsProtocolError when the peer is
+   *   not TLS), `timeout`, `invalid-response` (body over the cap).
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const now = this.options.now ?? Date.now;
+    for (let attempt = 0; ; attempt++) {
+      let failure: RegistryError | undefined;
+      let response: HttpResponse | undefined;
+      try {
+        response = await this.limiter.run(() => this.attempt(request));
+      } catch (error) {
+        if (!(error instanceof RegistryError)) throw error;
+        failure = error;
+      }
+      const retryable = request.retry !== false && attempt < this.policy.maxRetries &&
+        (failure ? failure.temporary && !request.signal?.aborted : isRetryableStatus(response!.status));
+      if (!retryable) {
+        if (failure) throw failure;
+        return response!;
+      }
+      const remainingMs = request.deadline === undefined ? undefined : request.deadline - now();
+      const delay = retryDelay(attempt, response?.headers["retry-after"], { policy: this.policy, now: now(), random: this.options.random ?? Math.random, remainingMs });
+      if (delay === undefined) {
+        if (failure) throw failure;
+        return response!;
+      }
+      try {
+        await (this.options.sleep ?? sleep)(delay, request.signal);
+      } catch {
+        throw deadlineError(request);
+      }
+    }
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+    if (request.signal?.aborted) throw deadlineError(request);
+    const attemptTimeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, attemptTimeout]) : attemptTimeout;
+    const agent = request.skipTlsVerify ? (this.insecureAgent ??= this.makeAgent(false)) : this.verifying;
+    let data: Dispatcher.ResponseData;
+    try {
+      data = await agent.request({
+        origin: request.url.origin,
+        path: request.url.pathname + request.url.search,
+        method: request.method,
+        headers: { "user-agent": this.userAgent, ...request.headers },
+        body: request.body,
+        signal,
+        headersTimeout: this.requestTimeoutMs,
+        bodyTimeout: this.requestTimeoutMs,
+      });
+    } catch (error) {
+      this.options.onResponse?.("error");
+      throw this.connectionError(error, request, attemptTimeout);
+    }
+    this.options.onResponse?.(data.statusCode);
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(data.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    try {
+      const body = request.method === "HEAD" ? Buffer.alloc(0) : await readCapped(data.body, request.maxBodyBytes, request);
+      if (request.method === "HEAD") await data.body.dump();
+      return { status: data.statusCode, headers, body };
+    } catch (error) {
+      data.body.destroy();
+      if (error instanceof RegistryError) throw error;
+      throw this.connectionError(error, request, attemptTimeout);
+    }
+  }
+
+  private connectionError(error: unknown, request: HttpRequest, attemptTimeout: AbortSignal): RegistryError {
+    const where = `${request.registry} (${request.method} ${request.url.origin}${request.url.pathname})`;
+    if (request.signal?.aborted) return deadlineError(request, error);
+    const code = errorCode(error);
+    if (attemptTimeout.aborted || (code !== undefined && timeoutErrors.has(code))) {
+      return new RegistryError("timeout", `registry ${where} did not answer within ${this.requestTimeoutMs / 1000} s`, { registry: request.registry, cause: error });
+    }
+    if (code !== undefined && certificateErrors.has(code)) {
+      return new RegistryError("unreachable", `registry ${where}: TLS certificate not trusted (${code})`, {
+        registry: request.registry, cause: error, temporary: false, hint: "pass --ca-file with the CA that signed the registry's certificate",
+      });
+    }
+    if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number|packet length too long/i.test(String((error as Error)?.message))) {
+      return new TlsProtocolError("unreachable", `registry ${where} does not speak TLS`, { registry: request.registry, cause: error, temporary: false, hint: "pass --insecure-registry to use http" });
+    }
+    return new RegistryError("unreachable", `cannot reach registry ${where}: ${code ?? (error as Error)?.message ?? String(error)}`, { registry: request.registry, cause: error });
+  }
+
+  /** Closes every pooled connection. */
+  async close(): Promise<void> {
+    await Promise.all([this.verifying.close(), this.insecureAgent?.close()]);
+  }
+}
+
+function deadlineError(request: HttpRequest, cause?: unknown): RegistryError {
+  return new RegistryError("timeout", `deadline exceeded talking to registry ${request.registry}`, { registry: request.registry, cause });
+}
+
+function errorCode(error: unknown): string | undefined {
+  // undici wraps socket errors; the system code sits on the cause.
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === "string" && code !== "UND_ERR_SOCKET" && code !== "UND_ERR_ABORTED" && code !== "ABORT_ERR") return code;
+    current = current.cause;
+  }
+  const top = (error as Error & { code?: unknown })?.code;
+  return typeof top === "string" ? top : undefined;
+}
+
+async function readCapped(body: AsyncIterable<Buffer | Uint8Array>, cap: number, request: HttpRequest): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    length += chunk.length;
+    if (length > cap) {
+      throw new RegistryError("invalid-response", `registry ${request.registry} sent more than ${cap} bytes for ${request.url.pathname}`, { registry: request.registry });
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

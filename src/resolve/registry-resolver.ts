@@ -1,0 +1,117 @@
+import type { Keychain } from "../credentials/types.js";
+import { anonymousKeychain } from "../credentials/types.js";
+import type { ImageReference } from "../reference/index.js";
+import { formatPlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
+import type { IndexEntry, Platform, Resolution, ResolveOptions, Resolver } from "./types.js";
+
+/** Settings of a {@link RegistryResolver}: the client's, plus the cache. */
+export interface RegistryResolverOptions extends RegistryClientOptions {
+  /** Keep successful answers this long (the webhook uses 30 s); default 0: no cache, one run resolves each reference once anyway. */
+  cacheTtlMs?: number;
+  /** The most answers kept; the oldest go first. Default 10,000. */
+  cacheSize?: number;
+}
+
+/** Options of {@link RegistryResolver.withKeychain}. */
+export interface DeriveOptions {
+  /** Try this resolver's own credentials after the new keychain's (the webhook's order); default false. */
+  thenOwnCredentials?: boolean;
+}
+
+/**
+ * The {@link Resolver} over the registry client. Concurrent calls for the same reference and platform
+ * share one registry exchange (single-flight), and with `cacheTtlMs` successful answers are reused for
+ * that long. Each resolver holds one keychain, so shared answers never cross credentials.
+ */
+export class RegistryResolver implements Resolver {
+  private readonly client: RegistryClient;
+  private readonly keychain: Keychain;
+  private readonly flights = new Map<string, Promise<Resolution>>();
+  private readonly cache = new Map<string, { resolution: Resolution; expiresAt: number }>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: RegistryResolverOptions = {}, client?: RegistryClient) {
+    this.keychain = options.keychain ?? anonymousKeychain;
+    this.client = client ?? new RegistryClient(options);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * A resolver that resolves with `keychain` (a Pod's pull secrets), sharing this one's connections and
+   * tokens but not its cached answers. Closing it closes nothing.
+   */
+  withKeychain(keychain: Keychain, derive: DeriveOptions = {}): RegistryResolver {
+    const own = this.keychain;
+    const chosen: Keychain = derive.thenOwnCredentials
+      ? { candidates: async (registry, repository) => [...(await keychain.candidates(registry, repository)), ...(await own.candidates(registry, repository))] }
+      : keychain;
+    return new RegistryResolver({ ...this.options, keychain: chosen }, this.client.withKeychain(chosen));
+  }
+
+  /**
+   * Resolves a reference to a digest (see {@link Resolver.resolve}). The caller's signal abandons the
+   * wait, not the shared exchange, which other callers may still need.
+   * @throws RegistryError (`not-found`, `unauthorized`, `denied`, `unreachable`, `timeout`, …).
+   */
+  async resolve(reference: ImageReference, options: ResolveOptions = {}): Promise<Resolution> {
+    const key = `${reference.normalized}\n${options.platform ? formatPlatform(options.platform) : ""}`;
+    const ttl = this.options.cacheTtlMs ?? 0;
+    if (ttl > 0) {
+      const cached = this.cache.get(key);
+      if (cached && cached.expiresAt > this.now()) return { ...cached.resolution, source: "cached" };
+      if (cached) this.cache.delete(key);
+    }
+    let flight = this.flights.get(key);
+    if (flight === undefined) {
+      flight = this.fetch(reference, options.platform).finally(() => this.flights.delete(key));
+      this.flights.set(key, flight);
+      if (ttl > 0) {
+        flight.then((resolution) => this.remember(key, resolution, ttl)).catch(() => {});
+      }
+    }
+    return abandonable(flight, options.signal, reference);
+  }
+
+  /** The entries of the index a reference names; an empty list for a single manifest. */
+  async indexEntries(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<IndexEntry[]> {
+    return this.client.indexEntries(reference, options);
+  }
+
+  private async fetch(reference: ImageReference, platform: Platform | undefined): Promise<Resolution> {
+    const found = await this.client.resolve(reference, platform ? { platform } : {});
+    const resolution: Resolution = {
+      reference,
+      pinned: reference.digest !== undefined ? reference : reference.withTag(reference.effectiveTag as string).withDigest(found.digest),
+      digest: found.digest,
+      mediaType: found.mediaType,
+      source: "fresh",
+      resolvedAt: this.now(),
+    };
+    if (found.platform) resolution.platform = found.platform;
+    if (found.rateLimit) resolution.rateLimit = found.rateLimit;
+    return resolution;
+  }
+
+  private remember(key: string, resolution: Resolution, ttl: number): void {
+    this.cache.delete(key);
+    this.cache.set(key, { resolution, expiresAt: this.now() + ttl });
+    const limit = this.options.cacheSize ?? 10_000;
+    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Closes the connection pools (a derived resolver closes nothing). */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+function abandonable<T>(promise: Promise<T>, signal: AbortSignal | undefined, reference: ImageReference): Promise<T> {
+  if (signal === undefined) return promise;
+  const aborted = () => new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
