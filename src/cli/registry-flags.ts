@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import { Option, type Command } from "commander";
+import { createKeychain } from "../credentials/index.js";
+import { UsageError } from "../errors.js";
+import type { Logger } from "../internal/logger.js";
+import { parsePlatform, type Platform } from "../registry/index.js";
+import { RegistryResolver } from "../resolve/index.js";
+import { collect, positiveInteger } from "./output.js";
+
+/** The registry and credential flags, as commander hands them over. */
+export interface RegistryFlags {
+  platform?: string;
+  concurrency: number;
+  insecureRegistry: string[];
+  caFile: string[];
+  dockerConfig?: string;
+  pullSecret: string[];
+  timeout?: number;
+}
+
+/** Adds the registry and credential flags every command that talks to registries takes. */
+export function addRegistryFlags(command: Command): Command {
+  return command
+    .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)")
+    .option("--concurrency <n>", "registry requests in flight at once", positiveInteger("--concurrency"), 16)
+    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", collect, [])
+    .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect, [])
+    .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
+    .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect, [])
+    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
+}
+
+/** Options of {@link createResolverFromFlags} that commands (not users) choose. */
+export interface ResolverFromFlagsOptions {
+  /** Reuse answers this long (the webhook: 30 s). */
+  cacheTtlMs?: number;
+  logger?: Logger;
+  /** Counts registry responses by status ("error": no response), for metrics. */
+  onRegistryRequest?: (status: number | "error") => void;
+}
+
+/**
+ * Builds the registry resolver the flags describe: the keychain (pull secrets, then the docker config),
+ * trusted CAs, insecure registries, limits. Reads the credential and CA files once, here.
+ * @throws UsageError for a bad --platform or an unreadable --ca-file; CredentialsError for credential files.
+ */
+export async function createResolverFromFlags(
+  flags: Partial<RegistryFlags>,
+  env: Record<string, string | undefined>,
+  options: ResolverFromFlagsOptions = {},
+): Promise<{ resolver: RegistryResolver; platform?: Platform; close(): Promise<void> }> {
+  let platform: Platform | undefined;
+  if (flags.platform !== undefined) {
+    try {
+      platform = parsePlatform(flags.platform);
+    } catch (error) {
+      throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const caCertificates = await Promise.all(
+    (flags.caFile ?? []).map(async (file) => {
+      try {
+        return await readFile(file, "utf8");
+      } catch (error) {
+        throw new UsageError(`--ca-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      }
+    }),
+  );
+  const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env });
+  const resolver = new RegistryResolver({
+    keychain,
+    concurrency: flags.concurrency ?? 16,
+    insecureRegistries: flags.insecureRegistry ?? [],
+    caCertificates,
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
+    ...(options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onRegistryRequest ? { onResponse: options.onRegistryRequest } : {}),
+  });
+  return { resolver, ...(platform ? { platform } : {}), close: () => resolver.close() };
+}
