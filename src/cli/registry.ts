@@ -14,6 +14,7 @@ export interface CommandEntry {
  */
 export const commandTable: CommandEntry[] = [
   { name: "parse", summary: "parse and normalize image references", load: () => import("./commands/parse.js") },
+  { name: "resolve", summary: "resolve image references to digests at their registries", load: () => import("./commands/resolve.js") },
   { name: "auth", summary: "show which registry credentials would be tried for an image", load: () => import("./commands/auth.js") },
   { name: "completion", summary: "print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
   { name: "lint", summary: "report images not pinned to a digest in manifests, Compose files and Dockerfiles", load: () => import("./commands/lint.js") },
