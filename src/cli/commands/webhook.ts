@@ -44,7 +44,11 @@ interface ManifestFlags {
 /** What the registry helper's src/cli/registry-flags.ts provides. */
 interface RegistryFlagsModule {
   addRegistryFlags(command: Command): Command;
-  createResolverFromFlags(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Resolver | Promise<Resolver>;
+  createResolverFromFlags(
+    flags: Record<string, unknown>,
+    env: NodeJS.ProcessEnv,
+    options?: { cacheTtlMs?: number; logger?: import("../../internal/logger.js").Logger; onRegistryRequest?: (status: number | "error") => void },
+  ): Promise<{ resolver: Resolver; close(): Promise<void> }>;
 }
 
 // Loaded at module start (top-level await) so `register` can add the flags synchronously.
@@ -121,7 +125,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const { pino } = await import("pino");
   const logger = pino({ level: flags.logLevel, base: { component: "imagepin-webhook" } });
   const store = await openStore(flags.store, { cwd: process.cwd(), logger });
-  const resolver = await registryFlags.createResolverFromFlags(flags, process.env);
+  // Answers are reused for 30 s: a scale-up of many Pods resolves each image once.
+  const { resolver } = await registryFlags.createResolverFromFlags(flags, process.env, { cacheTtlMs: 30_000, logger });
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
   const kube = inCluster ? await webhook.inClusterKube() : undefined;
   const instance = process.env.POD_NAME ?? hostname();
