@@ -3,3 +3,4 @@ export { lintRules, lintImage, problemFinding, findingFor, sortFindings, summari
 export { formatFindings, outputFormats, type FormatOptions, type OutputFormat } from "./format.js";
 export { sarifLog, sarifSchemaUri } from "./sarif.js";
 export { lintFiles, type LintResult } from "./lint.js";
+export { verifyFiles, verifyRules, type VerifyOptions, type VerifyResult } from "./verify.js";

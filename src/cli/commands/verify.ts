@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { writeFileAtomic } from "../../internal/atomic-write.js";
+import { describeFsError } from "../../manifests/index.js";
+import { formatFindings, verifyFiles, verifyRules } from "../../policy/index.js";
+import { imagepinVersion } from "../../version.js";
+import { exitFindings, exitUsage } from "../output.js";
+import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { checkFormat, loadInputs, reportUnreadable, useColour } from "./lint.js";
+
+interface VerifyFlags extends RegistryFlags {
+  format: string;
+  update?: boolean;
+  kinds?: string;
+}
+
+/** `imagepin verify PATH...`: pinned digests still exist; tags pinned beside them have not moved. */
+export function register(program: Command): void {
+  addRegistryFlags(
+    program
+      .command("verify")
+      .description("check that pinned digests exist and whether the tags beside them moved")
+      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+      .option("--format <format>", "text, json or sarif", "text")
+      .option("--update", "rewrite moved tags to their new digest in place (an index stays an index, a platform manifest follows its platform)")
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
+  )
+    .addHelpText(
+      "after",
+      `
+Rules: digest-not-found, tag-moved, registry-error, invalid-yaml. With --update a moved tag that was
+rewritten is reported as a note.
+
+Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usage errors or unreadable input.`,
+    )
+    .action(async (paths: string[], flags: VerifyFlags) => {
+      const format = checkFormat(flags.format);
+      if (flags.update && paths.includes("-")) throw new UsageError("--update cannot write standard input back");
+      const loaded = await loadInputs(paths, flags.kinds);
+      const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+      let result;
+      try {
+        result = await verifyFiles(loaded.files, { resolver, platform, update: flags.update, concurrency: flags.concurrency });
+      } finally {
+        await close();
+      }
+      let writeFailed = false;
+      for (const { file, output, count } of result.updated) {
+        try {
+          await writeFileAtomic(file.file, output);
+          process.stderr.write(`imagepin: ${file.file}: ${count} digest(s) updated\n`);
+        } catch (error) {
+          writeFailed = true;
+          process.stderr.write(`imagepin: cannot write ${file.file}: ${describeFsError(error)}\n`);
+        }
+      }
+      process.stdout.write(formatFindings(result.findings, format, { summary: result.summary, rules: verifyRules, toolVersion: imagepinVersion(), tty: useColour() }));
+      const open = result.findings.some((finding) => finding.severity !== "note");
+      process.exitCode = reportUnreadable(loaded) ? exitUsage : open || writeFailed ? exitFindings : 0;
+    });
+}

@@ -1,0 +1,120 @@
+import { isImagepinError } from "../errors.js";
+import { applyEdits, imageEdit, mapConcurrent, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { tryParseReference, type ImageReference } from "../reference/index.js";
+import type { Platform, Resolver } from "../resolve/types.js";
+import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
+import type { Finding, RuleDescription, Summary } from "./types.js";
+
+/** The verify rules, with stable ids. */
+export const verifyRules: RuleDescription[] = [
+  { id: "digest-not-found", severity: "error", description: "The pinned digest does not exist in the repository (deleted, or never pushed there)." },
+  { id: "tag-moved", severity: "warning", description: "The tag pinned beside the digest now points to another image." },
+  { id: "registry-error", severity: "error", description: "The registry could not be asked (unreachable, unauthorized, …)." },
+  { id: "invalid-yaml", severity: "error", description: "A YAML document could not be parsed; its images were not checked." },
+];
+
+const indexMediaTypes = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
+
+/** Options of {@link verifyFiles}. */
+export interface VerifyOptions {
+  resolver: Resolver;
+  /** Rewrite moved tags to their new digest. */
+  update?: boolean;
+  /** The platform to follow when a pinned platform manifest's own platform is not known. */
+  platform?: Platform;
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** Findings of a verify run, and the new text of files `update` changed. */
+export interface VerifyResult {
+  findings: Finding[];
+  summary: Summary;
+  updated: { file: ScannedFile; output: string; count: number }[];
+}
+
+/** What checking one pinned image found; `newDigest` is set when the tag moved and can be followed. */
+interface Check {
+  finding?: Finding;
+  newDigest?: string;
+}
+
+/**
+ * Checks every pinned image: its digest must exist; where a tag is pinned beside it, the tag must
+ * still point to it (directly, or as one platform of the index the tag names). With `update`, a
+ * moved tag is rewritten to its new digest of the same kind: an index stays an index, a platform
+ * manifest becomes the same platform's manifest in the new index.
+ */
+export async function verifyFiles(files: ScannedFile[], options: VerifyOptions): Promise<VerifyResult> {
+  const work: { image: FoundImage; reference: ImageReference }[] = [];
+  for (const file of files) {
+    for (const image of file.images) {
+      const reference = tryParseReference(image.image);
+      // ImageSet images name no registry (the Installation does): `imagepin imageset verify` checks them.
+      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet") work.push({ image, reference });
+    }
+  }
+  const checks = await mapConcurrent(work, options.concurrency ?? 8, ({ image, reference }) => checkImage(image, reference, options));
+  const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
+  const edits = new Map<ScannedFile, TextEdit[]>();
+  work.forEach(({ image, reference }, index) => {
+    const check = checks[index]!;
+    if (check.finding) findings.push(check.finding);
+    if (!options.update || !check.newDigest) return;
+    const edit = imageEdit(image, withWrittenDigest(image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
+    const file = files.find((candidate) => candidate.images.includes(image))!;
+    if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
+  });
+  const updated = [...edits].map(([file, fileEdits]) => ({ file, output: applyEdits(file.text, fileEdits), count: fileEdits.length }));
+  const sorted = sortFindings(findings);
+  return { findings: sorted, summary: summarize(sorted, files.length, work.length), updated };
+}
+
+async function checkImage(image: FoundImage, reference: ImageReference, options: VerifyOptions): Promise<Check> {
+  const pinned = reference.digest!;
+  let pinnedResolution;
+  try {
+    pinnedResolution = await options.resolver.resolve(reference, { signal: options.signal });
+  } catch (error) {
+    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "digest-not-found", "error", `${pinned} does not exist in ${reference.name}`) };
+    return { finding: registryError(image, error) };
+  }
+  if (reference.tag === undefined) return {};
+  const tagged = reference.withoutDigest();
+  try {
+    const current = await options.resolver.resolve(tagged, { signal: options.signal });
+    if (current.digest === pinned) return {};
+    const isIndex = indexMediaTypes.has(current.mediaType);
+    const entries = isIndex && options.resolver.indexEntries ? await options.resolver.indexEntries(tagged, { signal: options.signal }) : [];
+    if (entries.some((entry) => entry.digest === pinned)) return {};
+    const pinnedIsIndex = indexMediaTypes.has(pinnedResolution.mediaType);
+    let newDigest: string | undefined = current.digest;
+    let note = "";
+    if (!pinnedIsIndex && isIndex) {
+      const platform = pinnedResolution.platform ?? options.platform;
+      const platforms = entries.filter((entry) => entry.platform && entry.platform.os !== "unknown");
+      const match = platform ? platforms.find((entry) => samePlatform(entry.platform!, platform)) : platforms.length === 1 ? platforms[0] : undefined;
+      newDigest = match?.digest;
+      if (!match) note = platform ? `; the new index has no ${platformName(platform)} manifest` : "; pass --platform to say which platform's manifest to follow";
+    }
+    const updated = options.update && newDigest !== undefined;
+    const message = `tag ${reference.tag} now points to ${current.digest}, not the pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(pinnedResolution.platform ?? options.platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
+    return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest };
+  } catch (error) {
+    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `tag ${reference.tag} no longer exists in ${reference.name}; the digest still does`) };
+    return { finding: registryError(image, error) };
+  }
+}
+
+function registryError(image: FoundImage, error: unknown): Finding {
+  const code = isImagepinError(error) ? `${error.code}: ` : "";
+  return findingFor(image, "registry-error", "error", `cannot check ${image.image}: ${code}${error instanceof Error ? error.message : String(error)}`);
+}
+
+function samePlatform(a: Platform, b: Platform): boolean {
+  return a.os === b.os && a.architecture === b.architecture && (b.variant === undefined || a.variant === b.variant);
+}
+
+function platformName(platform: Platform | undefined): string {
+  return platform ? [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/") : "platform";
+}
