@@ -20,7 +20,6 @@ export function sarifLog(findings: Finding[], rules: RuleDescription[], toolVers
           driver: {
             name: "imagepin",
             version: toolVersion,
-            informationUri: "https://github.com/imagepin/imagepin",
             rules: rules.map((rule) => ({
               id: rule.id,
               name: rule.id,

@@ -1,0 +1,101 @@
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { scanText } from "../manifests/index.js";
+import { formatFindings } from "./format.js";
+import { lintFiles } from "./lint.js";
+import { lintRules } from "./rules.js";
+
+const digest = "sha256:" + "0".repeat(64);
+const lint = (file: string, text: string) => lintFiles([scanText(file, text)]);
+const rulesOf = (file: string, text: string) => lint(file, text).findings.map((finding) => `${finding.line}:${finding.rule}`);
+
+describe("lint rules", () => {
+  it("flags unpinned, latest, invalid and pull-policy problems", () => {
+    const text = [
+      "kind: Deployment",
+      "metadata: {name: web, namespace: shop}",
+      "spec:",
+      "  template:",
+      "    spec:",
+      "      containers:",
+      "        - {name: a, image: nginx}",
+      "        - {name: b, image: 'nginx:1.25', imagePullPolicy: IfNotPresent}",
+      `        - {name: c, image: nginx@${digest}, imagePullPolicy: Always}`,
+      "        - {name: d, image: Nginx:1}",
+      `        - {name: e, image: "nginx:1@${digest}"}`,
+      "      volumes:",
+      "        - {name: v, image: {reference: 'quay.io/x/y:latest', pullPolicy: IfNotPresent}}",
+    ].join("\n");
+    expect(rulesOf("d.yaml", text)).toEqual(["7:digest-missing", "7:latest-tag", "8:digest-missing", "8:pull-policy", "9:pull-policy", "10:invalid-reference", "13:digest-missing", "13:latest-tag", "13:pull-policy"]);
+    expect(lint("d.yaml", text).findings[0]).toEqual({ file: "d.yaml", line: 7, column: 28, rule: "digest-missing", severity: "error", kind: "Deployment", namespace: "shop", name: "web", container: "a", image: "nginx", message: expect.any(String) });
+  });
+
+  it("walks Lists, CronJobs, PodTemplates and custom kinds", () => {
+    const text = "kind: List\nitems:\n  - kind: CronJob\n    spec: {jobTemplate: {spec: {template: {spec: {containers: [{image: a:1}]}}}}}\n  - kind: PodTemplate\n    template: {spec: {initContainers: [{image: b:1}]}}\n  - kind: Rollout\n    apiVersion: argoproj.io/v1alpha1\n    spec: {template: {spec: {containers: [{image: c:1}]}}}\n";
+    expect(lint("l.yaml", text).summary.images).toBe(2);
+    const file = scanText("l.yaml", text, { customKinds: [{ kind: "Rollout", paths: ["spec.template"] }] });
+    expect(file.images.map((image) => image.image)).toEqual(["a:1", "b:1", "c:1"]);
+  });
+
+  it("suppresses by annotation, by end-of-line comment and by comment on the line above", () => {
+    const text = [
+      "kind: Pod",
+      "metadata:",
+      "  annotations: {imagepin.io/ignore: latest-tag}",
+      "spec:",
+      "  containers:",
+      "    - image: nginx",
+      "    - image: redis  # imagepin:ignore digest-missing",
+      "    # imagepin:ignore",
+      "    - image: busybox",
+    ].join("\n");
+    expect(rulesOf("p.yaml", text)).toEqual(["6:digest-missing"]);
+  });
+
+  it("reports a malformed document with its position and still lints the others", () => {
+    const text = "kind: Pod\nspec: {containers: [{image: a:1}]}\n---\nkind: Pod\nspec: {containers: [\n---\nkind: Pod\nspec: {containers: [{image: b:1}]}\n";
+    const findings = lint("m.yaml", text).findings;
+    expect(findings.map((finding) => `${finding.rule}:${finding.image}`)).toEqual(["digest-missing:a:1", "invalid-yaml:null", "digest-missing:b:1"]);
+    expect(findings[1]!.line).toBeGreaterThanOrEqual(5);
+  });
+
+  it("reads Compose services and Dockerfile FROM lines with ARG defaults", () => {
+    expect(lint("compose.yaml", "services:\n  web: {image: nginx:1.25}\n  built: {build: .}\n").findings.map((finding) => finding.name)).toEqual(["web"]);
+    const docker = lint("Dockerfile", 'ARG BASE="alpine:3.20"\nFROM ${BASE} AS base\nFROM base\n').findings;
+    expect(docker.map((finding) => [finding.image, finding.line, finding.column])).toEqual([["alpine:3.20", 2, 6]]);
+  });
+});
+
+describe("formats", () => {
+  const result = lint("deploy/app.yaml", "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}]}\n");
+
+  it("text is file:line:col rule message", () => {
+    const text = formatFindings(result.findings, "text", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0" });
+    expect(text.split("\n")[0]).toBe("deploy/app.yaml:3:38 digest-missing nginx is not pinned to a digest; run imagepin pin");
+  });
+
+  it("json has exactly the documented fields", () => {
+    const json = JSON.parse(formatFindings(result.findings, "json", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0" }));
+    expect(Object.keys(json)).toEqual(["findings", "summary"]);
+    expect(Object.keys(json.findings[0])).toEqual(["file", "line", "column", "rule", "severity", "kind", "namespace", "name", "container", "image", "message"]);
+    expect(json.summary).toMatchObject({ files: 1, images: 1, findings: 2, byRule: { "digest-missing": 1, "latest-tag": 1 } });
+  });
+
+  it("sarif validates against the published SARIF 2.1.0 schema", () => {
+    const schema = JSON.parse(readFileSync(new URL("../../test/fixtures/manifests/sarif/sarif-2.1.0-rtm.5.json", import.meta.url), "utf8"));
+    // The schema is draft-04: ajv 8 reads it as draft-07 once `id` is `$id` (it uses no draft-04-only keywords);
+    // one of its patterns is not valid with the u flag, so patterns are compiled without it.
+    schema.$id = schema.id;
+    delete schema.id;
+    delete schema.$schema;
+    const ajv = new Ajv.default({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(formatFindings(result.findings, "sarif", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0" }));
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0].results[0]).toMatchObject({ ruleId: "digest-missing", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "deploy/app.yaml" }, region: { startLine: 3, startColumn: 38 } } }] });
+    expect(validate({ ...log, runs: [{ results: [] }] })).toBe(false);
+  });
+});
