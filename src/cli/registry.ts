@@ -20,5 +20,6 @@ export const commandTable: CommandEntry[] = [
   { name: "lint", summary: "report images not pinned to a digest in manifests, Compose files and Dockerfiles", load: () => import("./commands/lint.js") },
   { name: "pin", summary: "pin images to registry digests in place, changing nothing else in the files", load: () => import("./commands/pin.js") },
   { name: "verify", summary: "check that pinned digests exist and whether their tags moved; --update follows them", load: () => import("./commands/verify.js") },
+  { name: "krm", summary: "KRM function (Kustomize, kpt): pin the images of a ResourceList from stdin", load: () => import("./commands/krm.js") },
   { name: "webhook", summary: "admission webhook that pins Pod images to digests; its store and install manifests", load: () => import("./commands/webhook.js") },
 ];
