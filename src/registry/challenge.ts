@@ -29,6 +29,11 @@ export function parseChallenges(header: string): Challenge[] {
     while (i < header.length && tokenChar.test(header[i]!)) i++;
     return header.slice(start, i);
   };
+  const readBare = (): string => {
+    const start = i;
+    while (i < header.length && !/[\s,]/.test(header[i]!)) i++;
+    return header.slice(start, i);
+  };
   const readQuoted = (): string => {
     i++; // opening quote
     let value = "";
@@ -67,7 +72,8 @@ export function parseChallenges(header: string): Challenge[] {
       }
       i++;
       skip(/[ \t]/);
-      const value = header[i] === '"' ? readQuoted() : readToken();
+      // Unquoted values should be tokens; some servers write URLs bare, so read up to the next separator.
+      const value = header[i] === '"' ? readQuoted() : readBare();
       challenge.params[name.toLowerCase()] = value;
     }
     if (i < header.length && !/[\s,]/.test(header[i]!) && !tokenChar.test(header[i]!)) break;
