@@ -1,4 +1,4 @@
-import type { Node, Scalar } from "yaml";
+import { isAlias, type Node, type Scalar } from "yaml";
 import { commentIgnores, ignoreAnnotation, parseRuleList } from "./suppression.js";
 import type { FoundImage, ManifestFormat } from "./types.js";
 import { childMap, childString, isScalar, positionOf, replaceSlot, resolveNode, type YamlContext } from "./yaml-nodes.js";
@@ -27,7 +27,9 @@ export class ImageCollector {
   addScalar(context: YamlContext, object: ObjectInfo, node: unknown, extra: { container?: string; pullPolicy?: string } = {}): void {
     const scalar = resolveNode(context, node);
     if (!isScalar(scalar) || typeof scalar.value !== "string") return;
-    this.images.push({ ...this.base(context, object, scalar), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar) });
+    // Reported where it is used (an alias's own line), rewritten where it is written (the anchor).
+    const at = isAlias(node) && node.range ? (node as Node) : scalar;
+    this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar) });
   }
 
   /** Adds an image built from several fields (Kustomize, ImageSet); `at` is the node it is reported at. */

@@ -1,6 +1,6 @@
 import type { Node } from "yaml";
 import type { ImageCollector } from "./collector.js";
-import { child, childMap, isScalar, resolveNode, type YamlContext } from "./yaml-nodes.js";
+import { childMap, isScalar, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 /** Docker Compose: every `services.NAME.image`. Services with only `build:` have nothing to pin. */
 export function scanCompose(context: YamlContext, root: Node, collector: ImageCollector): void {
@@ -8,7 +8,7 @@ export function scanCompose(context: YamlContext, root: Node, collector: ImageCo
   for (const pair of services?.items ?? []) {
     const key = resolveNode(context, pair.key);
     const name = isScalar(key) ? String(key.value) : undefined;
-    collector.addScalar(context, { format: "compose", kind: "ComposeService", name, ignored: [] }, child(context, pair.value, "image"));
+    collector.addScalar(context, { format: "compose", kind: "ComposeService", name, ignored: [] }, rawChild(context, pair.value, "image"));
   }
 }
 

@@ -2,7 +2,7 @@ import { isMap, type Node } from "yaml";
 import { annotationIgnores, type ImageCollector, type ObjectInfo } from "./collector.js";
 import { scanKustomization } from "./kustomize.js";
 import type { CustomKind } from "./types.js";
-import { child, childItems, childMap, childString, resolveNode, type YamlContext } from "./yaml-nodes.js";
+import { child, childItems, childMap, childString, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 /** Where each built-in workload keeps its pod spec. */
 const podSpecPaths: Record<string, string[]> = {
@@ -78,7 +78,7 @@ function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: Imag
 export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo): void {
   for (const list of containerLists) {
     for (const container of childItems(context, spec, list)) {
-      collector.addScalar(context, object, child(context, container, "image"), {
+      collector.addScalar(context, object, rawChild(context, container, "image"), {
         container: childString(context, container, "name"),
         pullPolicy: childString(context, container, "imagePullPolicy"),
       });
@@ -87,7 +87,7 @@ export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCo
   for (const volume of childItems(context, spec, "volumes")) {
     const image = childMap(context, volume, "image");
     if (!image) continue;
-    collector.addScalar(context, object, child(context, image, "reference"), {
+    collector.addScalar(context, object, rawChild(context, image, "reference"), {
       container: childString(context, volume, "name"),
       pullPolicy: childString(context, image, "pullPolicy"),
     });

@@ -19,6 +19,12 @@ export function child(context: YamlContext, node: unknown, key: string): Node | 
   return isMap(resolved) ? resolveNode(context, resolved.get(key, true)) : undefined;
 }
 
+/** The value under `key` as written: an alias stays an alias (its position is where it is used). */
+export function rawChild(context: YamlContext, node: unknown, key: string): unknown {
+  const resolved = resolveNode(context, node);
+  return isMap(resolved) ? resolved.get(key, true) : undefined;
+}
+
 /** The map under `key`, or undefined. */
 export function childMap(context: YamlContext, node: unknown, key: string): YAMLMap | undefined {
   const value = child(context, node, key);
