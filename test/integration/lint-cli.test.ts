@@ -1,0 +1,77 @@
+// `imagepin lint` end to end through the built CLI: formats, exit statuses, directories, stdin,
+// unreadable input, custom kinds.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const fixtures = fileURLToPath(new URL("../fixtures/manifests/", import.meta.url));
+
+function imagepin(args: string[], options: { input?: string; cwd?: string } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, ...options });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("imagepin lint", () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "imagepin-lint-"));
+    cpSync(join(fixtures, "corpus"), join(work, "corpus"), { recursive: true });
+    cpSync(join(fixtures, "corpus"), join(work, "corpus", "node_modules", "skipped"), { recursive: true });
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("walks a directory (skipping node_modules) and exits 1 with findings", () => {
+    const result = imagepin(["lint", "corpus"], { cwd: work });
+    expect(result.status).toBe(1);
+    expect(result.stdout).not.toContain("node_modules");
+    expect(result.stdout).toContain("corpus/helm-rendered.yaml:59:22 latest-tag ");
+    expect(result.stdout).toContain("corpus/Dockerfile:16:3 digest-missing ");
+    expect(result.stdout).toContain("corpus/broken.yaml:10:1 invalid-yaml ");
+    expect(result.stdout).toContain("corpus/broken.yaml:17:33 digest-missing alpine:3.20");
+  });
+
+  it("exits 0 on clean input and prints nothing", () => {
+    const clean = join(work, "clean.yaml");
+    writeFileSync(clean, `kind: Pod\nspec: {containers: [{image: "nginx:1.25@sha256:${"a".repeat(64)}"}]}\n`);
+    expect(imagepin(["lint", clean])).toMatchObject({ status: 0, stdout: "" });
+  });
+
+  it("prints the json shape and reads standard input", () => {
+    const result = imagepin(["lint", "--format", "json", "-"], { input: "kind: Pod\nmetadata: {name: p, namespace: n}\nspec: {containers: [{name: c, image: nginx}]}\n" });
+    expect(result.status).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.findings[0]).toEqual({ file: "-", line: 3, column: 38, rule: "digest-missing", severity: "error", kind: "Pod", namespace: "n", name: "p", container: "c", image: "nginx", message: expect.any(String) });
+    expect(json.summary).toMatchObject({ files: 1, images: 1, findings: 2 });
+  });
+
+  it("prints SARIF with relative URIs", () => {
+    const result = imagepin(["lint", "--format", "sarif", "corpus/compose.yaml"], { cwd: work });
+    const log = JSON.parse(result.stdout);
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(["corpus/compose.yaml", "corpus/compose.yaml"]);
+  });
+
+  it("exits 2 for unreadable input but still reports the readable files", () => {
+    const latin1 = join(work, "latin1.yaml");
+    writeFileSync(latin1, Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]));
+    const result = imagepin(["lint", "corpus/compose.yaml", "missing.yaml", latin1], { cwd: work });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("cannot read missing.yaml: no such file or directory");
+    expect(result.stderr).toContain("latin1.yaml: not valid UTF-8");
+    expect(result.stdout).toContain("corpus/compose.yaml:3:12 digest-missing");
+  });
+
+  it("exits 2 on a bad --format", () => {
+    expect(imagepin(["lint", "--format", "xml", "corpus"], { cwd: work }).status).toBe(2);
+  });
+
+  it("learns custom kinds from --kinds", () => {
+    expect(imagepin(["lint", "corpus/rollout.yaml"], { cwd: work }).status).toBe(0);
+    const result = imagepin(["lint", "--kinds", join(fixtures, "kinds.yaml"), "corpus/rollout.yaml"], { cwd: work });
+    expect(result).toMatchObject({ status: 1, stdout: expect.stringContaining("rollout.yaml:10:18 digest-missing ghcr.io/example/app:4.2.0") });
+  });
+});
