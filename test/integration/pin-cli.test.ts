@@ -1,0 +1,94 @@
+// `imagepin pin` end to end through the built CLI, resolving offline from a lock file so these run
+// without a registry (pin-registry.test.ts resolves at a real one): output modes, --check, --write
+// with failures beside successes, --no-keep-tag, usage errors.
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const digestOf = (ch: string) => `sha256:${ch.repeat(64)}`;
+const lockEntries = { "docker.io/library/nginx:1.25": digestOf("1"), "docker.io/library/redis:7": digestOf("2") };
+const lockText = JSON.stringify({ version: 1, images: Object.entries(lockEntries).map(([reference, digest]) => ({ reference, digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" })) }, null, 2) + "\n";
+const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p   # the pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+
+function imagepin(args: string[], options: { input?: string; cwd?: string; stdio?: ("pipe" | number)[] } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, ...options });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("imagepin pin (offline)", () => {
+  let work: string;
+  let lock: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), "imagepin-pin-"));
+    lock = join(work, "imagepin.lock");
+    writeFileSync(lock, lockText);
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it("prints the pinned text of one file, keeping quotes and comments", () => {
+    writeFileSync(join(work, "a.yaml"), pod("'nginx:1.25'  # web"));
+    const result = imagepin(["pin", "--offline", "--lock", lock, "a.yaml"], { cwd: work });
+    expect(result).toMatchObject({ status: 0, stdout: pod(`'nginx:1.25@${digestOf("1")}'  # web`) });
+    expect(readFileSync(join(work, "a.yaml"), "utf8")).toBe(pod("'nginx:1.25'  # web"));
+  });
+
+  it("prints a unified diff of several files and reads standard input", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
+    writeFileSync(join(work, "b.yaml"), pod("redis:7"));
+    const diff = imagepin(["pin", "--offline", "--lock", lock, "."], { cwd: work });
+    expect(diff.status).toBe(0);
+    expect(diff.stdout).toContain("--- a/a.yaml\n+++ b/a.yaml\n");
+    expect(diff.stdout).toContain(`-      image: redis:7\n+      image: redis:7@${digestOf("2")}\n`);
+    const stdin = imagepin(["pin", "--offline", "--lock", lock, "--no-keep-tag", "-"], { input: pod("nginx:1.25") });
+    expect(stdin.stdout).toBe(pod(`nginx@${digestOf("1")}`));
+  });
+
+  it("--check exits 1 when something would change and 0 when all is pinned", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
+    const check = imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work });
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain("would pin a.yaml:8:14 nginx:1.25 -> nginx:1.25@");
+    expect(readFileSync(join(work, "a.yaml"), "utf8")).toBe(pod("nginx:1.25"));
+    writeFileSync(join(work, "a.yaml"), pod(`nginx:1.25@${digestOf("1")}`));
+    expect(imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work }).status).toBe(0);
+  });
+
+  it("--write writes what it can: broken, unresolvable and unwritable files stay as they were", () => {
+    const good = join(work, "good.yaml");
+    writeFileSync(good, pod("nginx:1.25"));
+    chmodSync(good, 0o640);
+    writeFileSync(join(work, "broken.yaml"), pod("redis:7") + "---\nkind: [\n");
+    writeFileSync(join(work, "unknown.yaml"), pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"));
+    // /dev/fd/3 reads the file through procfs, but no temporary file can be created beside it there,
+    // so the atomic write fails for real even as root.
+    const unwritable = join(work, "unwritable.yaml");
+    writeFileSync(unwritable, pod("redis:7"));
+    const fd = openSync(unwritable, "r");
+    try {
+      const result = imagepin(["pin", "--offline", "--lock", lock, "--write", "good.yaml", "broken.yaml", "unknown.yaml", "/dev/fd/3"], { cwd: work, stdio: ["pipe", "pipe", "pipe", fd] });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain("broken.yaml: left unchanged");
+      expect(result.stderr).toMatch(/unknown\.yaml:8:14: cannot pin unknown:1: docker\.io\/library\/unknown:1 is not in the lock file/);
+      expect(result.stderr).toContain("cannot write /dev/fd/3");
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(good, "utf8")).toBe(pod(`nginx:1.25@${digestOf("1")}`));
+    expect(statSync(good).mode & 0o777).toBe(0o640);
+    expect(readFileSync(join(work, "broken.yaml"), "utf8")).toBe(pod("redis:7") + "---\nkind: [\n");
+    expect(readFileSync(join(work, "unknown.yaml"), "utf8")).toContain("image: nginx:1.25\n");
+    expect(readFileSync(unwritable, "utf8")).toBe(pod("redis:7"));
+  });
+
+  it("rejects contradictory flags with exit 2", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
+    expect(imagepin(["pin", "--write", "--check", "--offline", "--lock", lock, "a.yaml"], { cwd: work }).status).toBe(2);
+    expect(imagepin(["pin", "--offline", "a.yaml"], { cwd: work })).toMatchObject({ status: 2, stderr: expect.stringContaining("--lock") });
+    expect(imagepin(["pin", "--offline", "--lock", lock, "--write", "-"], { input: pod("nginx:1.25") }).status).toBe(2);
+    expect(imagepin(["pin", "--offline", "--lock", lock, "missing.yaml"], { cwd: work }).status).toBe(2);
+  });
+});
