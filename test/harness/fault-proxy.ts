@@ -66,7 +66,7 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
     const headers: Record<string, string> = {};
     for (const name of ["accept", "authorization"]) if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
     const upstreamResponse = await request(upstream + path, { method: req.method as "GET" | "HEAD", headers });
-    let body = Buffer.from(await upstreamResponse.body.arrayBuffer());
+    let body: Buffer = Buffer.from(await upstreamResponse.body.arrayBuffer());
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(upstreamResponse.headers)) {
       if (typeof value === "string" && !["content-length", "connection", "keep-alive", "transfer-encoding"].includes(name)) outHeaders[name] = value;
