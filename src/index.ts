@@ -13,3 +13,7 @@ export type { CreateKeychainOptions, KeychainSources, CandidateDescription, Cred
 export type { IndexEntry, Platform, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
 export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";
+export { RegistryClient, RegistryError, isRegistryError, parsePlatform, formatPlatform, normalizePlatform, mediaTypes, manifestAccept } from "./registry/index.js";
+export type { RegistryClientOptions, RegistryErrorCode, ManifestResult, RateLimit } from "./registry/index.js";
+export { RegistryResolver } from "./resolve/index.js";
+export type { RegistryResolverOptions, DeriveOptions } from "./resolve/index.js";
