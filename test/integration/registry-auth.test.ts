@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeychain } from "../../src/credentials/index.js";
 import { parseReference } from "../../src/reference/index.js";
 import { isRegistryError, RegistryClient } from "../../src/registry/index.js";
+import { RegistryResolver } from "../../src/resolve/index.js";
+import { keychainFromPullSecretObjects } from "../../src/credentials/index.js";
 import { settledRequests } from "../harness/access-log.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, skopeoDigest } from "../harness/seed.js";
@@ -65,6 +67,23 @@ describe("htpasswd Basic auth", () => {
     expect((await settledRequests(registry)).map((r) => r.status)).toEqual([401, 401, 200]);
     expect(await skopeoDigest(`${registry.host}/private/app:1`, { creds: `${alice.username}:${alice.password}` })).toBe(digest);
     await client.close();
+  });
+
+  it("resolves with a Pod's pull secrets through a derived resolver that shares nothing else", async () => {
+    const reference = parseReference(`${registry.host}/private/app:1`);
+    const base = new RegistryResolver({ cacheTtlMs: 30_000 });
+    const inner = JSON.stringify({ auths: { [registry.host]: { auth: auth(alice) } } });
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "regcred", namespace: "team" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": Buffer.from(inner).toString("base64") } };
+    const derived = base.withKeychain(keychainFromPullSecretObjects([secret]), { thenOwnCredentials: true });
+    try {
+      expect((await derived.resolve(reference)).digest).toBe(digest);
+      expect((await derived.resolve(reference)).source).toBe("cached");
+      // the webhook's own (anonymous) resolver gets neither the answer nor the credentials
+      await expectCode(base.resolve(reference), "unauthorized");
+    } finally {
+      await derived.close();
+      await base.close();
+    }
   });
 
   it("asks a credential helper from the docker config only when needed", async () => {
