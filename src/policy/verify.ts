@@ -112,7 +112,12 @@ function registryError(image: FoundImage, error: unknown): Finding {
 }
 
 function samePlatform(a: Platform, b: Platform): boolean {
-  return a.os === b.os && a.architecture === b.architecture && (b.variant === undefined || a.variant === b.variant);
+  return a.os === b.os && a.architecture === b.architecture && (b.variant === undefined || a.variant === undefined || variantOf(a) === variantOf(b));
+}
+
+/** arm64 without a variant is v8, as the OCI image index specification says. */
+function variantOf(platform: Platform): string | undefined {
+  return platform.variant ?? (platform.architecture === "arm64" ? "v8" : undefined);
 }
 
 function platformName(platform: Platform | undefined): string {

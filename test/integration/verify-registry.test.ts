@@ -1,0 +1,69 @@
+// `imagepin verify` against the real distribution registry: a digest that exists, one that does not,
+// a tag pushed again (moved), and --update keeping the kind of digest that was pinned.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRegistry, type TestRegistry } from "../harness/registry.js";
+import { pushImage, pushIndex } from "../harness/seed.js";
+
+const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const platforms = [
+  { os: "linux", architecture: "amd64" },
+  { os: "linux", architecture: "arm64" },
+];
+
+function imagepin(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("imagepin verify against a registry", () => {
+  let registry: TestRegistry;
+  let work: string;
+  let oldIndex: { digest: string; manifests: { digest: string; platform: { architecture: string } }[] };
+  let newIndex: typeof oldIndex;
+  let stable = "";
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = mkdtempSync(join(tmpdir(), "imagepin-verify-"));
+    oldIndex = await pushIndex(registry, "demo/app", "1.0", platforms, { seed: "first" });
+    newIndex = await pushIndex(registry, "demo/app", "1.0", platforms, { seed: "second" });
+    stable = (await pushImage(registry, "demo/stable", "2")).digest;
+  }, 120_000);
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const armOf = (index: typeof oldIndex) => index.manifests.find((entry) => entry.platform.architecture === "arm64")!.digest;
+  const pod = (images: string[]) => `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${images.map((image, i) => `    - name: c${i}\n      image: "${image}"   # keep\n`).join("")}`;
+
+  it("passes pins that hold and exits 0", () => {
+    writeFileSync(join(work, "ok.yaml"), pod([`${registry.host}/demo/stable:2@${stable}`, `${registry.host}/demo/app:1.0@${newIndex.digest}`, `${registry.host}/demo/app:1.0@${armOf(newIndex)}`]));
+    const result = imagepin(["verify", "ok.yaml"], work);
+    expect(result, result.stderr).toMatchObject({ status: 0, stdout: "" });
+  });
+
+  it("reports a missing digest and a moved tag in json, exit 1", () => {
+    const missing = `sha256:${"9".repeat(64)}`;
+    writeFileSync(join(work, "bad.yaml"), pod([`${registry.host}/demo/stable@${missing}`, `${registry.host}/demo/app:1.0@${oldIndex.digest}`]));
+    const result = imagepin(["verify", "--format", "json", "bad.yaml"], work);
+    expect(result.status).toBe(1);
+    const { findings } = JSON.parse(result.stdout);
+    expect(findings.map((finding: { rule: string; line: number }) => `${finding.line}:${finding.rule}`)).toEqual(["6:digest-not-found", "8:tag-moved"]);
+    expect(findings[1].message).toContain(newIndex.digest);
+  });
+
+  it("--update rewrites an index to the new index and a platform manifest to the same platform's", () => {
+    const file = join(work, "update.yaml");
+    writeFileSync(file, pod([`${registry.host}/demo/app:1.0@${oldIndex.digest}`, `${registry.host}/demo/app:1.0@${armOf(oldIndex)}`]));
+    const result = imagepin(["verify", "--update", "--platform", "linux/arm64", "update.yaml"], work);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${newIndex.digest}`, `${registry.host}/demo/app:1.0@${armOf(newIndex)}`]));
+    expect(imagepin(["verify", "update.yaml"], work).status).toBe(0);
+  });
+});
