@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { isMap, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
+import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { pinFiles, scanYaml, type FoundImage, type PinnedFile } from "../../manifests/index.js";
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
@@ -45,6 +46,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
         throw new UsageError("standard input is not a KRM ResourceList (kind: ResourceList with items)");
       }
       const lock = flags.lock ? await readLock(flags.lock) : undefined;
+      const before = lock?.serialize();
       const registry = flags.offline ? { resolver: undefined, platform: undefined, close: async () => undefined } : await createResolverFromFlags(flags, process.env);
       let pinned: PinnedFile;
       try {
@@ -52,6 +54,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       } finally {
         await registry.close();
       }
+      if (lock && flags.lock && !flags.offline && lock.serialize() !== before) await writeFileAtomic(flags.lock, lock.serialize());
       const results = resultsOf(pinned);
       // A failed image leaves every item as it came: the function's output must not be half pinned.
       const output = parseDocument(pinned.output);

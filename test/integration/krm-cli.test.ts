@@ -1,0 +1,73 @@
+// `imagepin krm` as Kustomize and kpt run it: a real ResourceList (examples/krm/resource-list.yaml)
+// piped through the built CLI, resolved at the real registry, and offline from a lock file.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { startRegistry, type TestRegistry } from "../harness/registry.js";
+import { pushIndex } from "../harness/seed.js";
+
+const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const example = readFileSync(fileURLToPath(new URL("../../examples/krm/resource-list.yaml", import.meta.url)), "utf8");
+
+interface ResourceList {
+  kind: string;
+  items: { spec: { containers: { image: string }[] }; metadata: { annotations: Record<string, string> } }[];
+  results: { message: string; severity: string; resourceRef?: { kind: string; name: string } }[];
+}
+
+function krm(args: string[], input: string) {
+  const result = spawnSync(process.execPath, [bin, "krm", ...args], { encoding: "utf8", input, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("imagepin krm", () => {
+  let registry: TestRegistry;
+  let work: string;
+  let digest = "";
+  let input = "";
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    work = mkdtempSync(join(tmpdir(), "imagepin-krm-"));
+    digest = (await pushIndex(registry, "demo/nginx", "1.25", [{ os: "linux", architecture: "amd64" }])).digest;
+    input = example.replaceAll("localhost:5000", registry.host);
+  }, 120_000);
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("pins the items of a ResourceList and reports what it did", () => {
+    const result = krm([], input);
+    expect(result.status, result.stderr).toBe(0);
+    const list = parse(result.stdout) as ResourceList;
+    expect(list.kind).toBe("ResourceList");
+    expect(list.items[0]!.spec.containers[0]!.image).toBe(`${registry.host}/demo/nginx:1.25@${digest}`);
+    expect(list.items[0]!.metadata.annotations["internal.config.kubernetes.io/path"]).toBe("pod.yaml");
+    expect(list.results).toEqual([{ message: `pinned ${registry.host}/demo/nginx:1.25 to ${registry.host}/demo/nginx:1.25@${digest} (container hello)`, severity: "info", resourceRef: { kind: "Pod", name: "hello" } }]);
+  });
+
+  it("keeps items unchanged and exits 1 with an error result when an image cannot be resolved", () => {
+    const result = krm([], input.replace("demo/nginx:1.25", "demo/missing:1"));
+    expect(result.status).toBe(1);
+    const list = parse(result.stdout) as ResourceList;
+    expect(list.items[0]!.spec.containers[0]!.image).toBe(`${registry.host}/demo/missing:1`);
+    expect(list.results[0]).toMatchObject({ severity: "error", resourceRef: { kind: "Pod", name: "hello" } });
+  });
+
+  it("runs offline from a lock file", () => {
+    const lock = join(work, "imagepin.lock");
+    writeFileSync(lock, `${JSON.stringify({ version: 1, images: [{ reference: "localhost:5000/demo/nginx:1.25", digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`);
+    const result = krm(["--offline", "--lock", lock, "--no-keep-tag"], example);
+    expect(result.status, result.stderr).toBe(0);
+    expect((parse(result.stdout) as ResourceList).items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx@${digest}`);
+  });
+
+  it("exits 2 when standard input is not a ResourceList", () => {
+    expect(krm([], "kind: Pod\n").status).toBe(2);
+  });
+});
