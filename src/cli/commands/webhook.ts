@@ -125,8 +125,9 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const { pino } = await import("pino");
   const logger = pino({ level: flags.logLevel, base: { component: "imagepin-webhook" } });
   const store = await openStore(flags.store, { cwd: process.cwd(), logger });
-  // Answers are reused for 30 s: a scale-up of many Pods resolves each image once.
-  const { resolver } = await registryFlags.createResolverFromFlags(flags, process.env, { cacheTtlMs: 30_000, logger });
+  // The registry client counts its responses into imagepin_registry_requests_total.
+  const metrics = new webhook.WebhookMetrics({ processMetrics: true });
+  const { resolver } = await registryFlags.createResolverFromFlags(flags, process.env, { logger, onRegistryRequest: (status) => metrics.registryRequest(status) });
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
   const kube = inCluster ? await webhook.inClusterKube() : undefined;
   const instance = process.env.POD_NAME ?? hostname();
@@ -144,6 +145,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const server = await webhook.serveWebhook({
     config,
     resolver,
+    metrics,
     store,
     tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey },
     host,
