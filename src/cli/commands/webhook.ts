@@ -3,18 +3,17 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ImagepinError, UsageError } from "../../errors.js";
-import type { Resolver } from "../../resolve/types.js";
 import { isStoreScope, openStore, type StoreFilter } from "../../store/index.js";
 import { out, positiveInteger } from "../output.js";
+import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 
-interface ServeFlags {
+interface ServeFlags extends RegistryFlags {
   listen: string;
   tlsCert: string;
   tlsKey: string;
   store?: string;
   config?: string;
   logLevel: string;
-  [registryFlag: string]: unknown;
 }
 
 interface StoreFlags {
@@ -41,20 +40,6 @@ interface ManifestFlags {
   store?: string;
 }
 
-/** What the registry helper's src/cli/registry-flags.ts provides. */
-interface RegistryFlagsModule {
-  addRegistryFlags(command: Command): Command;
-  createResolverFromFlags(
-    flags: Record<string, unknown>,
-    env: NodeJS.ProcessEnv,
-    options?: { cacheTtlMs?: number; logger?: import("../../internal/logger.js").Logger; onRegistryRequest?: (status: number | "error") => void },
-  ): Promise<{ resolver: Resolver; close(): Promise<void> }>;
-}
-
-// Loaded at module start (top-level await) so `register` can add the flags synchronously.
-const registryFlagsSpecifier = "../registry-flags.js";
-const registryFlags = (await import(registryFlagsSpecifier).catch(() => undefined)) as RegistryFlagsModule | undefined;
-
 /** `imagepin webhook serve|store|manifests`: the admission webhook, its digest store, and its install manifests. */
 export function register(program: Command): void {
   const webhook = program.command("webhook").description("admission webhook that pins Pod images to digests at creation");
@@ -68,7 +53,7 @@ export function register(program: Command): void {
     .option("--store <url>", "last known digests: sqlite:///abs/path.db (default ./imagepin-digests.db), redis://host:port[/db], memory:")
     .option("--config <file>", "webhook config YAML (filters, failure policies, deadline); validated at start")
     .option("--log-level <level>", "debug, info, warn or error", "info");
-  registryFlags?.addRegistryFlags(serve);
+  addRegistryFlags(serve);
   serve.action(async (flags: ServeFlags) => serveCommand(flags));
 
   const store = webhook.command("store").description("list or evict the last known digests");
@@ -121,13 +106,18 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   if (!["debug", "info", "warn", "error"].includes(flags.logLevel)) throw new UsageError(`--log-level takes debug, info, warn or error`);
   const webhook = await import("../../webhook/index.js");
   const config = flags.config ? webhook.parseWebhookConfig(readConfig(flags.config), flags.config) : webhook.defaultWebhookConfig();
-  if (!registryFlags) throw new ImagepinError("not-available", "the registry client is not built into this imagepin");
   const { pino } = await import("pino");
   const logger = pino({ level: flags.logLevel, base: { component: "imagepin-webhook" } });
   const store = await openStore(flags.store, { cwd: process.cwd(), logger });
   // The registry client counts its responses into imagepin_registry_requests_total.
   const metrics = new webhook.WebhookMetrics({ processMetrics: true });
-  const { resolver } = await registryFlags.createResolverFromFlags(flags, process.env, { logger, onRegistryRequest: (status) => metrics.registryRequest(status) });
+  // The positive cache sits behind the last-known-digest fallback: it answers a scale-up's burst, and an
+  // outage is only noticed (and the fallback used) once the cached answer has aged out.
+  const { resolver, close: closeResolver } = await createResolverFromFlags(flags, process.env, {
+    cacheTtlMs: config.cacheTtlMs,
+    logger,
+    onRegistryRequest: (status) => metrics.registryRequest(status),
+  });
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
   const kube = inCluster ? await webhook.inClusterKube() : undefined;
   const instance = process.env.POD_NAME ?? hostname();
@@ -137,8 +127,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     podCredentials = webhook.podCredentialsLookup({
       reader: kube.reader,
       keychainFromSecrets: (secrets) => keychainFromPullSecretObjects(secrets),
-      // TODO(registry-flags): a resolver that tries the Pod's keychain before the webhook's own credentials.
-      resolverFor: () => resolver,
+      // The Pod's own pull secrets first, then the webhook's credentials, as the kubelet would pull.
+      resolverFor: (keychain) => resolver.withKeychain(keychain, { thenOwnCredentials: true }),
       logger,
     });
   }
@@ -160,7 +150,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       logger.info({ signal, inFlight: server.inFlight }, "shutting down; in-flight reviews finish first");
       server
         .close(Math.max(config.deadlineMs + 2000, 5000))
-        .then(() => store.close())
+        .then(() => Promise.all([store.close(), closeResolver()]))
         .finally(() => {
           logger.info({}, "stopped");
           resolve();
