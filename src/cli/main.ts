@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const debug = argv.includes("--debug");
   const noArguments = argv.length === 0;
-  const { Command, CommanderError } = await import("commander");
+  const { Command, CommanderError, Option } = await import("commander");
   const { imagepinVersion } = await import("../version.js");
 
   const program = new Command("imagepin")
@@ -22,6 +22,9 @@ export async function main(argv: string[]): Promise<number> {
     .version(imagepinVersion(), "-V, --version", "print the version")
     .option("--debug", "show stack traces and registry exchanges (never secrets)")
     .helpCommand("help [command]", "show help for a command")
+    // Global options only before the command word, so a command may have its own --version
+    // (`imageset create --version v3.32.0`); --debug is accepted everywhere, below.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -36,6 +39,14 @@ export async function main(argv: string[]): Promise<number> {
       program.command(entry.name).description(entry.summary);
     }
   }
+
+  const acceptDebugEverywhere = (command: InstanceType<typeof Command>): void => {
+    for (const sub of command.commands) {
+      if (!sub.options.some((option) => option.long === "--debug")) sub.addOption(new Option("--debug").hideHelp());
+      acceptDebugEverywhere(sub);
+    }
+  };
+  acceptDebugEverywhere(program);
 
   try {
     if (noArguments) {
