@@ -17,6 +17,7 @@ export const commandTable: CommandEntry[] = [
   { name: "resolve", summary: "resolve image references to digests at their registries", load: () => import("./commands/resolve.js") },
   { name: "auth", summary: "show which registry credentials would be tried for an image", load: () => import("./commands/auth.js") },
   { name: "completion", summary: "print a shell completion script (bash, zsh, fish)", load: () => import("./commands/completion.js") },
+  { name: "imageset", summary: "create and verify Calico operator ImageSets from the operator's image list", load: () => import("./commands/imageset.js") },
   { name: "lint", summary: "report images not pinned to a digest in manifests, Compose files and Dockerfiles", load: () => import("./commands/lint.js") },
   { name: "pin", summary: "pin images to registry digests in place, changing nothing else in the files", load: () => import("./commands/pin.js") },
   { name: "verify", summary: "check that pinned digests exist and whether their tags moved; --update follows them", load: () => import("./commands/verify.js") },
