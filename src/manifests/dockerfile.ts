@@ -52,7 +52,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     if (isStage || image.toLowerCase() === "scratch") continue;
     const start = imageWord.start;
     const position = positionAt(lineStarts, start);
-    const usesArgs = image !== imageWord.text;
+    const usesArgs = imageWord.text.includes("$");
     const split = imageWord.end - imageWord.start !== imageWord.text.length;
     images.push({
       file,

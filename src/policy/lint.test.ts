@@ -76,6 +76,15 @@ describe("formats", () => {
     expect(text.split("\n")[0]).toBe("deploy/app.yaml:3:38 digest-missing nginx is not pinned to a digest; run imagepin pin");
   });
 
+  it("text on a terminal is grouped by file, coloured, with a summary", () => {
+    const text = formatFindings(result.findings, "text", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0", tty: true });
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("\u001b[1mdeploy/app.yaml\u001b[0m");
+    expect(lines[1]).toContain("\u001b[31mdigest-missing\u001b[0m");
+    expect(lines[2]).toContain("\u001b[33mlatest-tag\u001b[0m");
+    expect(text).toContain("2 findings (1 error, 1 warning) in 1 file, 1 image");
+  });
+
   it("json has exactly the documented fields", () => {
     const json = JSON.parse(formatFindings(result.findings, "json", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0" }));
     expect(Object.keys(json)).toEqual(["findings", "summary"]);
