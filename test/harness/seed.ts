@@ -103,7 +103,7 @@ const emptyLayer = gzipSync(Buffer.alloc(1024));
 
 /** Options of {@link pushImage}. */
 export interface PushImageOptions {
-  /** Makes the image distinct: pushing the same tag with another seed "moves" the tag. Default: the tag. */
+  /** Makes the image distinct: pushing the same tag with another seed "moves" the tag. Default: repository and tag. */
   seed?: string;
   platform?: SeedPlatform;
   /** OCI (default) or Docker schema 2 media types. */
@@ -122,7 +122,7 @@ export async function pushImage(target: SeedTarget, repository: string, tag: str
       architecture: platform.architecture,
       os: platform.os,
       ...(platform.variant ? { variant: platform.variant } : {}),
-      config: { Labels: { "org.imagepin.seed": options.seed ?? tag ?? "untagged" } },
+      config: { Labels: { "org.imagepin.seed": options.seed ?? `${repository}:${tag ?? "untagged"}` } },
       rootfs: { type: "layers", diff_ids: [sha256(Buffer.alloc(1024))] },
     }),
   );
@@ -147,7 +147,7 @@ export async function pushIndex(target: SeedTarget, repository: string, tag: str
   const docker = options.format === "docker";
   const manifests: { digest: string; platform: SeedPlatform; mediaType: string; size: number }[] = [];
   for (const platform of platforms) {
-    const seed = `${options.seed ?? tag}/${platform.os}/${platform.architecture}/${platform.variant ?? ""}`;
+    const seed = `${options.seed ?? `${repository}:${tag}`}/${platform.os}/${platform.architecture}/${platform.variant ?? ""}`;
     const pushed = await pushImage(target, repository, undefined, { seed, platform, format: options.format ?? "oci" });
     manifests.push({ digest: pushed.digest, platform, mediaType: pushed.mediaType, size: pushed.size });
   }

@@ -44,11 +44,11 @@ describe("imagepin imageset against a private registry with an image path", () =
     work = mkdtempSync(join(tmpdir(), "imagepin-imageset-"));
     for (const image of calicoImages) {
       const name = image.replace(/^calico\//, "");
-      const index = await pushIndex(registry, `mirror/calico/${name}`, "v3.32.0", platforms);
+      const index = await pushIndex(registry, `mirror/calico/${name}`, "v3.32.0", platforms, { seed: name });
       pushed.set(image, index.digest);
     }
     for (const image of ["cnx-node", "cnx-apiserver", "typha"]) {
-      pushed.set(`tigera/${image}`, (await pushImage(registry, `mirror/tigera/${image}`, "v3.22.0")).digest);
+      pushed.set(`tigera/${image}`, (await pushImage(registry, `mirror/tigera/${image}`, "v3.22.0", { seed: image })).digest);
     }
   }, 120_000);
   afterAll(async () => {
@@ -66,6 +66,7 @@ describe("imagepin imageset against a private registry with an image path", () =
     const names = document.spec.images.map((entry) => entry.image);
     expect(names).toEqual([...calicoImages].sort());
     for (const entry of document.spec.images) expect(entry.digest, entry.image).toBe(pushed.get(entry.image));
+    expect(new Set(document.spec.images.map((entry) => entry.digest)).size).toBe(calicoImages.length);
     const node = `${registry.host}/mirror/calico/node:v3.32.0`;
     expect(await skopeoDigest(node)).toBe(document.spec.images.find((entry) => entry.image === "calico/node")!.digest);
 
