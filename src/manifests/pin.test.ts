@@ -43,6 +43,12 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(`images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: "1.8.0"   # released\n    digest: ${api}\n  - {name: web, newTag: "2", digest: ${web}}\nresources: [a.yaml]\n`);
   });
 
+  it("adds digest: with the file's CRLF, also at the end of a file without a final newline", async () => {
+    const text = "images:\r\n  - name: web\r\n    newTag: '2'";
+    const result = await pinText("kustomization.yml", text);
+    expect(result.output).toBe(`images:\r\n  - name: web\r\n    newTag: '2'\r\n    digest: ${fakeDigest("docker.io/library/web:2")}`);
+  });
+
   it("pins Dockerfile FROM lines, but not stages, scratch or ARG-built images", async () => {
     const text = "ARG V=1.25\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\nFROM scratch\nFROM nginx:${V}\nFROM \\\n  nginx:1.25\n";
     const result = await pinText("Dockerfile", text);
