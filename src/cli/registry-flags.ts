@@ -11,10 +11,10 @@ import { collect, positiveInteger } from "./output.js";
 export interface RegistryFlags {
   platform?: string;
   concurrency: number;
-  insecureRegistry: string[];
-  caFile: string[];
+  insecureRegistry?: string[];
+  caFile?: string[];
   dockerConfig?: string;
-  pullSecret: string[];
+  pullSecret?: string[];
   timeout?: number;
 }
 
@@ -23,10 +23,10 @@ export function addRegistryFlags(command: Command): Command {
   return command
     .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)")
     .option("--concurrency <n>", "registry requests in flight at once", positiveInteger("--concurrency"), 16)
-    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", collect, [])
-    .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect, [])
+    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", collect)
+    .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect)
     .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
-    .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect, [])
+    .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect)
     .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
 }
 
