@@ -7,8 +7,8 @@ describe("Dockerfile FROM", () => {
   it("reads platforms, stage names (case-insensitive) and ARG forms", () => {
     const text = "ARG REG=quay.io\nARG TAG\nfrom --platform=linux/arm64 ${REG}/org/base:${TAG:-1.0} as Base\nFROM base\nFROM BASE AS again\nFROM $REG/org/tool:2\nFROM Scratch\n";
     expect(images(text)).toEqual([
-      { image: "quay.io/org/base:1.0", line: 3, column: 29, name: "Base", platform: "linux/arm64", rewritable: false },
-      { image: "quay.io/org/tool:2", line: 6, column: 6, name: "3", platform: undefined, rewritable: false },
+      { image: "quay.io/org/base:1.0", line: 3, column: 29, name: "Base", platform: "linux/arm64", rewritable: true },
+      { image: "quay.io/org/tool:2", line: 6, column: 6, name: "3", platform: undefined, rewritable: true },
     ]);
   });
 

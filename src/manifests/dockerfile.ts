@@ -11,7 +11,8 @@ interface LogicalLine {
  * Dockerfile `FROM` images. Handles continuation lines, the `escape` parser directive, `--platform`,
  * stage names (a FROM naming an earlier stage is not an image), `ARG` defaults declared before the
  * first FROM (as Docker does), and skips `scratch`. An image built from ARGs is reported with the
- * defaults substituted but cannot be rewritten in place: pin the ARG default instead.
+ * defaults substituted; it is pinned by writing the digest after the word as written
+ * (`FROM nginx:${TAG}@sha256:…`), which keeps the ARG; one whose ARG has no default cannot be pinned.
  */
 export function scanDockerfile(file: string, text: string): ScannedFile {
   const lines = splitLines(text);
@@ -52,8 +53,14 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     if (isStage || image.toLowerCase() === "scratch") continue;
     const start = imageWord.start;
     const position = positionAt(lineStarts, start);
-    const usesArgs = imageWord.text.includes("$");
+    // An ARG without a default leaves a `$` behind: the image is not known, so it cannot be pinned.
+    const unresolved = image.includes("$");
     const split = imageWord.end - imageWord.start !== imageWord.text.length;
+    const notRewritable = split
+      ? "the image is split over continuation lines; write it on one line to pin it"
+      : unresolved
+        ? `the image uses an ARG without a default before the first FROM (${imageWord.text}); give it a default to pin it`
+        : undefined;
     images.push({
       file,
       ...position,
@@ -61,11 +68,10 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       kind: "Dockerfile",
       name: stageName,
       image,
+      ...(imageWord.text !== image ? { written: imageWord.text } : {}),
       platform: platform === undefined ? undefined : substitute(platform, args),
       ignored: new Set(commentIgnores(lines, position.line)),
-      ...(usesArgs || split
-        ? { notRewritable: usesArgs ? `the image uses ARG values (${imageWord.text}); pin the ARG default instead` : "the image is split over continuation lines" }
-        : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "plain" as const } }),
+      ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
   }
   return { file, text, format: "dockerfile", images, problems };
@@ -98,11 +104,8 @@ function logicalLines(text: string, escape: string): LogicalLine[] {
       current.text += body[index];
       current.offsets.push(start + index);
     }
-    if (continues) {
-      current.text += " ";
-      current.offsets.push(start + body.length);
-      continue;
-    }
+    // The next line is joined without a space, as BuildKit does: `FROM ngi\` + `nx:1.25` is nginx:1.25.
+    if (continues) continue;
     result.push(current);
     current = undefined;
   }

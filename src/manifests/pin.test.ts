@@ -49,11 +49,23 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(`images:\r\n  - name: web\r\n    newTag: '2'\r\n    digest: ${fakeDigest("docker.io/library/web:2")}`);
   });
 
-  it("pins Dockerfile FROM lines, but not stages, scratch or ARG-built images", async () => {
-    const text = "ARG V=1.25\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\nFROM scratch\nFROM nginx:${V}\nFROM \\\n  nginx:1.25\n";
+  it("pins Dockerfile FROM lines, but not stages, scratch or images split over lines", async () => {
+    const text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\nFROM scratch\nFROM ngi\\\nnx:1.25\nFROM \\\n  nginx:1.25\n";
     const result = await pinText("Dockerfile", text);
-    expect(result.output).toBe(`ARG V=1.25\nFROM --platform=$BUILDPLATFORM golang:1.22@${fakeDigest("docker.io/library/golang:1.22")} AS build\nFROM build AS test\nFROM scratch\nFROM nginx:\${V}\nFROM \\\n  nginx:1.25@${nginx}\n`);
-    expect(result.skipped.map((entry) => entry.image.image)).toEqual(["nginx:1.25"]);
+    expect(result.output).toBe(`FROM --platform=$BUILDPLATFORM golang:1.22@${fakeDigest("docker.io/library/golang:1.22")} AS build\nFROM build AS test\nFROM scratch\nFROM ngi\\\nnx:1.25\nFROM \\\n  nginx:1.25@${nginx}\n`);
+    expect(result.skipped.map((entry) => [entry.image.image, entry.reason])).toEqual([["nginx:1.25", expect.stringContaining("continuation lines")]]);
+  });
+
+  it("pins a FROM built from ARG defaults after the word as written, so the ARG stays", async () => {
+    const text = "ARG TAG=1.25\nARG REG=quay.io\nARG LATE\nFROM nginx:${TAG} AS web\nFROM ${REG}/org/app:${V:-2}\nFROM nginx:$LATE\n";
+    const result = await pinText("Dockerfile", text);
+    const app = fakeDigest("quay.io/org/app:2");
+    expect(result.output).toBe(`ARG TAG=1.25\nARG REG=quay.io\nARG LATE\nFROM nginx:\${TAG}@${nginx} AS web\nFROM \${REG}/org/app:\${V:-2}@${app}\nFROM nginx:$LATE\n`);
+    expect(result.changes.map((change) => change.from)).toEqual(["nginx:${TAG}", "${REG}/org/app:${V:-2}"]);
+    expect(result.skipped[0]!.reason).toContain("ARG without a default");
+    expect((await pinText("Dockerfile", result.output)).changed).toBe(false);
+    const noTag = await pinText("Dockerfile", "ARG TAG=1.25\nFROM nginx:${TAG}\n", { keepTag: false });
+    expect(noTag.output).toBe(`ARG TAG=1.25\nFROM nginx@${nginx}\n`);
   });
 
   it("leaves a file untouched when one of its images fails to resolve", async () => {

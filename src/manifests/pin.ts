@@ -108,6 +108,8 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
     const reference = tryParseReference(image.image);
     if (!("normalized" in reference)) {
       if (image.slot) result.failures.push({ image, code: reference.code, message: reference.message });
+      // `FROM nginx:$TAG` without a default is not a reference yet; say why it was left alone.
+      else if (image.notRewritable) result.skipped.push({ image, reason: image.notRewritable });
       continue;
     }
     if (reference.isPinned) continue;
@@ -120,11 +122,12 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
       result.failures.push({ image, code: outcome?.code ?? "error", message: outcome?.message ?? "not resolved" });
       continue;
     }
-    const to = withWrittenDigest(image.image, outcome.digest, keepTag);
+    const written = image.written ?? image.image;
+    const to = withWrittenDigest(written, outcome.digest, keepTag);
     const edit = imageEdit(image, to, outcome.digest);
     if (!edit) continue;
     edits.push(edit);
-    result.changes.push({ image, from: image.image, to: image.slot.kind === "kustomize-digest" ? `${image.image}@${outcome.digest}` : to });
+    result.changes.push({ image, from: written, to: image.slot.kind === "kustomize-digest" ? `${image.image}@${outcome.digest}` : to });
   }
   if (result.failures.length > 0) result.failed = true;
   if (result.failed || edits.length === 0) return result;

@@ -32,6 +32,7 @@ const safePlain = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/;
 
 /** Writes `value` as a YAML scalar in the given style, escaping as that style needs. */
 export function formatScalar(value: string, style: ScalarStyle): string {
+  if (style === "raw") return value;
   if (style === "single") return `'${value.replace(/'/g, "''")}'`;
   if (style === "double" || !safePlain.test(value)) return JSON.stringify(value);
   return value;

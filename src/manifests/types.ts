@@ -1,8 +1,11 @@
 /** Which kind of file an image was found in. */
 export type ManifestFormat = "kubernetes" | "kustomization" | "compose" | "dockerfile";
 
-/** How the image value is written in YAML, so a rewrite can keep the style. */
-export type ScalarStyle = "plain" | "single" | "double";
+/**
+ * How the image value is written, so a rewrite can keep the style: a YAML plain, single- or
+ * double-quoted scalar, or `raw` text written as is (a Dockerfile word, one line of a block scalar).
+ */
+export type ScalarStyle = "plain" | "single" | "double" | "raw";
 
 /**
  * Where the pinned value goes. `replace`: the characters `start..end` of the file text are the image
@@ -42,6 +45,11 @@ export interface FoundImage {
   container?: string;
   /** The effective image reference as text (ARG defaults substituted, Kustomize fields joined). */
   image: string;
+  /**
+   * The image as written, when that differs from `image` (a Dockerfile `FROM nginx:${TAG}`): a pin or
+   * an update is written onto this text, so the ARG stays in the file.
+   */
+  written?: string;
   /** `imagePullPolicy` as written, when there is one. */
   pullPolicy?: string;
   /** `--platform` of a Dockerfile FROM, as written. */

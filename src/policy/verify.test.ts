@@ -51,6 +51,14 @@ describe("verifyFiles", () => {
     expect(result.findings).toEqual([]);
   });
 
+  it("updates a Dockerfile FROM built from an ARG without writing the ARG's value into it", async () => {
+    const text = `ARG TAG=1.25\nFROM nginx:\${TAG}@${old}\n`;
+    const resolver = memoryResolver({ moved: ["docker.io/library/nginx:1.25"] });
+    const result = await verifyFiles([scanText("Dockerfile", text)], { resolver, update: true });
+    expect(result.findings).toMatchObject([{ rule: "tag-moved", image: `nginx:1.25@${old}` }]);
+    expect(result.updated[0]!.output).toBe(text.replace(old, moved));
+  });
+
   it("updates a Kustomize digest field in place", async () => {
     const text = `images:\n  - name: nginx\n    newTag: "1.25"\n    digest: ${old}\n`;
     const resolver = memoryResolver({ moved: ["docker.io/library/nginx:1.25"] });

@@ -61,7 +61,7 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     const check = checks[index]!;
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
-    const edit = imageEdit(image, withWrittenDigest(image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
+    const edit = imageEdit(image, withWrittenDigest(image.written ?? image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
     const file = files.find((candidate) => candidate.images.includes(image))!;
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
   });
