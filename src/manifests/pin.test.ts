@@ -43,6 +43,16 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(`images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: "1.8.0"   # released\n    digest: ${api}\n  - {name: web, newTag: "2", digest: ${web}}\nresources: [a.yaml]\n`);
   });
 
+  it("replaces Kustomize newTag by digest with keepTag false, and leaves rename-only entries alone", async () => {
+    const text = "images:\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: \"1.8.0\"   # released\n    # next\n  - {name: web, newTag: \"2\"}\n  - name: cache\n    newName: mirror.example/redis\n";
+    const result = await pinText("kustomization.yaml", text, { keepTag: false });
+    const api = fakeDigest("localhost:5000/demo/api:1.8.0");
+    const web = fakeDigest("docker.io/library/web:2");
+    expect(result.output).toBe(`images:\n  - name: api\n    newName: localhost:5000/demo/api\n    digest: ${api}   # released\n    # next\n  - {name: web, digest: ${web}}\n  - name: cache\n    newName: mirror.example/redis\n`);
+    expect(result.changes.map((change) => change.to)).toEqual([`localhost:5000/demo/api@${api}`, `web@${web}`]);
+    expect(scanText("kustomization.yaml", text).images.map((image) => image.container)).toEqual(["api", "web"]);
+  });
+
   it("adds digest: with the file's CRLF, also at the end of a file without a final newline", async () => {
     const text = "images:\r\n  - name: web\r\n    newTag: '2'";
     const result = await pinText("kustomization.yml", text);

@@ -124,10 +124,10 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
     }
     const written = image.written ?? image.image;
     const to = withWrittenDigest(written, outcome.digest, keepTag);
-    const edit = imageEdit(image, to, outcome.digest);
+    const edit = imageEdit(image, to, outcome.digest, keepTag);
     if (!edit) continue;
     edits.push(edit);
-    result.changes.push({ image, from: written, to: image.slot.kind === "kustomize-digest" ? `${image.image}@${outcome.digest}` : to });
+    result.changes.push({ image, from: written, to });
   }
   if (result.failures.length > 0) result.failed = true;
   if (result.failed || edits.length === 0) return result;

@@ -40,14 +40,16 @@ export function formatScalar(value: string, style: ScalarStyle): string {
 
 /**
  * The edit that writes a new image value (or, for a Kustomize entry, its digest) into the file.
- * Returns undefined for an image that cannot be rewritten in place.
+ * Without `keepTag` a Kustomize entry's `newTag: …` pair becomes the `digest: …` pair, so Kustomize
+ * writes `name@sha256:…`. Returns undefined for an image that cannot be rewritten in place.
  */
-export function imageEdit(image: FoundImage, newImage: string, digest: string): TextEdit | undefined {
+export function imageEdit(image: FoundImage, newImage: string, digest: string, keepTag = true): TextEdit | undefined {
   const slot = image.slot;
   if (!slot) return undefined;
   if (slot.kind === "replace") return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style) };
   const entry = slot.entry;
   if (entry.existing) return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
+  if (!keepTag && entry.tagPair) return { start: entry.tagPair.start, end: entry.tagPair.end, text: `digest: ${digest}` };
   const text = entry.layout === "flow" ? `, digest: ${digest}` : `${entry.eol}${" ".repeat(entry.indent)}digest: ${digest}`;
   return { start: entry.insertAt, end: entry.insertAt, text };
 }

@@ -27,6 +27,8 @@ export interface KustomizeEntrySlot {
   eol: string;
   /** The existing `digest:` value, when there is one. */
   existing?: { start: number; end: number; style: ScalarStyle };
+  /** The `newTag: …` pair (key to value), which `--no-keep-tag` replaces by the `digest:` pair. */
+  tagPair?: { start: number; end: number };
 }
 
 /** One image found in a file, with everything lint, pin and verify report about it. */
