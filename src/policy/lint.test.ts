@@ -61,6 +61,11 @@ describe("lint rules", () => {
     expect(findings[1]!.line).toBeGreaterThanOrEqual(5);
   });
 
+  it("checks Compose pull_policy like imagePullPolicy", () => {
+    const text = `services:\n  web: {image: nginx:1.25, pull_policy: missing}\n  db: {image: "redis@${digest}", pull_policy: always}\n  ok: {image: "redis@${digest}", pull_policy: if_not_present}\n  job: {image: busybox:1, pull_policy: always}\n`;
+    expect(rulesOf("compose.yaml", text)).toEqual(["2:digest-missing", "2:pull-policy", "3:pull-policy", "5:digest-missing"]);
+  });
+
   it("reads Compose services and Dockerfile FROM lines with ARG defaults", () => {
     expect(lint("compose.yaml", "services:\n  web: {image: nginx:1.25}\n  built: {build: .}\n").findings.map((finding) => finding.name)).toEqual(["web"]);
     const docker = lint("Dockerfile", 'ARG BASE="alpine:3.20"\nFROM ${BASE} AS base\nFROM base\n').findings;
