@@ -30,6 +30,18 @@ export function addRegistryFlags(command: Command): Command {
     .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
 }
 
+/**
+ * The logger behind `--debug`: every line on standard error as `imagepin: debug: message {fields}`.
+ * It prints only the fields it is given, and the registry client gives URLs (without query), methods,
+ * statuses and credential source names, never headers, so no secret reaches it.
+ */
+export function stderrDebugLogger(): Logger {
+  const write = (level: string) => (fields: Record<string, unknown>, message: string) => {
+    process.stderr.write(`imagepin: ${level}: ${message} ${JSON.stringify(fields)}\n`);
+  };
+  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+}
+
 /** Options of {@link createResolverFromFlags} that commands (not users) choose. */
 export interface ResolverFromFlagsOptions {
   /** Reuse answers this long (the webhook: 30 s). */

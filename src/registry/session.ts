@@ -144,9 +144,11 @@ export class Session {
     const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.shared.lookupHost);
     const service = challenge.params.service;
     const tokenKey = TokenCache.key(realm.href, service, scopes, credentialIdentity(credential));
-    const token = await this.shared.tokens.get(tokenKey, () =>
-      fetchToken(this.shared.transport, { realm, service, scopes, credential, registry: request.registry, ...budget }, this.shared.now),
-    );
+    const token = await this.shared.tokens.get(tokenKey, () => {
+      // The realm without its query, the service and scopes: enough to debug a 401, and no secret.
+      this.logger.debug({ registry: request.registry, realm: `${realm.origin}${realm.pathname}`, service, scopes, credential: credential === undefined ? "anonymous" : "configured" }, "fetching a bearer token");
+      return fetchToken(this.shared.transport, { realm, service, scopes, credential, registry: request.registry, ...budget }, this.shared.now);
+    });
     return { header: `Bearer ${token}`, tokenKey };
   }
 

@@ -5,7 +5,7 @@ import { formatPlatform } from "../../registry/index.js";
 import type { Resolution } from "../../resolve/index.js";
 import { readReferenceArguments } from "../input.js";
 import { exitFindings, out, type GlobalOptions } from "../output.js";
-import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { addRegistryFlags, createResolverFromFlags, stderrDebugLogger, type RegistryFlags } from "../registry-flags.js";
 
 interface ResolveFlags extends RegistryFlags {
   json?: boolean;
@@ -38,7 +38,8 @@ Exit status: 0 when every reference resolved, 1 when any did not (the others are
     .action(async (refs: string[], flags: ResolveFlags, command: Command) => {
       const debug = Boolean((command.optsWithGlobals() as GlobalOptions).debug);
       const inputs = await readReferenceArguments(refs);
-      const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+      // --debug shows every registry exchange (method, URL, status), as its help promises.
+      const { resolver, platform, close } = await createResolverFromFlags(flags, process.env, debug ? { logger: stderrDebugLogger() } : {});
       const progress = process.stderr.isTTY && inputs.length > 1 ? new Progress(inputs.length) : undefined;
       try {
         // Everything starts at once (the transport bounds the requests); results print in input order.
