@@ -9,3 +9,4 @@ export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFai
 export { Lockfile, platformText, type LockEntry } from "./lock.js";
 export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
 export { mapConcurrent } from "./concurrency.js";
+export { krmResults, krmSettings, type KrmResult, type KrmSettings } from "./krm.js";

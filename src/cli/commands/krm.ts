@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { isMap, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
-import { pinFiles, scanYaml, type FoundImage, type PinnedFile } from "../../manifests/index.js";
+import { krmResults, krmSettings, pinFiles, scanYaml, type PinnedFile } from "../../manifests/index.js";
+import { parsePlatform, type Platform } from "../../registry/index.js";
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
@@ -12,14 +13,6 @@ interface KrmFlags extends RegistryFlags {
   keepTag: boolean;
   lock?: string;
   offline?: boolean;
-}
-
-/** One entry of the ResourceList's `results` (the KRM functions specification). */
-interface KrmResult {
-  message: string;
-  severity: "error" | "warning" | "info";
-  resourceRef?: { kind: string; name?: string; namespace?: string };
-  file?: { path: string };
 }
 
 /** `imagepin krm`: a KRM function (Kustomize exec function, kpt function) that pins the items' images. */
@@ -38,16 +31,20 @@ export function register(program: Command): void {
 Exit status: 0 when every image was pinned, 1 when any could not be (the ResourceList still goes to
 stdout, with error results), 2 when standard input is not a ResourceList.`,
     )
-    .action(async (flags: KrmFlags) => {
+    .action(async (flags: KrmFlags, command: Command) => {
       if (flags.offline && !flags.lock) throw new UsageError("--offline resolves from the lock file: give --lock FILE");
       const text = await readStdin();
       const parsed = parseDocument(text, { prettyErrors: false });
       if (parsed.errors.length > 0 || !isMap(parsed.contents) || parsed.get("kind") !== "ResourceList") {
         throw new UsageError("standard input is not a KRM ResourceList (kind: ResourceList with items)");
       }
+      // Kustomize and kpt configure a function through its functionConfig; a flag given on the command line wins.
+      const settings = krmSettings((parsed.get("functionConfig", true) as { toJSON(): unknown } | undefined)?.toJSON());
+      if (settings.keepTag !== undefined && command.getOptionValueSource("keepTag") !== "cli") flags.keepTag = settings.keepTag;
+      if (settings.platform !== undefined && flags.platform === undefined) flags.platform = settings.platform;
       const lock = flags.lock ? await readLock(flags.lock) : undefined;
       const before = lock?.serialize();
-      const registry = flags.offline ? { resolver: undefined, platform: undefined, close: async () => undefined } : await createResolverFromFlags(flags, process.env);
+      const registry = flags.offline ? { resolver: undefined, platform: offlinePlatform(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
       let pinned: PinnedFile;
       try {
         [pinned] = (await pinFiles([scanYaml("stdin", text)], { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, concurrency: flags.concurrency, lock, offline: flags.offline })) as [PinnedFile];
@@ -55,7 +52,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
         await registry.close();
       }
       if (lock && flags.lock && !flags.offline && lock.serialize() !== before) await writeFileAtomic(flags.lock, lock.serialize());
-      const results = resultsOf(pinned);
+      const results = krmResults(pinned);
       // A failed image leaves every item as it came: the function's output must not be half pinned.
       const output = parseDocument(pinned.output);
       const previous = (output.get("results") as { toJSON(): unknown } | undefined)?.toJSON();
@@ -65,12 +62,11 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
     });
 }
 
-function resultsOf(pinned: PinnedFile): KrmResult[] {
-  const results: KrmResult[] = [];
-  const ref = (image: FoundImage) => ({ resourceRef: { kind: image.kind, ...(image.name ? { name: image.name } : {}), ...(image.namespace ? { namespace: image.namespace } : {}) } });
-  for (const change of pinned.changes) results.push({ message: `pinned ${change.from} to ${change.to}${change.image.container ? ` (container ${change.image.container})` : ""}`, severity: "info", ...ref(change.image) });
-  for (const failure of pinned.failures) results.push({ message: `cannot pin ${failure.image.image}: ${failure.message}`, severity: "error", ...ref(failure.image) });
-  for (const skipped of pinned.skipped) results.push({ message: `${skipped.image.image} not pinned: ${skipped.reason}`, severity: "warning", ...ref(skipped.image) });
-  for (const problem of pinned.file.problems) results.push({ message: `${problem.line}:${problem.column}: ${problem.message}`, severity: "error" });
-  return results;
+/** The platform of the lock entries to read offline. @throws UsageError for a malformed platform */
+function offlinePlatform(platform: string | undefined): Platform | undefined {
+  try {
+    return platform === undefined ? undefined : parsePlatform(platform);
+  } catch (error) {
+    throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
+  }
 }
