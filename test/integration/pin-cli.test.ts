@@ -84,6 +84,19 @@ describe("imagepin pin (offline)", () => {
     expect(readFileSync(unwritable, "utf8")).toBe(pod("redis:7"));
   });
 
+  it("pins the operator Deployment of tigera-operator.yaml and nothing else (issue 6)", () => {
+    const manifest = readFileSync(fileURLToPath(new URL("../fixtures/manifests/corpus/tigera-operator.yaml", import.meta.url)), "utf8");
+    const operator = digestOf("3");
+    const operatorLock = join(work, "operator.lock");
+    writeFileSync(operatorLock, JSON.stringify({ version: 1, images: [{ reference: "quay.io/tigera/operator:v1.34.0", digest: operator, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }));
+    writeFileSync(join(work, "tigera-operator.yaml"), manifest);
+    const result = imagepin(["pin", "--offline", "--lock", operatorLock, "tigera-operator.yaml"], { cwd: work });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(manifest.replace("image: quay.io/tigera/operator:v1.34.0\n", `image: quay.io/tigera/operator:v1.34.0@${operator}\n`));
+    expect(result.stdout).not.toBe(manifest);
+    expect(imagepin(["lint", "tigera-operator.yaml"], { cwd: work }).stdout).toContain("tigera-operator.yaml:272:18 digest-missing quay.io/tigera/operator:v1.34.0");
+  });
+
   it("rejects contradictory flags with exit 2", () => {
     writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
     expect(imagepin(["pin", "--write", "--check", "--offline", "--lock", lock, "a.yaml"], { cwd: work }).status).toBe(2);
