@@ -141,10 +141,12 @@ export class Session {
     if (credential?.registryToken !== undefined) return { header: `Bearer ${credential.registryToken}` };
     const realmText = challenge.params.realm;
     if (realmText === undefined) throw new RegistryError("invalid-response", `registry ${request.registry} sent a Bearer challenge without a realm`, { registry: request.registry });
-    const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.shared.lookupHost);
     const service = challenge.params.service;
-    const tokenKey = TokenCache.key(realm.href, service, scopes, credentialIdentity(credential));
-    const token = await this.shared.tokens.get(tokenKey, () => {
+    // Keyed by the realm as the registry wrote it; the check (with its DNS lookup) runs only when a
+    // token is to be fetched, not on every request that reuses a cached one.
+    const tokenKey = TokenCache.key(realmText, service, scopes, credentialIdentity(credential));
+    const token = await this.shared.tokens.get(tokenKey, async () => {
+      const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.shared.lookupHost);
       // The realm without its query, the service and scopes: enough to debug a 401, and no secret.
       this.logger.debug({ registry: request.registry, realm: `${realm.origin}${realm.pathname}`, service, scopes, credential: credential === undefined ? "anonymous" : "configured" }, "fetching a bearer token");
       return fetchToken(this.shared.transport, { realm, service, scopes, credential, registry: request.registry, ...budget }, this.shared.now);
