@@ -8,7 +8,7 @@ import { request } from "undici";
 /** What to do with one request: forward it, answer it, or forward it and change the answer. */
 export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string> }
-  | { kind: "tamper"; dropDigestOnHead?: boolean; body?: (bytes: Buffer) => Buffer; digest?: string }
+  | { kind: "tamper"; dropDigestOnHead?: boolean; body?: (bytes: Buffer) => Buffer; digest?: string; headers?: Record<string, string> }
   | { kind: "redirect"; location: (path: string) => string; status?: number; onlyWithAuthorization?: boolean };
 
 /** One request the proxy saw. */
@@ -75,6 +75,7 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
       if (fault.dropDigestOnHead && req.method === "HEAD") delete outHeaders["docker-content-digest"];
       if (fault.body && req.method === "GET") body = fault.body(body);
       if (fault.digest) outHeaders["docker-content-digest"] = fault.digest;
+      Object.assign(outHeaders, fault.headers);
     }
     entry.status = upstreamResponse.statusCode;
     outHeaders["content-length"] = String(req.method === "HEAD" ? (upstreamResponse.headers["content-length"] ?? body.length) : body.length);

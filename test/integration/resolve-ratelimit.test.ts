@@ -1,0 +1,81 @@
+// Issue 3: "Registries' rate-limit headers (ratelimit-limit, ratelimit-remaining) are read and shown in
+// --debug and JSON output." The built CLI resolves through the fault proxy, which adds Docker Hub's
+// headers to the real registry's answers; a 429 names what remains.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
+import { startRegistry, type TestRegistry } from "../harness/registry.js";
+import { pushImage, type PushedManifest } from "../harness/seed.js";
+
+const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const manifests = /\/manifests\//;
+const rateHeaders = { "ratelimit-limit": "100;w=21600", "ratelimit-remaining": "76;w=21600" };
+let registry: TestRegistry;
+let proxy: FaultProxy;
+let app: PushedManifest;
+
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  app = await pushImage(registry, "rate/app", "1");
+  proxy = await startFaultProxy(registry.url);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await registry?.stop();
+});
+
+describe("rate-limit headers", () => {
+  it("appear in --json output", async () => {
+    proxy.always(manifests, { kind: "tamper", headers: rateHeaders });
+    try {
+      const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({
+        input: `${proxy.host}/rate/app:1`, reference: `${proxy.host}/rate/app:1@${app.digest}`, digest: app.digest, mediaType: app.mediaType, platform: null,
+        rateLimit: { limit: "100;w=21600", remaining: "76;w=21600" },
+      });
+      // spent with a HEAD, as Docker Hub counts only GETs
+      expect(proxy.requests().filter((r) => manifests.test(r.path)).map((r) => r.method)).toEqual(["HEAD"]);
+    } finally {
+      proxy.always(manifests, undefined);
+    }
+  });
+
+  it("appear on stderr with --debug, and not without it", async () => {
+    proxy.always(manifests, { kind: "tamper", headers: rateHeaders });
+    try {
+      const debug = await run(["resolve", "--debug", `${proxy.host}/rate/app:1`]);
+      expect(debug.stdout).toBe(`${proxy.host}/rate/app:1@${app.digest}\n`);
+      expect(debug.stderr).toContain("76;w=21600");
+      const quiet = await run(["resolve", `${proxy.host}/rate/app:1`]);
+      expect(quiet.stderr).toBe("");
+    } finally {
+      proxy.always(manifests, undefined);
+    }
+  });
+
+  it("name what remains when the registry answers 429", async () => {
+    proxy.always(manifests, { kind: "status", status: 429, headers: { ...rateHeaders, "ratelimit-remaining": "0;w=21600", "retry-after": "3600" } });
+    try {
+      const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
+      expect(result.status).toBe(1);
+      const line = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(line.error.code).toBe("too-many-requests");
+      expect(line.error.message).toContain("remaining 0;w=21600");
+    } finally {
+      proxy.always(manifests, undefined);
+    }
+  });
+});
