@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isDockerfileName, isYamlName } from "./scan.js";
 
@@ -16,37 +16,55 @@ export interface WalkError {
  * sorted, skipping node_modules and .git); a file is taken as given, whatever its name; `-` stays `-`.
  */
 export async function collectFiles(paths: string[]): Promise<{ files: string[]; errors: WalkError[] }> {
-  const files: string[] = [];
-  const errors: WalkError[] = [];
+  const walk: Walk = { files: [], errors: [], seen: new Set() };
   for (const path of paths) {
     if (path === "-") {
-      files.push(path);
+      walk.files.push(path);
       continue;
     }
     try {
-      if ((await stat(path)).isDirectory()) await walk(path, files, errors);
-      else files.push(path);
+      if ((await stat(path)).isDirectory()) await walkDirectory(path, walk);
+      else walk.files.push(path);
     } catch (error) {
-      errors.push({ path, message: describeFsError(error) });
+      walk.errors.push({ path, message: describeFsError(error) });
     }
   }
-  return { files: [...new Set(files)], errors };
+  return { files: [...new Set(walk.files)], errors: walk.errors };
 }
 
-async function walk(directory: string, files: string[], errors: WalkError[]): Promise<void> {
+/** What a walk has found so far; `seen` holds the real paths of directories and files already taken. */
+interface Walk {
+  files: string[];
+  errors: WalkError[];
+  seen: Set<string>;
+}
+
+/**
+ * Symbolic links are followed (a chart's values symlinked in is still linted), but every directory and
+ * file is taken once by its real path, so a link back up the tree ends instead of looping.
+ */
+async function walkDirectory(directory: string, walk: Walk): Promise<void> {
   let entries;
   try {
+    const real = await realpath(directory);
+    if (walk.seen.has(real)) return;
+    walk.seen.add(real);
     entries = await readdir(directory, { withFileTypes: true });
   } catch (error) {
-    errors.push({ path: directory, message: describeFsError(error) });
+    walk.errors.push({ path: directory, message: describeFsError(error) });
     return;
   }
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (skipped.has(entry.name)) continue;
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (!skipped.has(entry.name)) await walk(path, files, errors);
-    } else if (entry.isFile() && (isYamlName(entry.name) || isDockerfileName(entry.name))) {
-      files.push(path);
+    const target = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+    // A dangling link is not a file; it is left out like any other non-file.
+    if (target?.isDirectory()) await walkDirectory(path, walk);
+    else if (target?.isFile() && (isYamlName(entry.name) || isDockerfileName(entry.name))) {
+      const real = await realpath(path).catch(() => path);
+      if (walk.seen.has(real)) continue;
+      walk.seen.add(real);
+      walk.files.push(path);
     }
   }
 }

@@ -2,7 +2,7 @@
 // without a registry (pin-registry.test.ts resolves at a real one): output modes, --check, --write
 // with failures beside successes, --no-keep-tag, usage errors.
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,31 +57,60 @@ describe("imagepin pin (offline)", () => {
     expect(imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work }).status).toBe(0);
   });
 
-  it("--write writes what it can: broken, unresolvable and unwritable files stay as they were", () => {
+  it("--write writes what it can: broken and unresolvable files stay as they were", () => {
     const good = join(work, "good.yaml");
     writeFileSync(good, pod("nginx:1.25"));
     chmodSync(good, 0o640);
     writeFileSync(join(work, "broken.yaml"), pod("redis:7") + "---\nkind: [\n");
     writeFileSync(join(work, "unknown.yaml"), pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"));
-    // /dev/fd/3 reads the file through procfs, but no temporary file can be created beside it there,
-    // so the atomic write fails for real even as root.
-    const unwritable = join(work, "unwritable.yaml");
-    writeFileSync(unwritable, pod("redis:7"));
-    const fd = openSync(unwritable, "r");
-    try {
-      const result = imagepin(["pin", "--offline", "--lock", lock, "--write", "good.yaml", "broken.yaml", "unknown.yaml", "/dev/fd/3"], { cwd: work, stdio: ["pipe", "pipe", "pipe", fd] });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain("broken.yaml: left unchanged");
-      expect(result.stderr).toMatch(/unknown\.yaml:8:14: cannot pin unknown:1: docker\.io\/library\/unknown:1 is not in the lock file/);
-      expect(result.stderr).toContain("cannot write /dev/fd/3");
-    } finally {
-      closeSync(fd);
-    }
+    const result = imagepin(["pin", "--offline", "--lock", lock, "--write", "good.yaml", "broken.yaml", "unknown.yaml"], { cwd: work });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("broken.yaml: left unchanged");
+    expect(result.stderr).toMatch(/unknown\.yaml:8:14: cannot pin unknown:1: docker\.io\/library\/unknown:1 is not in the lock file/);
     expect(readFileSync(good, "utf8")).toBe(pod(`nginx:1.25@${digestOf("1")}`));
     expect(statSync(good).mode & 0o777).toBe(0o640);
     expect(readFileSync(join(work, "broken.yaml"), "utf8")).toBe(pod("redis:7") + "---\nkind: [\n");
     expect(readFileSync(join(work, "unknown.yaml"), "utf8")).toContain("image: nginx:1.25\n");
-    expect(readFileSync(unwritable, "utf8")).toBe(pod("redis:7"));
+  });
+
+  it("--write reports a file in a read-only directory and still writes the others", () => {
+    // Root writes anywhere, so as root the CLI runs as nobody: the directory is then really read-only.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(work, 0o777);
+    mkdirSync(join(work, "ro"));
+    writeFileSync(join(work, "ro", "a.yaml"), pod("nginx:1.25"));
+    writeFileSync(join(work, "b.yaml"), pod("redis:7"));
+    chmodSync(join(work, "ro"), 0o555);
+    const result = spawnSync(process.execPath, [bin, "pin", "--offline", "--lock", lock, "--write", "ro/a.yaml", "b.yaml"], { cwd: work, encoding: "utf8", timeout: 30_000, ...asUser });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain("cannot write ro/a.yaml: permission denied");
+    expect(readFileSync(join(work, "ro", "a.yaml"), "utf8")).toBe(pod("nginx:1.25"));
+    expect(readdirSync(join(work, "ro"))).toEqual(["a.yaml"]);
+    expect(readFileSync(join(work, "b.yaml"), "utf8")).toBe(pod(`redis:7@${digestOf("2")}`));
+  });
+
+  it("--write through a symbolic link rewrites the file it names and keeps the link", () => {
+    mkdirSync(join(work, "real"));
+    writeFileSync(join(work, "real", "a.yaml"), pod("nginx:1.25"));
+    symlinkSync("real/a.yaml", join(work, "link.yaml"));
+    const result = imagepin(["pin", "--offline", "--lock", lock, "--write", "link.yaml"], { cwd: work });
+    expect(result.status, result.stderr).toBe(0);
+    expect(lstatSync(join(work, "link.yaml")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(work, "real", "a.yaml"), "utf8")).toBe(pod(`nginx:1.25@${digestOf("1")}`));
+  });
+
+  it("walks symbolic links to files and directories once, loops included", () => {
+    mkdirSync(join(work, "tree", "sub"), { recursive: true });
+    writeFileSync(join(work, "tree", "sub", "a.yaml"), pod("nginx:1.25"));
+    writeFileSync(join(work, "elsewhere.yaml"), pod("redis:7"));
+    symlinkSync("..", join(work, "tree", "sub", "up"));
+    symlinkSync("../elsewhere.yaml", join(work, "tree", "linked.yaml"));
+    const result = imagepin(["pin", "--offline", "--lock", lock, "--check", "tree"], { cwd: work });
+    expect(result.status).toBe(1);
+    expect(result.stderr.split("\n").filter((line) => line.includes("would pin"))).toEqual([
+      `imagepin: would pin tree/linked.yaml:8:14 redis:7 -> redis:7@${digestOf("2")}`,
+      `imagepin: would pin tree/sub/a.yaml:8:14 nginx:1.25 -> nginx:1.25@${digestOf("1")}`,
+    ]);
   });
 
   it("pins the operator Deployment of tigera-operator.yaml and nothing else (issue 6)", () => {

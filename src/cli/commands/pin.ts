@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
@@ -114,7 +114,8 @@ export async function writeChanged(files: PinnedFile[]): Promise<boolean> {
   for (const { file, output, changed, changes } of files) {
     if (!changed) continue;
     try {
-      await writeFileAtomic(file.file, output);
+      // Through a symbolic link the file it names is rewritten; the link stays a link.
+      await writeFileAtomic(await realpath(file.file), output);
       process.stderr.write(`imagepin: ${file.file}: ${changes.length} image(s) pinned\n`);
     } catch (error) {
       failed = true;

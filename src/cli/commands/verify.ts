@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { realpath } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError } from "../../manifests/index.js";
@@ -47,7 +48,8 @@ Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usag
       let writeFailed = false;
       for (const { file, output, count } of result.updated) {
         try {
-          await writeFileAtomic(file.file, output);
+          // Through a symbolic link the file it names is rewritten; the link stays a link.
+          await writeFileAtomic(await realpath(file.file), output);
           process.stderr.write(`imagepin: ${file.file}: ${count} digest(s) updated\n`);
         } catch (error) {
           writeFailed = true;
