@@ -29,7 +29,7 @@ export class ImageCollector {
     if (!isScalar(scalar) || typeof scalar.value !== "string") return;
     // Reported where it is used (an alias's own line), rewritten where it is written (the anchor).
     const at = isAlias(node) && node.range ? (node as Node) : scalar;
-    this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar) });
+    this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar, this.source) });
   }
 
   /** Adds an image built from several fields (Kustomize, ImageSet); `at` is the node it is reported at. */

@@ -21,6 +21,15 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(text.replace("'nginx:1.25'", `'nginx:1.25@${nginx}'`).replace('"nginx:1.25"', `"nginx:1.25@${nginx}"`).replace("image: nginx:1.25", `image: nginx:1.25@${nginx}`));
   });
 
+  it("pins the one line of a block scalar and leaves its header, indentation and CRLF", async () => {
+    const text = "kind: Pod\r\nspec:\r\n  containers:\r\n    - image: >-   # folded\r\n        nginx:1.25\r\n    - image: |-\r\n        nginx:1.25\r\n    - image: |\r\n        nginx:1.25\r\n";
+    const result = await pinText("pod.yaml", text);
+    expect(result.failures.map((failure) => [failure.image.line, failure.code])).toEqual([[8, "invalid-format"]]);
+    const scanned = scanText("pod.yaml", text.replace("    - image: |\r\n        nginx:1.25\r\n", ""));
+    const [pinned] = await pinFiles([scanned], { resolver: memoryResolver() });
+    expect(pinned!.output).toBe(scanned.text.replaceAll("        nginx:1.25\r\n", `        nginx:1.25@${nginx}\r\n`));
+  });
+
   it("rewrites an anchored value once for all its aliases", async () => {
     const text = "kind: Pod\nspec:\n  initContainers: [{name: i, image: &img nginx:1.25}]\n  containers: [{name: c, image: *img}]\n";
     const result = await pinText("pod.yaml", text);

@@ -57,11 +57,29 @@ export function styleOf(scalar: Scalar): ScalarStyle | undefined {
   return styles[scalar.type ?? "PLAIN"];
 }
 
-/** Where a scalar's value can be replaced, or why it cannot. */
-export function replaceSlot(scalar: Scalar): { slot?: ImageSlot; notRewritable?: string } {
+/** Where a scalar's value can be replaced (`source` is the file text its range points into), or why it cannot. */
+export function replaceSlot(scalar: Scalar, source: string): { slot?: ImageSlot; notRewritable?: string } {
   const style = styleOf(scalar);
-  if (!style || !scalar.range) return { notRewritable: "the image is a block scalar (| or >); write it on one line to pin it" };
-  return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style } };
+  if (style && scalar.range) return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style } };
+  const line = blockScalarLine(scalar, source);
+  if (line) return { slot: { kind: "replace", ...line, style: "raw" } };
+  return { notRewritable: "the image is a block scalar (| or >) over several lines; write it on one line to pin it" };
+}
+
+/**
+ * The one content line of a block scalar (`image: >-` then `nginx:1.25`): a reference has no spaces,
+ * so that line's text is the value and can be replaced as is, keeping the header and indentation.
+ */
+function blockScalarLine(scalar: Scalar, source: string): { start: number; end: number } | undefined {
+  if (typeof scalar.value !== "string" || !scalar.range) return undefined;
+  const value = scalar.value.endsWith("\n") ? scalar.value.slice(0, -1) : scalar.value;
+  if (value === "" || /\s/.test(value)) return undefined;
+  const bodyStart = source.indexOf("\n", scalar.range[0]) + 1;
+  if (bodyStart === 0) return undefined;
+  const body = source.slice(bodyStart, scalar.range[1]);
+  const at = body.indexOf(value);
+  if (at === -1 || body.indexOf(value, at + 1) !== -1) return undefined;
+  return { start: bodyStart + at, end: bodyStart + at + value.length };
 }
 
 export { isMap, isScalar, isSeq };
