@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanDockerfile } from "./dockerfile.js";
+import { scanText } from "./scan.js";
 
 const images = (text: string) => scanDockerfile("Dockerfile", text).images.map((image) => ({ image: image.image, line: image.line, column: image.column, name: image.name, platform: image.platform, rewritable: image.slot !== undefined }));
 
@@ -26,5 +27,14 @@ describe("Dockerfile FROM", () => {
     expect(scanned.images.map((image) => [image.line, image.column, [...image.ignored]])).toEqual([[1, 6, []], [3, 6, ["digest-missing"]]]);
     const second = scanned.images[1]!.slot!;
     expect(second.kind === "replace" && scanned.text.slice(second.start, second.end)).toBe("b:2");
+  });
+});
+
+describe("standard input", () => {
+  it("is read as a Dockerfile when its first instruction is FROM or ARG, as YAML otherwise", () => {
+    expect(scanText("-", "# syntax=docker/dockerfile:1\n\nARG V=1\nFROM nginx:${V}\n").format).toBe("dockerfile");
+    expect(scanText("-", "from alpine:3.20\n").images.map((image) => image.image)).toEqual(["alpine:3.20"]);
+    expect(scanText("-", "kind: Pod\nspec: {containers: [{image: a:1}]}\n").format).toBe("kubernetes");
+    expect(scanText("-", "FROM: x\n").format).toBe("kubernetes");
   });
 });

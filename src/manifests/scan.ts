@@ -16,9 +16,23 @@ export function isYamlName(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-/** Finds the images of one file's text; the kind of file is told by its name (YAML unless a Dockerfile). */
+/**
+ * True for text that starts (after blank lines, comments and parser directives) with a Dockerfile
+ * `FROM` or `ARG` instruction: standard input has no name to tell. As YAML such a text would be one
+ * plain string, never a manifest, so nothing YAML is taken for a Dockerfile.
+ */
+export function looksLikeDockerfile(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  return first !== undefined && /^\s*(FROM|ARG)\s+\S/i.test(first) && !/^\s*(FROM|ARG)\s*:/i.test(first);
+}
+
+/**
+ * Finds the images of one file's text; the kind of file is told by its name (YAML unless a Dockerfile),
+ * and for standard input (`-`) by its first instruction.
+ */
 export function scanText(file: string, text: string, options: ScanOptions = {}): ScannedFile {
-  return isDockerfileName(file) ? scanDockerfile(file, text) : scanYaml(file, text, options);
+  const dockerfile = file === "-" ? looksLikeDockerfile(text) : isDockerfileName(file);
+  return dockerfile ? scanDockerfile(file, text) : scanYaml(file, text, options);
 }
 
 /**

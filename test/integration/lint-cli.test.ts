@@ -48,6 +48,11 @@ describe("imagepin lint", () => {
     expect(json.summary).toMatchObject({ files: 1, images: 1, findings: 2 });
   });
 
+  it("reads a Dockerfile from standard input", () => {
+    const result = imagepin(["lint", "-"], { input: "# syntax=docker/dockerfile:1\nARG TAG=1.25\nFROM nginx:${TAG}\n" });
+    expect(result).toMatchObject({ status: 1, stdout: "-:3:6 digest-missing nginx:1.25 is not pinned to a digest; run imagepin pin\n" });
+  });
+
   it("prints SARIF with relative URIs", () => {
     const result = imagepin(["lint", "--format", "sarif", "corpus/compose.yaml"], { cwd: work });
     const log = JSON.parse(result.stdout);

@@ -17,7 +17,7 @@ export function register(program: Command): void {
   program
     .command("lint")
     .description("report images that are not pinned to a digest (Kubernetes YAML, Kustomize, Compose, Dockerfiles)")
-    .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+    .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
     .option("--format <format>", "text, json or sarif", "text")
     .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}")
     .addHelpText(

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     program
       .command("pin")
       .description("pin images to digests in place, changing only the image values")
-      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
       .option("-w, --write", "write the files in place (atomically); files that failed stay untouched")
       .option("--check", "change nothing; exit 1 when something would be pinned (for CI)")
       .option("--no-keep-tag", "write name@sha256:… instead of name:tag@sha256:…")

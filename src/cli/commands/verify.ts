@@ -21,7 +21,7 @@ export function register(program: Command): void {
     program
       .command("verify")
       .description("check that pinned digests exist and whether the tags beside them moved")
-      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads YAML from standard input")
+      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
       .option("--format <format>", "text, json or sarif", "text")
       .option("--update", "rewrite moved tags to their new digest in place (an index stays an index, a platform manifest follows its platform)")
       .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
