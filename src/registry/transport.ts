@@ -1,5 +1,6 @@
 import { rootCertificates } from "node:tls";
-import { Agent, type Dispatcher } from "undici";
+import type { Socket } from "node:net";
+import { Agent, buildConnector, type Dispatcher } from "undici";
 import { userAgent } from "../version.js";
 import { RegistryError } from "./errors.js";
 import { Limiter } from "./limiter.js";
@@ -72,6 +73,12 @@ export class Transport {
   private readonly requestTimeoutMs: number;
   private readonly userAgent = userAgent();
   private readonly ca?: string[];
+  // Aborted by close(): requests still in flight then were abandoned by their callers (a webhook review
+  // that hit its deadline), and waiting for them would hold up a shutdown for a registry's timeout.
+  private readonly closing = new AbortController();
+  // Sockets still connecting: undici finishes a connect (up to its 10 s timeout) even when the request
+  // that wanted it was aborted, and that pending handshake would keep the process alive after close().
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: TransportOptions = {}) {
     this.limiter = new Limiter(options.concurrency ?? 16);
@@ -83,9 +90,17 @@ export class Transport {
   }
 
   private makeAgent(verify: boolean): Agent {
+    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify });
     return new Agent({
       keepAliveTimeout: 30_000,
-      connect: { ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify },
+      connect: (options, callback) => {
+        // undici's connector returns the socket it creates, though its type says void.
+        const socket = (connector as (...args: Parameters<typeof connector>) => unknown)(options, callback);
+        if (socket && typeof (socket as Socket).destroy === "function") {
+          this.sockets.add(socket as Socket);
+          (socket as Socket).once("close", () => this.sockets.delete(socket as Socket));
+        }
+      },
     });
   }
 
@@ -97,6 +112,7 @@ export class Transport {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const now = this.options.now ?? Date.now;
     for (let attempt = 0; ; attempt++) {
+      if (this.closing.signal.aborted) throw closedError(request);
       let failure: RegistryError | undefined;
       let response: HttpResponse | undefined;
       try {
@@ -118,9 +134,9 @@ export class Transport {
         return response!;
       }
       try {
-        await (this.options.sleep ?? sleep)(delay, request.signal);
+        await (this.options.sleep ?? sleep)(delay, request.signal ? AbortSignal.any([request.signal, this.closing.signal]) : this.closing.signal);
       } catch {
-        throw deadlineError(request);
+        throw this.closing.signal.aborted ? closedError(request) : deadlineError(request);
       }
     }
   }
@@ -128,7 +144,7 @@ export class Transport {
   private async attempt(request: HttpRequest): Promise<HttpResponse> {
     if (request.signal?.aborted) throw deadlineError(request);
     const attemptTimeout = AbortSignal.timeout(this.requestTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, attemptTimeout]) : attemptTimeout;
+    const signal = AbortSignal.any([...(request.signal ? [request.signal] : []), attemptTimeout, this.closing.signal]);
     const agent = request.skipTlsVerify ? (this.insecureAgent ??= this.makeAgent(false)) : this.verifying;
     let data: Dispatcher.ResponseData;
     try {
@@ -162,6 +178,7 @@ export class Transport {
 
   private connectionError(error: unknown, request: HttpRequest, attemptTimeout: AbortSignal): RegistryError {
     const where = `${request.registry} (${request.method} ${request.url.origin}${request.url.pathname})`;
+    if (this.closing.signal.aborted) return closedError(request, error);
     if (request.signal?.aborted) return deadlineError(request, error);
     const code = errorCode(error);
     if (attemptTimeout.aborted || (code !== undefined && timeoutErrors.has(code))) {
@@ -178,10 +195,16 @@ export class Transport {
     return new RegistryError("unreachable", `cannot reach registry ${where}: ${code ?? (error as Error)?.message ?? String(error)}`, { registry: request.registry, cause: error });
   }
 
-  /** Closes every pooled connection. */
+  /** Closes every pooled connection, ending requests still in flight (with `unreachable`, not retried). */
   async close(): Promise<void> {
-    await Promise.all([this.verifying.close(), this.insecureAgent?.close()]);
+    this.closing.abort();
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([this.verifying.destroy(), this.insecureAgent?.destroy()]);
   }
+}
+
+function closedError(request: HttpRequest, cause?: unknown): RegistryError {
+  return new RegistryError("unreachable", `the registry client was closed before registry ${request.registry} answered`, { registry: request.registry, cause, temporary: false });
 }
 
 function deadlineError(request: HttpRequest, cause?: unknown): RegistryError {
