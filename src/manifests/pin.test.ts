@@ -30,6 +30,16 @@ describe("pin rewrite", () => {
     expect(pinned!.output).toBe(scanned.text.replaceAll("        nginx:1.25\r\n", `        nginx:1.25@${nginx}\r\n`));
   });
 
+  it("follows << merge keys (Compose x- anchors) and pins the anchored image once", async () => {
+    const text = "x-base: &base\n  image: nginx:1.25   # shared\n  restart: always\nservices:\n  web:\n    <<: *base\n  worker:\n    <<: [*base]\n  api:\n    <<: *base\n    image: redis:7\n";
+    const scanned = scanText("compose.yaml", text);
+    expect(scanned.images.map((image) => [image.name, image.image, image.line])).toEqual([["web", "nginx:1.25", 2], ["worker", "nginx:1.25", 2], ["api", "redis:7", 11]]);
+    const result = await pinText("compose.yaml", text);
+    expect(result.output).toBe(text.replace("nginx:1.25", `nginx:1.25@${nginx}`).replace("redis:7", `redis:7@${fakeDigest("docker.io/library/redis:7")}`));
+    const pod = scanText("pod.yaml", "kind: Pod\nspec:\n  containers:\n  - &c\n    name: a\n    image: nginx:1.25\n  - <<: *c\n    name: b\n");
+    expect(pod.images.map((image) => [image.container, image.line])).toEqual([["a", 6], ["b", 6]]);
+  });
+
   it("rewrites an anchored value once for all its aliases", async () => {
     const text = "kind: Pod\nspec:\n  initContainers: [{name: i, image: &img nginx:1.25}]\n  containers: [{name: c, image: *img}]\n";
     const result = await pinText("pod.yaml", text);

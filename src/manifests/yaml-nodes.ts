@@ -13,16 +13,32 @@ export function resolveNode(context: YamlContext, node: unknown): Node | undefin
   return (node ?? undefined) as Node | undefined;
 }
 
-/** The value under `key` in a map, aliases followed. */
+/** The value under `key` in a map (or merged into it with `<<`), aliases followed. */
 export function child(context: YamlContext, node: unknown, key: string): Node | undefined {
-  const resolved = resolveNode(context, node);
-  return isMap(resolved) ? resolveNode(context, resolved.get(key, true)) : undefined;
+  return resolveNode(context, rawChild(context, node, key));
 }
 
 /** The value under `key` as written: an alias stays an alias (its position is where it is used). */
 export function rawChild(context: YamlContext, node: unknown, key: string): unknown {
   const resolved = resolveNode(context, node);
-  return isMap(resolved) ? resolved.get(key, true) : undefined;
+  return isMap(resolved) ? lookup(context, resolved, key, 0) : undefined;
+}
+
+/**
+ * A map's own `key`, else the first map merged in with `<<: *base` or `<<: [*a, *b]` that has it: the
+ * YAML 1.1 merge key, which Compose files use to share `image:` between services (`x-base: &base`).
+ * The depth bound stops a map merged into itself.
+ */
+function lookup(context: YamlContext, map: YAMLMap, key: string, depth: number): unknown {
+  if (map.has(key) || depth > 16) return map.get(key, true);
+  const merge = resolveNode(context, map.get("<<", true));
+  const sources = isSeq(merge) ? (merge as YAMLSeq).items : [merge];
+  for (const source of sources) {
+    const base = resolveNode(context, source);
+    const found = isMap(base) ? lookup(context, base, key, depth + 1) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The map under `key`, or undefined. */
