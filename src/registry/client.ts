@@ -71,6 +71,8 @@ export class RegistryClient {
     const target = reference.digest ?? (reference.effectiveTag as string);
     const head = await this.manifest(reference, target, "HEAD", budget);
     let found: ManifestResult & { body?: Buffer };
+    // The rate limit of the last manifest response: after a GET, that GET's (the request Docker Hub counts).
+    let rateLimit = rateLimitOf(head);
     const digest = headerDigest(head);
     const mediaType = bareMediaType(head.headers["content-type"]);
     if (head.status === 200 && digest !== undefined && isManifestMediaType(mediaType)) {
@@ -83,10 +85,10 @@ export class RegistryClient {
       const get = await this.manifest(reference, target, "GET", budget);
       if (get.status !== 200) throw statusError(get, context);
       found = { ...verifyManifest(get, { ...context, expected: reference.digest }), body: get.body };
+      rateLimit = rateLimitOf(get) ?? rateLimit;
     } else {
       throw statusError(head, context);
     }
-    const rateLimit = rateLimitOf(head);
     if (options.platform === undefined || reference.digest !== undefined || !isIndexMediaType(found.mediaType)) {
       return { digest: found.digest, mediaType: found.mediaType, ...(rateLimit ? { rateLimit } : {}) };
     }

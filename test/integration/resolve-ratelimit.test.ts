@@ -66,6 +66,14 @@ describe("rate-limit headers", () => {
     }
   });
 
+  it("come from the GET when HEAD carried no digest, since that GET is the request a registry counts", async () => {
+    proxy.inject(manifests, { kind: "tamper", dropDigestOnHead: true, headers: { ...rateHeaders, "ratelimit-remaining": "10;w=21600" } }, { kind: "tamper", headers: { ...rateHeaders, "ratelimit-remaining": "9;w=21600" } });
+    proxy.clearRequests();
+    const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
+    expect(proxy.requests().map((r) => r.method)).toEqual(["HEAD", "GET"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ digest: app.digest, rateLimit: { limit: "100;w=21600", remaining: "9;w=21600" } });
+  });
+
   it("name what remains when the registry answers 429", async () => {
     proxy.always(manifests, { kind: "status", status: 429, headers: { ...rateHeaders, "ratelimit-remaining": "0;w=21600", "retry-after": "3600" } });
     try {
