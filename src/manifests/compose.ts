@@ -1,5 +1,6 @@
 import type { Node } from "yaml";
 import type { ImageCollector } from "./collector.js";
+import type { FoundImage } from "./types.js";
 import { childMap, childString, isScalar, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 // Compose's pull_policy in the words of imagePullPolicy, so one pull-policy rule covers both;
@@ -14,8 +15,29 @@ export function scanCompose(context: YamlContext, root: Node, collector: ImageCo
     const name = isScalar(key) ? String(key.value) : undefined;
     const policy = childString(context, pair.value, "pull_policy");
     const pullPolicy = policy === undefined ? undefined : pullPolicies[policy];
+    const added = collector.images.length;
     collector.addScalar(context, { format: "compose", kind: "ComposeService", name, ignored: [] }, rawChild(context, pair.value, "image"), pullPolicy ? { pullPolicy } : {});
+    const image = collector.images[added];
+    if (image?.image.includes("$")) Object.assign(image, interpolated(image));
   }
+}
+
+/**
+ * Compose interpolation in an image (`nginx:${TAG:-1.25}`): defaults are substituted, `$$` is a `$`.
+ * The environment and `.env` are not read, so the image is the one the file itself names; it is
+ * pinned by appending the digest to the value as written. A variable without a default leaves the
+ * image unknown, and it is not rewritten.
+ */
+function interpolated(image: FoundImage): Partial<FoundImage> {
+  let unresolved = false;
+  const text = image.image.replace(/\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, _braced?: string, operator?: string, word?: string) => {
+    if (whole === "$$") return "$";
+    if (operator === ":-" || operator === "-") return word ?? "";
+    unresolved = true;
+    return whole;
+  });
+  if (unresolved) return { slot: undefined, notRewritable: `the image uses a variable without a default (${image.image}); give it one (\${VAR:-value}) to pin it` };
+  return { image: text, written: image.image };
 }
 
 /** True when a document without `kind` looks like a Compose file (a `services` map). */

@@ -40,6 +40,17 @@ describe("pin rewrite", () => {
     expect(pod.images.map((image) => [image.container, image.line])).toEqual([["a", 6], ["b", 6]]);
   });
 
+  it("substitutes Compose defaults, pins after the value as written, and leaves variables without defaults", async () => {
+    const text = "services:\n  web:\n    image: nginx:${TAG:-1.25}\n  api:\n    image: \"${REG-quay.io}/org/api:2\"\n  job:\n    image: busybox:${JOB_TAG}\n  cost:\n    image: nginx:1.25$$x\n";
+    const scanned = scanText("compose.yaml", text);
+    expect(scanned.images.map((image) => [image.image, image.slot !== undefined])).toEqual([["nginx:1.25", true], ["quay.io/org/api:2", true], ["busybox:${JOB_TAG}", false], ["nginx:1.25$x", true]]);
+    const result = await pinText("compose.yaml", text.replace("    image: nginx:1.25$$x\n", "    image: redis:7\n"));
+    const api = fakeDigest("quay.io/org/api:2");
+    expect(result.output).toBe(`services:\n  web:\n    image: nginx:\${TAG:-1.25}@${nginx}\n  api:\n    image: "\${REG-quay.io}/org/api:2@${api}"\n  job:\n    image: busybox:\${JOB_TAG}\n  cost:\n    image: redis:7@${fakeDigest("docker.io/library/redis:7")}\n`);
+    expect(result.skipped.map((entry) => entry.reason)).toEqual([expect.stringContaining("without a default")]);
+    expect((await pinText("compose.yaml", result.output)).changed).toBe(false);
+  });
+
   it("rewrites an anchored value once for all its aliases", async () => {
     const text = "kind: Pod\nspec:\n  initContainers: [{name: i, image: &img nginx:1.25}]\n  containers: [{name: c, image: *img}]\n";
     const result = await pinText("pod.yaml", text);

@@ -46,12 +46,23 @@ export function formatScalar(value: string, style: ScalarStyle): string {
 export function imageEdit(image: FoundImage, newImage: string, digest: string, keepTag = true): TextEdit | undefined {
   const slot = image.slot;
   if (!slot) return undefined;
-  if (slot.kind === "replace") return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style) };
+  if (slot.kind === "replace") {
+    // A plain value that parsed in place (`nginx:${TAG:-1}`) stays plain when the pin only appends a
+    // digest to it: the appended characters are safe in any plain scalar.
+    const kept = withoutDigest(image.written ?? image.image);
+    const appendsOnly = slot.style === "plain" && newImage.startsWith(kept) && /^@[a-z0-9]+:[a-f0-9]+$/.test(newImage.slice(kept.length));
+    return { start: slot.start, end: slot.end, text: appendsOnly ? newImage : formatScalar(newImage, slot.style) };
+  }
   const entry = slot.entry;
   if (entry.existing) return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
   if (!keepTag && entry.tagPair) return { start: entry.tagPair.start, end: entry.tagPair.end, text: `digest: ${digest}` };
   const text = entry.layout === "flow" ? `, digest: ${digest}` : `${entry.eol}${" ".repeat(entry.indent)}digest: ${digest}`;
   return { start: entry.insertAt, end: entry.insertAt, text };
+}
+
+function withoutDigest(image: string): string {
+  const at = image.indexOf("@");
+  return at === -1 ? image : image.slice(0, at);
 }
 
 /** `name:tag` as written, without the tag (`localhost:5000/app:1` → `localhost:5000/app`). */
