@@ -75,6 +75,10 @@ export interface FallbackResolveOptions {
  */
 export class FallbackResolver {
   private readonly logger: Logger;
+  // Single-flight hands every review waiting on one registry exchange the same Resolution object; one
+  // store write per object and scope is enough, and the others wait for that same write, so a scale-up
+  // of 1,000 Pods commits one record instead of 1,000.
+  private readonly writes = new WeakMap<Resolution, Map<StoreScope, Promise<void>>>();
 
   constructor(private readonly options: FallbackResolverOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -100,22 +104,32 @@ export class FallbackResolver {
         fallbackReason: describeError(error),
       };
     }
-    if (resolution.source === "fresh") {
-      try {
-        await this.options.store.put({
+    if (resolution.source === "fresh") await this.remember(reference, resolution, options);
+    return resolution;
+  }
+
+  /** Stores a fresh answer once per resolution and scope; never throws. */
+  private remember(reference: ImageReference, resolution: Resolution, options: FallbackResolveOptions): Promise<void> {
+    let byScope = this.writes.get(resolution);
+    if (!byScope) this.writes.set(resolution, (byScope = new Map()));
+    let write = byScope.get(options.scope);
+    if (!write) {
+      write = this.options.store
+        .put({
           reference: reference.normalized,
           ...(options.platform ? { platform: options.platform } : {}),
           digest: resolution.digest,
           mediaType: resolution.mediaType,
           resolvedAt: resolution.resolvedAt,
           scope: options.scope,
+        })
+        .catch((error: unknown) => {
+          // The Pod is still pinned correctly; only a later fallback loses this answer.
+          this.logger.error({ reference: reference.normalized, err: describeError(error) }, "cannot store the last known digest");
         });
-      } catch (error) {
-        // The Pod is still pinned correctly; only a later fallback loses this answer.
-        this.logger.error({ reference: reference.normalized, err: describeError(error) }, "cannot store the last known digest");
-      }
+      byScope.set(options.scope, write);
     }
-    return resolution;
+    return write;
   }
 
   private async lookup(reference: ImageReference, options: FallbackResolveOptions) {
