@@ -76,3 +76,21 @@ describe("imagepin resolve", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "unreachable" } });
   });
 });
+
+describe("imagepin resolve on a terminal", () => {
+  it("shows progress on stderr and clears it, leaving the results as they are", async () => {
+    const host = registry.host;
+    const refs = Array.from({ length: 12 }, () => `${host}/cli/app:1.0`);
+    // `script` gives the command a terminal; its output is what the terminal showed
+    const { spawnSync } = await import("node:child_process");
+    const command = [process.execPath, bin, "resolve", ...refs].map((arg) => `'${arg}'`).join(" ");
+    const shown = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(/\rresolving \d+\/12/);
+    const lines = shown.stdout.replace(/\r?resolving \d+\/12\x1b\[K/g, "").replace(/\r\x1b\[K/g, "").split(/\r?\n/).filter(Boolean);
+    expect(lines).toEqual(refs.map(() => `${host}/cli/app:1.0@${app.digest}`));
+    // not on a terminal (the other tests): no progress at all
+    const piped = await run(["resolve", ...refs]);
+    expect(piped.stderr).toBe("");
+  });
+});
