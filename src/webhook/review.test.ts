@@ -142,6 +142,42 @@ describe("mutate", () => {
     expect(perRegistry.status === 200 && perRegistry.outcome).toBe("denied");
   });
 
+  it("applies failure policies per pattern and registry, first match first, even when a record exists", async () => {
+    const down = new TableResolver(table);
+    down.down = true;
+    const rules = "failurePolicies:\n  - match: ':canary$'\n    policy: allow\n  - registry: docker.io\n    policy: deny\n";
+    const known = async (store: MemoryDigestStore) => {
+      for (const reference of ["docker.io/library/nginx:canary", "docker.io/library/nginx:1.25", "registry.example:5000/team/app:v1"]) {
+        await store.put({ reference, digest: digest("f"), mediaType: "x", resolvedAt: 1, scope: "public" });
+      }
+    };
+    const answer = async (image: string) => {
+      const { reviewer, store } = setup(rules, down);
+      await known(store);
+      const result = await reviewer.mutate(review(pod({ containers: [{ name: "web", image }] })));
+      if (result.status !== 200) throw new Error("expected a review");
+      return { outcome: result.outcome, response: result.body.response as { allowed: boolean; patch?: string; warnings?: string[] } };
+    };
+    // allow: admitted unchanged, the record is not used
+    const canary = await answer("nginx:canary");
+    expect(canary).toMatchObject({ outcome: "unchanged", response: { allowed: true, warnings: [expect.stringContaining("left unchanged")] } });
+    expect(canary.response.patch).toBeUndefined();
+    // deny for docker.io: denied although a record exists
+    expect((await answer("nginx:1.25")).outcome).toBe("denied");
+    // no rule: the default, fallback
+    const other = await answer("registry.example:5000/team/app:v1");
+    expect(other.outcome).toBe("patched");
+    expect(other.response.warnings?.join(" ")).toContain("last known digest");
+  });
+
+  it("resolves only the references an include pattern selects", async () => {
+    const { reviewer, resolver } = setup("include: [':latest$']");
+    const result = await reviewer.mutate(review(pod({ containers: [{ name: "a", image: "nginx:1.25" }, { name: "b", image: "busybox" }] })));
+    const patched = applied(pod({ containers: [{ name: "a", image: "nginx:1.25" }, { name: "b", image: "busybox" }] }), result.status === 200 ? result.body : {}) as { spec: { containers: { image: string }[] } };
+    expect(patched.spec.containers.map((c) => c.image)).toEqual(["nginx:1.25", `busybox:latest@${digest("b")}`]);
+    expect(resolver.calls).toBe(1);
+  });
+
   it("does not fall back on not-found", async () => {
     const { reviewer, store } = setup();
     await store.put({ reference: "docker.io/library/gone:1", digest: digest("e"), mediaType: "x", resolvedAt: 1, scope: "public" });
