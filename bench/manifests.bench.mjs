@@ -2,7 +2,9 @@
 // Deployments with comments, quoted and plain images, an init container, some already pinned),
 // beside parse-only with the same YAML library: no scanner built on it can be faster than parsing,
 // so that is the limit. Pin uses an in-memory resolver, so the registry is not what is measured.
-// Target: lint and pin each at least 0.7 of parse-only throughput.
+// Target: lint and pin each at least 0.7 of parse-only throughput. Beside them, a peer: what a tool
+// that re-serialises does (yq, kustomize edit): parse, set the images in the tree, stringify; it loses
+// comments' places and quoting, so it is the cost of the simple way, not a target.
 import { parseAllDocuments, LineCounter } from "yaml";
 import { scanText, pinFiles } from "../dist/manifests/index.js";
 import { memoryResolver } from "../dist/manifests/test-resolver.js";
@@ -57,6 +59,18 @@ const cases = {
   "parse only (limit)": async () => {
     for (const file of corpus) parseAllDocuments(file.text, { lineCounter: new LineCounter() });
   },
+  "peer: parse, set, stringify": async () => {
+    for (const file of corpus) {
+      const documents = parseAllDocuments(file.text);
+      for (const doc of documents) {
+        for (const path of [["spec", "template", "spec", "initContainers", 0, "image"], ["spec", "template", "spec", "containers", 0, "image"]]) {
+          const image = doc.getIn(path);
+          if (!image.includes("@")) doc.setIn(path, `${image}@sha256:${"0".repeat(64)}`);
+        }
+      }
+      documents.map(String).join("");
+    }
+  },
   lint: async () => {
     lintFiles(corpus.map((file) => scanText(file.name, file.text)));
   },
@@ -85,8 +99,8 @@ console.log("case                        median ms   manifests/s   ratio to pars
 for (const [name, values] of Object.entries(samples)) {
   const ms = median(values);
   const ratio = limit / ms;
-  const isLimit = name.includes("limit");
-  if (!isLimit && ratio < target) missed++;
-  console.log(`${name.padEnd(28)}${ms.toFixed(0).padStart(9)}   ${Math.round(manifests / (ms / 1000)).toString().padStart(11)}   ${ratio.toFixed(2).padStart(19)}   ${isLimit ? "" : `>= ${target} ${ratio >= target ? "met" : "MISSED"}`}`);
+  const measured = !name.includes("limit") && !name.startsWith("peer");
+  if (measured && ratio < target) missed++;
+  console.log(`${name.padEnd(28)}${ms.toFixed(0).padStart(9)}   ${Math.round(manifests / (ms / 1000)).toString().padStart(11)}   ${ratio.toFixed(2).padStart(19)}   ${measured ? `>= ${target} ${ratio >= target ? "met" : "MISSED"}` : ""}`);
 }
 if (missed > 0) console.log(`${missed} throughput target(s) missed`);
