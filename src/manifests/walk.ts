@@ -13,7 +13,7 @@ export interface WalkError {
 
 /**
  * Expands command-line paths to files: a directory yields its YAML files and Dockerfiles (recursively,
- * sorted, skipping node_modules and .git); a file is taken as given, whatever its name; `-` stays `-`.
+ * sorted, skipping node_modules, .git and the templates/ of a Helm chart); a file is taken as given, whatever its name; `-` stays `-`.
  */
 export async function collectFiles(paths: string[]): Promise<{ files: string[]; errors: WalkError[] }> {
   const walk: Walk = { files: [], errors: [], seen: new Set() };
@@ -54,8 +54,10 @@ async function walkDirectory(directory: string, walk: Walk): Promise<void> {
     walk.errors.push({ path: directory, message: describeFsError(error) });
     return;
   }
+  // A Helm chart's templates are Go templates, not YAML: lint the output of `helm template` instead.
+  const isChart = entries.some((entry) => entry.name === "Chart.yaml");
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (skipped.has(entry.name)) continue;
+    if (skipped.has(entry.name) || (isChart && entry.name === "templates")) continue;
     const path = join(directory, entry.name);
     const target = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
     // A dangling link is not a file; it is left out like any other non-file.

@@ -1,7 +1,7 @@
 // `imagepin lint` end to end through the built CLI: formats, exit statuses, directories, stdin,
 // unreadable input, custom kinds.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,14 @@ describe("imagepin lint", () => {
     expect(result.stdout).toContain("corpus/Dockerfile:16:3 digest-missing ");
     expect(result.stdout).toContain("corpus/broken.yaml:10:1 invalid-yaml ");
     expect(result.stdout).toContain("corpus/broken.yaml:17:33 digest-missing alpine:3.20");
+  });
+
+  it("skips a Helm chart's templates when walking, but reads one named on the command line", () => {
+    mkdirSync(join(work, "chart", "templates"), { recursive: true });
+    writeFileSync(join(work, "chart", "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    writeFileSync(join(work, "chart", "templates", "deployment.yaml"), 'kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: "{{ .Values.image }}"\n          {{- with .Values.resources }}\n          resources: {{- toYaml . | nindent 12 }}\n          {{- end }}\n');
+    expect(imagepin(["lint", "chart"], { cwd: work })).toMatchObject({ status: 0, stdout: "" });
+    expect(imagepin(["lint", "chart/templates/deployment.yaml"], { cwd: work }).stdout).toContain("invalid-yaml");
   });
 
   it("exits 0 on clean input and prints nothing", () => {
