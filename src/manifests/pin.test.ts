@@ -83,6 +83,11 @@ describe("pin rewrite", () => {
     expect(scanText("kustomization.yaml", text).images.map((image) => image.container)).toEqual(["api", "web"]);
   });
 
+  it("reads an unquoted numeric newTag as written (1.10, not 1.1)", async () => {
+    const result = await pinText("kustomization.yaml", "images:\n  - name: app\n    newTag: 1.10\n");
+    expect(result.changes.map((change) => change.to)).toEqual([`app:1.10@${fakeDigest("docker.io/library/app:1.10")}`]);
+  });
+
   it("adds digest: with the file's CRLF, also at the end of a file without a final newline", async () => {
     const text = "images:\r\n  - name: web\r\n    newTag: '2'";
     const result = await pinText("kustomization.yml", text);

@@ -53,11 +53,15 @@ export function childItems(context: YamlContext, node: unknown, key: string): No
   return isSeq(value) ? (value as YAMLSeq).items.map((item) => resolveNode(context, item)).filter((item): item is Node => item !== undefined) : [];
 }
 
-/** The string value under `key`, or undefined when absent or not a string. */
+/**
+ * The value under `key` as text, or undefined when absent or not a scalar. A plain number is taken as
+ * written: `newTag: 1.10` names the tag 1.10, not 1.1.
+ */
 export function childString(context: YamlContext, node: unknown, key: string): string | undefined {
   const value = child(context, node, key);
   if (!isScalar(value) || value.value === null || value.value === undefined) return undefined;
-  return typeof value.value === "string" ? value.value : String(value.value);
+  if (typeof value.value === "string") return value.value;
+  return typeof value.source === "string" ? value.source : String(value.value);
 }
 
 /** 1-based line and column of a node's first character. */
