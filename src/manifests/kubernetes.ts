@@ -35,7 +35,8 @@ export function scanKubernetesObject(context: YamlContext, root: Node, collector
     namespace: childString(context, metadata, "namespace"),
     ignored: annotationIgnores(context, root),
   };
-  if (kind === "Kustomization" && apiVersion.startsWith("kustomize.config.k8s.io/")) {
+  // A Component (kustomize.config.k8s.io/v1alpha1) has the same `images:` as a Kustomization.
+  if ((kind === "Kustomization" || kind === "Component") && apiVersion.startsWith("kustomize.config.k8s.io/")) {
     scanKustomization(context, root, collector, { ...object, format: "kustomization" });
     return;
   }

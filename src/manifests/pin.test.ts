@@ -83,6 +83,12 @@ describe("pin rewrite", () => {
     expect(scanText("kustomization.yaml", text).images.map((image) => image.container)).toEqual(["api", "web"]);
   });
 
+  it("pins the images: of a Kustomize Component like a Kustomization's", async () => {
+    const text = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: app\n    newTag: \"2\"\n";
+    const result = await pinText("components/prod/kustomization.yaml", text);
+    expect(result.output).toBe(`${text}    digest: ${fakeDigest("docker.io/library/app:2")}\n`);
+  });
+
   it("reads an unquoted numeric newTag as written (1.10, not 1.1)", async () => {
     const result = await pinText("kustomization.yaml", "images:\n  - name: app\n    newTag: 1.10\n");
     expect(result.changes.map((change) => change.to)).toEqual([`app:1.10@${fakeDigest("docker.io/library/app:1.10")}`]);
