@@ -1,18 +1,22 @@
 import type { Node } from "yaml";
 import type { ImageCollector } from "./collector.js";
 import type { FoundImage } from "./types.js";
-import { childMap, childString, isScalar, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
+import { child, childMap, childString, isScalar, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 // Compose's pull_policy in the words of imagePullPolicy, so one pull-policy rule covers both;
 // `missing` (the default when absent) and `if_not_present` behave as IfNotPresent.
 const pullPolicies: Record<string, string> = { always: "Always", missing: "IfNotPresent", if_not_present: "IfNotPresent", never: "Never" };
 
-/** Docker Compose: every `services.NAME.image`. Services with only `build:` have nothing to pin. */
+/**
+ * Docker Compose: every `services.NAME.image`. A service with `build:` is left out: its `image:` names
+ * what the build produces (often a tag that exists nowhere yet), not something to pull and pin.
+ */
 export function scanCompose(context: YamlContext, root: Node, collector: ImageCollector): void {
   const services = childMap(context, root, "services");
   for (const pair of services?.items ?? []) {
     const key = resolveNode(context, pair.key);
     const name = isScalar(key) ? String(key.value) : undefined;
+    if (child(context, pair.value, "build") !== undefined) continue;
     const policy = childString(context, pair.value, "pull_policy");
     const pullPolicy = policy === undefined ? undefined : pullPolicies[policy];
     const added = collector.images.length;

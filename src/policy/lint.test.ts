@@ -67,7 +67,7 @@ describe("lint rules", () => {
   });
 
   it("reads Compose services and Dockerfile FROM lines with ARG defaults", () => {
-    expect(lint("compose.yaml", "services:\n  web: {image: nginx:1.25}\n  built: {build: .}\n").findings.map((finding) => finding.name)).toEqual(["web"]);
+    expect(lint("compose.yaml", "services:\n  web: {image: nginx:1.25}\n  built: {build: .}\n  tagged: {build: ./app, image: myapp:dev}\n").findings.map((finding) => finding.name)).toEqual(["web"]);
     const docker = lint("Dockerfile", 'ARG BASE="alpine:3.20"\nFROM ${BASE} AS base\nFROM base\n').findings;
     expect(docker.map((finding) => [finding.image, finding.line, finding.column])).toEqual([["alpine:3.20", 2, 6]]);
   });
