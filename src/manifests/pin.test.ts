@@ -119,6 +119,14 @@ describe("pin rewrite", () => {
     expect(noTag.output).toBe(`ARG TAG=1.25\nFROM nginx@${nginx}\n`);
   });
 
+  it("leaves images alone whose digest-missing rule is suppressed, without resolving them", async () => {
+    const text = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - image: app   # imagepin:ignore digest-missing\n        # imagepin:ignore\n        - image: sidecar:1\n        - image: nginx:1.25  # imagepin:ignore latest-tag\n";
+    const resolver = memoryResolver({ missing: ["docker.io/library/app:latest", "docker.io/library/sidecar:1"] });
+    const result = await pinText("d.yaml", text, { resolver });
+    expect(result).toMatchObject({ failed: false, output: text.replace("nginx:1.25", `nginx:1.25@${nginx}`) });
+    expect(resolver.calls).toEqual(["docker.io/library/nginx:1.25"]);
+  });
+
   it("leaves a file untouched when one of its images fails to resolve", async () => {
     const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n";
     const result = await pinText("pod.yaml", text, { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });

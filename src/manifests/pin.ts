@@ -67,7 +67,7 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if ("normalized" in reference && !reference.isPinned && image.slot) wanted.set(reference.normalized, reference);
+      if ("normalized" in reference && !reference.isPinned && image.slot && !isSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
@@ -76,6 +76,14 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
     outcomes.set(key, await resolveOne(wanted.get(key)!, options));
   });
   return files.map((file) => pinFile(file, outcomes, options.keepTag ?? true));
+}
+
+/**
+ * An image whose `digest-missing` rule is switched off (`# imagepin:ignore`, the `imagepin.io/ignore`
+ * annotation) is meant to stay unpinned, often a placeholder that a Kustomize `images:` entry renames.
+ */
+function isSuppressed(image: FoundImage): boolean {
+  return image.ignored.has("*") || image.ignored.has("digest-missing");
 }
 
 async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
@@ -105,6 +113,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
   const edits: TextEdit[] = [];
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
+    if (isSuppressed(image)) continue;
     const reference = tryParseReference(image.image);
     if (!("normalized" in reference)) {
       if (image.slot) result.failures.push({ image, code: reference.code, message: reference.message });
