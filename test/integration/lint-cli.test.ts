@@ -28,7 +28,7 @@ describe("imagepin lint", () => {
     const result = imagepin(["lint", "corpus"], { cwd: work });
     expect(result.status).toBe(1);
     expect(result.stdout).not.toContain("node_modules");
-    expect(result.stdout).toContain("corpus/helm-rendered.yaml:59:22 latest-tag ");
+    expect(result.stdout).toContain("corpus/helm-rendered.yaml:61:22 latest-tag ");
     expect(result.stdout).toContain("corpus/Dockerfile:16:3 digest-missing ");
     expect(result.stdout).toContain("corpus/broken.yaml:10:1 invalid-yaml ");
     expect(result.stdout).toContain("corpus/broken.yaml:17:33 digest-missing alpine:3.20");
