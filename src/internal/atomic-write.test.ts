@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,17 @@ describe("writeFileAtomic", () => {
     expect(await readFile(file, "utf8")).toBe("new\n");
     expect((await stat(file)).mode & 0o777).toBe(0o640);
     expect(await readdir(dir)).toEqual(["deploy.yaml"]);
+  });
+
+  it("keeps the owner of a file rewritten as root", async () => {
+    if (process.getuid?.() !== 0) return; // only root can create a file for another user
+    const dir = await mkdtemp(join(tmpdir(), "imagepin-atomic-"));
+    const file = join(dir, "deploy.yaml");
+    await writeFile(file, "old\n");
+    await chown(file, 65534, 65534);
+    await writeFileAtomic(file, "new\n");
+    const info = await stat(file);
+    expect([info.uid, info.gid]).toEqual([65534, 65534]);
   });
 
   it("creates a new file with the given mode", async () => {

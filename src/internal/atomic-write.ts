@@ -11,15 +11,14 @@ export interface AtomicWriteOptions {
 /**
  * Writes `data` to `path` so that readers see either the old content or the new, never a mix, and a
  * crash leaves the old file whole: a temporary file in the same directory, fsync, rename over the
- * target, fsync of the directory. The mode of an existing file is kept.
+ * target, fsync of the directory. The mode of an existing file is kept, and so is its owner when
+ * running as root.
  * On any failure the temporary file is removed and the target is untouched.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const directory = dirname(path);
-  const existingMode = await stat(path).then(
-    (info) => info.mode & 0o7777,
-    () => undefined,
-  );
+  const existing = await stat(path).catch(() => undefined);
+  const existingMode = existing ? existing.mode & 0o7777 : undefined;
   const mode = existingMode ?? options.mode ?? 0o644;
   const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temporary, "wx", mode);
@@ -28,6 +27,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
       await handle.writeFile(data);
       // open() applies the umask; chmod makes a rewritten file keep exactly the mode it had
       if (existingMode !== undefined) await handle.chmod(existingMode);
+      // Run as root (a CI container, sudo), the new file would belong to root: give it back its owner.
+      if (existing && process.getuid?.() === 0 && (existing.uid !== 0 || existing.gid !== 0)) await handle.chown(existing.uid, existing.gid);
       await handle.sync();
     } finally {
       await handle.close();
