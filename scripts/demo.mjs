@@ -3,7 +3,7 @@
 // before its output. Exits non-zero when a step does not behave as shown. Run with `npm run demo`
 // (tsx loads the test harness's registry launcher and seeder, so the demo and the tests share them).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,50 +64,32 @@ function ensureRegistryInstalled() {
   if (result.status !== 0) throw new Error("could not install docker-registry from apt");
 }
 
-const deployment = (host) => `# The shop's web tier, as written by hand.
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      initContainers:
-        - name: migrate
-          image: "${host}/demo/app:2.1"   # schema migrations
-      containers:
-        - name: nginx
-          image: ${host}/demo/nginx:1.25
-          imagePullPolicy: IfNotPresent
-        - name: cache
-          image: '${host}/demo/redis:7'
-`;
-
-const compose = (host) => `services:
-  web:
-    image: ${host}/demo/nginx:1.25
-    ports: ["8080:80"]
-  cache:
-    image: ${host}/demo/redis:7
-`;
+/** Copies examples/ (but the Calico list and the KRM input) to `target`, pointing localhost:5000 at `host`. */
+function copyExamples(target, host) {
+  for (const dir of ["helm", "kustomize", "compose", "docker"]) {
+    cpSync(join(root, "examples", dir), join(target, dir), { recursive: true });
+  }
+  for (const file of ["helm/rendered.yaml", "kustomize/overlays/prod/kustomization.yaml", "compose/compose.yaml", "docker/Dockerfile"]) {
+    const path = join(target, file);
+    writeFileSync(path, readFileSync(path, "utf8").replaceAll("localhost:5000", host));
+  }
+}
 
 async function main() {
   ensureRegistryInstalled();
   const registry = await startRegistry();
   cleanups.push(() => registry.stop());
   const host = registry.host;
-  await pushImage(registry, "demo/nginx", "1.25", { seed: "nginx-1.25-build-1" });
-  await pushImage(registry, "demo/app", "2.1", { format: "docker" });
-  await pushIndex(registry, "demo/redis", "7", [
+  const bothArchitectures = [
     { os: "linux", architecture: "amd64" },
     { os: "linux", architecture: "arm64", variant: "v8" },
-  ]);
+  ];
+  await pushImage(registry, "demo/nginx", "1.25", { seed: "nginx-1.25-build-1" });
+  await pushIndex(registry, "demo/redis", "7", bothArchitectures);
+  await pushIndex(registry, "demo/builder", "1.22", bothArchitectures);
+  await pushImage(registry, "demo/shop-migrate", "2.3.1", { format: "docker" });
+  await pushImage(registry, "demo/shop-report", "latest");
+  await pushImage(registry, "demo/api", "1.8.0");
   const calicoList = readFileSync(join(root, "examples/calico/print-images.txt"), "utf8");
   for (const match of calicoList.matchAll(/^docker\.io\/calico\/([^:\s]+):(\S+)$/gm)) {
     await pushIndex(registry, `calico/${match[1]}`, match[2], [
@@ -115,30 +97,31 @@ async function main() {
       { os: "linux", architecture: "arm64", variant: "v8" },
     ], { seed: match[1] });
   }
-  console.log(`a throw-away registry on ${host}, seeded with demo/nginx:1.25, demo/app:2.1, a multi-arch demo/redis:7 and the calico/* images of v3.32.0`);
+  console.log(`a throw-away registry on ${host}, seeded with the images examples/ names (demo/nginx:1.25, a multi-arch demo/redis:7, …) and the calico/* images of v3.32.0`);
 
   section("1. lint: which images are not pinned?");
   const lint = imagepin(["lint", "examples"], { expect: 1, cwd: root });
   check(/digest-missing/.test(lint.stdout), "lint did not report digest-missing");
 
   section("2. pin: resolve every tag at the registry and rewrite only the image values");
-  const app = join(work, "app");
-  mkdirSync(app);
-  writeFileSync(join(app, "deployment.yaml"), deployment(host));
-  writeFileSync(join(app, "compose.yaml"), compose(host));
-  const diff = imagepin(["pin", "app"]);
+  console.log(`(a copy of examples/ in a temporary directory, with localhost:5000 replaced by ${host})`);
+  copyExamples(join(work, "examples"), host);
+  const before = readFileSync(join(work, "examples/helm/rendered.yaml"), "utf8");
+  const diff = imagepin(["pin", "examples"]);
   check(/^\+\s+image: .*demo\/nginx:1\.25@sha256:[0-9a-f]{64}/m.test(diff.stdout), "pin did not show a pinned nginx line in the diff");
-  imagepin(["pin", "--write", "--lock", "imagepin.lock", "app"]);
-  const pinned = readFileSync(join(app, "deployment.yaml"), "utf8");
-  check(pinned.includes("# schema migrations") && /image: "[^"]+demo\/app:2\.1@sha256:/.test(pinned), "pin --write did not keep the comment and the quoting");
-  imagepin(["pin", "--check", "app"]);
+  check(/^\+\s+digest: sha256:[0-9a-f]{64}/m.test(diff.stdout), "pin did not add a digest: field to the Kustomize images: entry");
+  imagepin(["pin", "--write", "--lock", "imagepin.lock", "examples"]);
+  const pinned = readFileSync(join(work, "examples/helm/rendered.yaml"), "utf8");
+  const unpinnedLines = (text) => text.split("\n").filter((line) => !/demo\/[a-z-]+/.test(line));
+  check(unpinnedLines(pinned).join("\n") === unpinnedLines(before).join("\n"), "pin --write changed lines other than the image values");
+  imagepin(["pin", "--check", "examples"]);
 
   section("3. a tag moves: demo/nginx:1.25 is pushed again; verify notices, verify --update follows it");
   await pushImage(registry, "demo/nginx", "1.25", { seed: "nginx-1.25-build-2" });
-  const verify = imagepin(["verify", "app"], { expect: 1 });
-  check(/moved|tag-moved/.test(verify.stdout), "verify did not report the moved tag");
-  imagepin(["verify", "--update", "app"]);
-  imagepin(["verify", "app"]);
+  const verify = imagepin(["verify", "examples"], { expect: 1 });
+  check(/tag-moved/.test(verify.stdout), "verify did not report the moved tag");
+  imagepin(["verify", "--update", "examples"]);
+  imagepin(["verify", "examples"]);
 
   section("4. the admission webhook: Pods get digests at creation, also while the registry is down");
   const certs = makeCertificates(mkdtempSync(join(work, "certs-")));
