@@ -90,15 +90,17 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     const pinnedIsIndex = indexMediaTypes.has(pinnedResolution.mediaType);
     let newDigest: string | undefined = current.digest;
     let note = "";
+    let platform: Platform | undefined;
     if (!pinnedIsIndex && isIndex) {
-      const platform = pinnedResolution.platform ?? options.platform;
+      // The pinned manifest's own platform (from its config) decides; --platform only when it declares none.
+      platform = pinnedResolution.platform ?? (await options.resolver.manifestPlatform?.(reference, { signal: options.signal })) ?? options.platform;
       const platforms = entries.filter((entry) => entry.platform && entry.platform.os !== "unknown");
-      const match = platform ? platforms.find((entry) => samePlatform(entry.platform!, platform)) : platforms.length === 1 ? platforms[0] : undefined;
+      const match = platform ? platforms.find((entry) => samePlatform(entry.platform!, platform!)) : platforms.length === 1 ? platforms[0] : undefined;
       newDigest = match?.digest;
       if (!match) note = platform ? `; the new index has no ${platformName(platform)} manifest` : "; pass --platform to say which platform's manifest to follow";
     }
     const updated = options.update && newDigest !== undefined;
-    const message = `tag ${reference.tag} now points to ${current.digest}, not the pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(pinnedResolution.platform ?? options.platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
+    const message = `tag ${reference.tag} now points to ${current.digest}, not the pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
     return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest };
   } catch (error) {
     if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `tag ${reference.tag} no longer exists in ${reference.name}; the digest still does`) };

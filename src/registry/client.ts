@@ -3,6 +3,7 @@ import { anonymousKeychain } from "../credentials/types.js";
 import { silentLogger, type Logger } from "../internal/logger.js";
 import type { ImageReference } from "../reference/index.js";
 import { TokenCache } from "./auth.js";
+import { configDescriptor, configPlatform, maxConfigBytes } from "./config-blob.js";
 import { RegistryError } from "./errors.js";
 import { headerDigest, maxManifestBytes, parseIndex, rateLimitOf, statusError, verifyManifest, type RateLimit } from "./manifest.js";
 import { bareMediaType, isIndexMediaType, isManifestMediaType, manifestAccept } from "./media-types.js";
@@ -109,6 +110,29 @@ export class RegistryClient {
     if (get.status !== 200) throw statusError(get, context);
     const { mediaType } = verifyManifest(get, { ...context, expected: reference.digest });
     return isIndexMediaType(mediaType) ? parseIndex(get.body, context) : [];
+  }
+
+  /**
+   * The platform of the single-platform manifest a reference names, read from its image config (a
+   * manifest does not carry its platform; only an index entry does). Undefined for an index, or for a
+   * manifest whose config declares none.
+   * @throws RegistryError with any {@link RegistryError} code.
+   */
+  async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
+    const budget = this.budget(options.signal);
+    const context = { registry: reference.domain, reference: reference.normalized };
+    const get = await this.manifest(reference, reference.digest ?? (reference.effectiveTag as string), "GET", budget);
+    if (get.status !== 200) throw statusError(get, context);
+    const { mediaType } = verifyManifest(get, { ...context, expected: reference.digest });
+    const config = isIndexMediaType(mediaType) ? undefined : configDescriptor(get.body);
+    if (config === undefined || config.size > maxConfigBytes) return undefined;
+    const blob = await this.session.send(
+      { method: "GET", registry: reference.domain, host: reference.registryHost, repository: reference.path, path: `/v2/${reference.path}/blobs/${config.digest}`, headers: {}, maxBodyBytes: maxConfigBytes },
+      budget,
+    );
+    if (blob.status !== 200) throw statusError(blob, context);
+    const platform = configPlatform(blob.body, config.digest, context);
+    return platform ? normalizePlatform(platform) : undefined;
   }
 
   private async entriesOf(reference: ImageReference, digest: string, body: Buffer | undefined, budget: Deadline): Promise<PlatformEntry[]> {

@@ -77,6 +77,11 @@ export class RegistryResolver implements Resolver {
     return this.client.indexEntries(reference, options);
   }
 
+  /** The platform a single-platform manifest was built for, from its image config. */
+  async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
+    return this.client.manifestPlatform(reference, options);
+  }
+
   private async fetch(reference: ImageReference, platform: Platform | undefined): Promise<Resolution> {
     const found = await this.client.resolve(reference, platform ? { platform } : {});
     const resolution: Resolution = {

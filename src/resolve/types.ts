@@ -59,4 +59,10 @@ export interface Resolver {
    * platform manifest to the same platform's new manifest.
    */
   indexEntries?(reference: ImageReference, options?: { signal?: AbortSignal }): Promise<IndexEntry[]>;
+  /**
+   * The platform of the single-platform manifest the reference names (from its image config);
+   * undefined for an index or a config that declares none. `verify --update` follows a pinned
+   * platform manifest to the same platform with it.
+   */
+  manifestPlatform?(reference: ImageReference, options?: { signal?: AbortSignal }): Promise<Platform | undefined>;
 }

@@ -66,4 +66,14 @@ describe("imagepin verify against a registry", () => {
     expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${newIndex.digest}`, `${registry.host}/demo/app:1.0@${armOf(newIndex)}`]));
     expect(imagepin(["verify", "update.yaml"], work).status).toBe(0);
   });
+
+  it("--update follows each pinned platform manifest to its own platform, read from its config, with no --platform", () => {
+    const amdOf = (index: typeof oldIndex) => index.manifests.find((entry) => entry.platform.architecture === "amd64")!.digest;
+    const file = join(work, "platforms.yaml");
+    writeFileSync(file, pod([`${registry.host}/demo/app:1.0@${armOf(oldIndex)}`, `${registry.host}/demo/app:1.0@${amdOf(oldIndex)}`]));
+    const result = imagepin(["verify", "--update", "platforms.yaml"], work);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain("its linux/arm64/v8 manifest is");
+    expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${armOf(newIndex)}`, `${registry.host}/demo/app:1.0@${amdOf(newIndex)}`]));
+  });
 });
