@@ -54,4 +54,12 @@ describe("imagepin parse", () => {
     expect(help.stdout).toContain("Usage: imagepin parse");
     expect(help.stdout).toContain("--json");
   });
+
+  it("stops quietly when the reader of its output goes away (| head)", () => {
+    const references = Array.from({ length: 50_000 }, (_, i) => `registry.example.com/team/app-${i}:1.${i}`).join("\n");
+    // head exits after one line while imagepin still writes tens of thousands: the write gets EPIPE
+    const result = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" parse --json - | head -n 1`], { encoding: "utf8", input: references });
+    expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+  });
 });
