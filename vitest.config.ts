@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // integration suites start real servers; two cores do not gain from more parallel files
     maxWorkers: 2,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
