@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const debug = argv.includes("--debug");
   const noArguments = argv.length === 0;
-  const { Command, CommanderError, Option } = await import("commander");
+  const { Command, CommanderError, Help, Option } = await import("commander");
   const { imagepinVersion } = await import("../version.js");
 
   const program = new Command("imagepin")
@@ -26,12 +26,24 @@ export async function main(argv: string[]): Promise<number> {
     // (`imageset create --version v3.32.0`); --debug is accepted everywhere, below.
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
+    // The command list shows what each command takes, though only the one being run is loaded.
+    .configureHelp({
+      subcommandTerm: (command) => {
+        const entry = command.parent?.parent ? undefined : commandTable.find((candidate) => candidate.name === command.name());
+        return entry ? `${entry.name} ${entry.usage}` : new Help().subcommandTerm(command);
+      },
+    })
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`imagepin: ${text.replace(/^error: /, "")}`),
     });
 
   const target = findCommand(argv);
+  const helpTopic = argv.filter((word) => !word.startsWith("-"));
+  if (helpTopic[0] === "help" && helpTopic[1] !== undefined && target === undefined) {
+    process.stderr.write(`imagepin: unknown command '${helpTopic[1]}'; the commands are ${commandTable.map((entry) => entry.name).join(", ")}\n`);
+    return exitUsage;
+  }
   for (const entry of commandTable) {
     if (entry === target) {
       (await entry.load()).register(program);

@@ -45,6 +45,17 @@ describe("imagepin parse", () => {
     const unknown = run(["pasre", "nginx"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'pasre'/);
+    const helpUnknown = run(["help", "pasre"]);
+    expect(helpUnknown.status).toBe(2);
+    expect(helpUnknown.stderr).toMatch(/unknown command 'pasre'/);
+  });
+
+  it("lists every command with what it takes", () => {
+    const help = run(["--help"]);
+    expect(help.stdout).toMatch(/^ {2}parse <ref\.\.\.>/m);
+    expect(help.stdout).toMatch(/^ {2}pin <path\.\.\.>/m);
+    expect(help.stdout).toMatch(/^ {2}help \[command\]/m);
+    expect(run(["imageset", "--help"]).stdout).toMatch(/^ {2}verify \[options\] <file>/m);
   });
 
   it("prints the version and per-command help", () => {
