@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { UsageError } from "../errors.js";
+import { describeFsError } from "../internal/fs-errors.js";
 
 /** Reads all of standard input as UTF-8 text. */
 export async function readStdin(): Promise<string> {
@@ -25,7 +27,15 @@ export function referenceLines(text: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-/** Reads a file given on the command line, or standard input for `-`. */
+/**
+ * Reads a file given on the command line, or standard input for `-`.
+ * @throws UsageError `cannot read FILE: no such file or directory` (exit 2), never a raw fs error.
+ */
 export async function readInputFile(path: string): Promise<string> {
-  return path === "-" ? readStdin() : readFile(path, "utf8");
+  if (path === "-") return readStdin();
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${describeFsError(error)}`, { cause: error });
+  }
 }

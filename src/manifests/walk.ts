@@ -1,6 +1,9 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { describeFsError } from "../internal/fs-errors.js";
 import { isDockerfileName, isYamlName } from "./scan.js";
+
+export { describeFsError };
 
 /** Directories never walked into. */
 const skipped = new Set(["node_modules", ".git"]);
@@ -71,9 +74,3 @@ async function walkDirectory(directory: string, walk: Walk): Promise<void> {
   }
 }
 
-/** `ENOENT: no such file or directory` rather than a stack. */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const messages: Record<string, string> = { ENOENT: "no such file or directory", EACCES: "permission denied", EISDIR: "is a directory", ENOTDIR: "a parent is not a directory" };
-  return code ? (messages[code] ?? code) : String(error);
-}

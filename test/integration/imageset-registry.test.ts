@@ -111,6 +111,17 @@ describe("imagepin imageset against a private registry with an image path", () =
     expect(() => readFileSync(output)).toThrow();
   });
 
+  it("says what is wrong with the input: an empty list, a missing file", () => {
+    const empty = imagepin(["imageset", "create", "--from", "-"], "# nothing here\n\n");
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain("standard input lists no image references");
+    for (const args of [["imageset", "create", "--from", join(work, "absent.txt")], ["imageset", "verify", join(work, "absent.yaml")]]) {
+      const missing = imagepin(args);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/cannot read .*absent\.(txt|yaml): no such file or directory/);
+    }
+  });
+
   it("refuses a --version that does not match the tags", () => {
     const result = imagepin(["imageset", "create", "--version", "v3.31.0", "--registry", registry.host, "--image-path", "mirror/calico", "docker.io/calico/node:v3.32.0"]);
     expect(result.status).toBe(2);

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
 import { createImageSet, verifyImageSet, type Variant } from "../../imageset/index.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
@@ -38,7 +37,11 @@ export function register(program: Command): void {
       .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout"),
   ).action(async (refs: string[], flags: CreateFlags) => {
     if (flags.variant !== "calico" && flags.variant !== "enterprise") throw new UsageError(`--variant must be calico or enterprise, not ${JSON.stringify(flags.variant)}`);
-    const references = [...(flags.from ? referenceLines(await readInputFile(flags.from)) : []), ...refs];
+    const listed = flags.from ? referenceLines(await readInputFile(flags.from)) : [];
+    if (flags.from && listed.length === 0 && refs.length === 0) {
+      throw new UsageError(`${flags.from === "-" ? "standard input" : flags.from} lists no image references (one per line, as the operator's --print-images=list prints them)`);
+    }
+    const references = [...listed, ...refs];
     if (references.length === 0) throw new UsageError("imageset create: give image references or --from FILE");
     const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
     try {
@@ -67,12 +70,7 @@ export function register(program: Command): void {
       .option("--registry <registry>", "the registry the images are pulled from (default quay.io)")
       .option("--image-path <path>", "replace the images' owner path, as the Installation's imagePath field"),
   ).action(async (file: string, flags: VerifyFlags) => {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
-    }
+    const text = await readInputFile(file);
     const { resolver, close } = await createResolverFromFlags(flags, process.env);
     try {
       const problems = await verifyImageSet({ text, registry: flags.registry, imagePath: flags.imagePath, resolver });
