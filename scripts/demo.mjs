@@ -91,7 +91,7 @@ async function main() {
   await pushImage(registry, "demo/shop-report", "latest");
   await pushImage(registry, "demo/api", "1.8.0");
   const calicoList = readFileSync(join(root, "examples/calico/print-images.txt"), "utf8");
-  for (const match of calicoList.matchAll(/^docker\.io\/calico\/([^:\s]+):(\S+)$/gm)) {
+  for (const match of calicoList.matchAll(/^quay\.io\/calico\/([^:\s]+):(\S+)$/gm)) {
     await pushIndex(registry, `calico/${match[1]}`, match[2], [
       { os: "linux", architecture: "amd64" },
       { os: "linux", architecture: "arm64", variant: "v8" },

@@ -15,7 +15,7 @@ const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const exampleList = fileURLToPath(new URL("../../examples/calico/print-images.txt", import.meta.url));
 const calicoImages = readFileSync(exampleList, "utf8")
   .split("\n")
-  .map((line) => /^docker\.io\/(calico\/[^:]+):/.exec(line.trim())?.[1])
+  .map((line) => /^quay\.io\/(calico\/[^:]+):/.exec(line.trim())?.[1])
   .filter((name): name is string => Boolean(name));
 const platforms = [
   { os: "linux", architecture: "amd64" },
