@@ -113,6 +113,24 @@ describe("imagepin pin (offline)", () => {
     ]);
   });
 
+  it("--offline with a lock file that does not exist is a usage error, not unlocked images", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
+    const result = imagepin(["pin", "--offline", "--lock", "missing.json", "--check", "a.yaml"], { cwd: work });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("imagepin: lock file missing.json does not exist");
+    expect(result.stderr).not.toContain("not in the lock file");
+  });
+
+  it("--check lists what would change by file, line and column", () => {
+    // initContainers are scanned before containers, but written after them here.
+    const text = `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25\n  initContainers:\n    - name: i\n      image: redis:7\n`;
+    writeFileSync(join(work, "b.yaml"), text);
+    writeFileSync(join(work, "a.yaml"), pod("redis:7"));
+    const result = imagepin(["pin", "--offline", "--lock", lock, "--check", "b.yaml", "a.yaml"], { cwd: work });
+    expect(result.status).toBe(1);
+    expect(result.stderr.split("\n").filter((line) => line.includes("would pin")).map((line) => line.split(" ")[3])).toEqual(["a.yaml:8:14", "b.yaml:6:14", "b.yaml:9:14"]);
+  });
+
   it("pins the operator Deployment of tigera-operator.yaml and nothing else (issue 6)", () => {
     const manifest = readFileSync(fileURLToPath(new URL("../fixtures/manifests/corpus/tigera-operator.yaml", import.meta.url)), "utf8");
     const operator = digestOf("3");

@@ -87,3 +87,20 @@ describe("imagepin pin against a registry", () => {
     expect(missing.stderr).toContain(`pod.yaml:4:14: cannot pin ${registry.host}/demo/nope:1`);
   });
 });
+
+  it("writes nothing when the lock file cannot be written, and says so with exit 2", () => {
+    const file = join(work, "locked.yaml");
+    const text = `kind: Pod\nspec:\n  containers:\n    - image: ${registry.host}/demo/nginx:1.25\n`;
+    writeFileSync(file, text);
+    const result = imagepin(["pin", "--write", "--lock", join(work, "no-such-dir", "lock.json"), "locked.yaml"], work);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`imagepin: cannot write the lock file ${join(work, "no-such-dir", "lock.json")}: no such file or directory\n`);
+    expect(readFileSync(file, "utf8")).toBe(text);
+  });
+
+  it("pins an untagged image as name:latest@digest, and --no-keep-tag as name@digest", () => {
+    const file = join(work, "untagged.yaml");
+    writeFileSync(file, `kind: Pod\nspec:\n  containers:\n    - image: ${registry.host}/demo/shop-report\n`);
+    expect(imagepin(["pin", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report:latest@${digests.report}\n`);
+    expect(imagepin(["pin", "--no-keep-tag", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report@${digests.report}\n`);
+  });

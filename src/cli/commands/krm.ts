@@ -1,13 +1,12 @@
 import type { Command } from "commander";
 import { isMap, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
-import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { krmResults, krmSettings, pinFiles, scanYaml, type PinnedFile } from "../../manifests/index.js";
 import { parsePlatform, type Platform } from "../../registry/index.js";
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
-import { readLock } from "./pin.js";
+import { readLock, writeLockFile } from "./pin.js";
 
 interface KrmFlags extends RegistryFlags {
   keepTag: boolean;
@@ -42,7 +41,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       const settings = krmSettings((parsed.get("functionConfig", true) as { toJSON(): unknown } | undefined)?.toJSON());
       if (settings.keepTag !== undefined && command.getOptionValueSource("keepTag") !== "cli") flags.keepTag = settings.keepTag;
       if (settings.platform !== undefined && flags.platform === undefined) flags.platform = settings.platform;
-      const lock = flags.lock ? await readLock(flags.lock) : undefined;
+      const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
       const before = lock?.serialize();
       const registry = flags.offline ? { resolver: undefined, platform: offlinePlatform(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
       let pinned: PinnedFile;
@@ -51,7 +50,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       } finally {
         await registry.close();
       }
-      if (lock && flags.lock && !flags.offline && lock.serialize() !== before) await writeFileAtomic(flags.lock, lock.serialize());
+      if (lock && flags.lock && !flags.offline && lock.serialize() !== before) await writeLockFile(flags.lock, lock.serialize());
       const results = krmResults(pinned);
       // A failed image leaves every item as it came: the function's output must not be half pinned.
       const output = parseDocument(pinned.output);

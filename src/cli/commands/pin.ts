@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
 import { readFile, realpath } from "node:fs/promises";
-import { UsageError } from "../../errors.js";
+import { ImagepinError, UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
 import { parsePlatform, type Platform } from "../../registry/index.js";
@@ -45,7 +45,7 @@ Exit status: 0 done, 1 when an image could not be resolved or (with --check) som
       if (flags.offline && !flags.lock) throw new UsageError("--offline resolves from the lock file: give --lock FILE");
       if (flags.write && paths.includes("-")) throw new UsageError("--write cannot write standard input back; leave out --write to print the result");
       const loaded = await loadInputs(paths, flags.kinds);
-      const lock = flags.lock ? await readLock(flags.lock) : undefined;
+      const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
       const before = lock?.serialize();
       const registry = await openResolver(flags);
       let pinned: PinnedFile[];
@@ -54,31 +54,58 @@ Exit status: 0 done, 1 when an image could not be resolved or (with --check) som
       } finally {
         await registry.close();
       }
+      // The lock goes first: when it cannot be written nothing else is, so files and lock never disagree.
+      if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before) await writeLockFile(flags.lock, lock.serialize());
       const failed = reportPinProblems(pinned);
       let writeFailed = false;
       if (flags.check) {
-        for (const file of pinned) for (const change of file.changes) process.stderr.write(`imagepin: would pin ${file.file.file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`);
+        for (const { file, change } of changesInOrder(pinned)) process.stderr.write(`imagepin: would pin ${file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`);
       } else if (flags.write) {
         writeFailed = await writeChanged(pinned);
       } else {
         process.stdout.write(pinned.length === 1 ? pinned[0]!.output : unifiedDiff(pinned));
       }
-      if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before) await writeFileAtomic(flags.lock, lock.serialize());
       const wouldChange = flags.check && pinned.some((file) => file.changes.length > 0);
       process.exitCode = reportUnreadable(loaded) ? exitUsage : failed || writeFailed || wouldChange ? exitFindings : 0;
     });
 }
 
-/** The lock file's entries, or an empty lock when it does not exist yet. @throws UsageError when unreadable */
-export async function readLock(path: string): Promise<Lockfile> {
+/**
+ * The lock file's entries, or an empty lock when it does not exist yet (it is then created).
+ * @throws UsageError when unreadable, or missing with `offline`: pinning from a lock that is not
+ * there would report every image as unlocked, which hides a mistyped path in CI.
+ */
+export async function readLock(path: string, offline = false): Promise<Lockfile> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Lockfile();
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (offline) throw new UsageError(`lock file ${path} does not exist`, { hint: "--offline pins from an existing lock; run pin without --offline to create it", cause: error });
+      return new Lockfile();
+    }
     throw new UsageError(`cannot read --lock ${path}: ${describeFsError(error)}`, { cause: error });
   }
   return Lockfile.parse(text, path);
+}
+
+/**
+ * Writes the lock atomically. @throws ImagepinError `lock-write` naming the file, so an unwritable
+ * path is a clear error (exit 2) rather than an internal one.
+ */
+export async function writeLockFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    throw new ImagepinError("lock-write", `cannot write the lock file ${path}: ${describeFsError(error)}`, { cause: error });
+  }
+}
+
+/** Every change of every file, by file, line and column: the order a reader scans a report in. */
+function changesInOrder(files: PinnedFile[]): { file: string; change: PinnedFile["changes"][number] }[] {
+  return files
+    .flatMap((pinned) => pinned.changes.map((change) => ({ file: pinned.file.file, change })))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.change.image.line - b.change.image.line || a.change.image.column - b.change.image.column));
 }
 
 /** The registry resolver, or none with --offline (where only --platform is needed, for the lock keys). */
