@@ -5,6 +5,7 @@
 
 import type { SourceLocation } from "../errors.js";
 import { CredentialsError, type CredentialsErrorCode } from "./errors.js";
+import { findJsonSyntaxError, lineAndColumn } from "./json-syntax.js";
 import type { Credential } from "./types.js";
 
 /** One `auths` entry that carries a credential. */
@@ -129,37 +130,19 @@ function decodeBase64(text: string): string | undefined {
 }
 
 /**
- * `JSON.parse` with errors turned into a {@link CredentialsError} that points at the line and
- * column V8 reports (`… at position N`, or `(line L column C)` in newer versions).
+ * `JSON.parse` with errors turned into a {@link CredentialsError} at the line and column of the first
+ * syntax error, with a reason of fixed words. V8's own message quotes the text around the error, which
+ * in a credential file is the secret, so neither it nor the SyntaxError (--debug prints causes) is used.
  */
 export function parseJson(text: string, file: string, code: CredentialsErrorCode): unknown {
+  const body = text.replace(/^\uFEFF/, "");
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, "")) as unknown;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const location: SourceLocation = { file };
-    const lineColumn = /line (\d+) column (\d+)/.exec(message);
-    const position = /position (\d+)/.exec(message);
-    if (lineColumn) {
-      location.line = Number(lineColumn[1]);
-      location.column = Number(lineColumn[2]);
-    } else if (position) {
-      Object.assign(location, lineAndColumn(text, Number(position[1])));
-    } else if (/end of JSON input/.test(message)) {
-      Object.assign(location, lineAndColumn(text, text.length));
-    }
-    // V8's message quotes the start of the text ("…" is not valid JSON), which could be a secret,
-    // so that part is cut and the SyntaxError is not kept as the cause (--debug prints causes).
-    const reason = message.replace(/,? ".*" is not valid JSON/s, "").replace(/ in JSON at position \d+.*$/s, "").replace(/ \(line \d+ column \d+\)/, "");
-    throw new CredentialsError(code, `not valid JSON: ${reason}`, { location });
+    return JSON.parse(body) as unknown;
+  } catch {
+    const found = findJsonSyntaxError(body) ?? { offset: 0, reason: "malformed" };
+    const location: SourceLocation = { file, ...lineAndColumn(body, found.offset) };
+    throw new CredentialsError(code, `not valid JSON: ${found.reason}`, { location });
   }
-}
-
-/** 1-based line and column of a character offset. */
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
 }
 
 /** The location of the first `"key"` in the text, so an entry error points at its line. */

@@ -100,10 +100,14 @@ export async function runCredentialHelper(helper: string, serverUrl: string, opt
   return { username: username ?? "", password: secret ?? "" };
 }
 
-/** The first line of a failed helper's complaint, unless it looks like it could carry the answer. */
+/**
+ * The first line of a failed helper's complaint, unless it looks like it could carry the answer: JSON,
+ * or a single word (a bare token or password printed where an error was expected). Helpers' real
+ * complaints are sentences ("error getting credentials - err: exit status 1").
+ */
 function describeOutput(result: HelperRunResult): string {
   const text = (result.stderr.trim() || result.stdout.trim()).split("\n")[0]?.trim() ?? "";
-  if (text === "" || text.startsWith("{")) return "";
+  if (text === "" || text.includes("{") || !/\s/.test(text)) return "";
   return `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
 }
 

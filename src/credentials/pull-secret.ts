@@ -6,8 +6,9 @@
 
 import { LineCounter, parseAllDocuments } from "yaml";
 import type { SourceLocation } from "../errors.js";
-import { isObject, parseAuthEntries, parseJson, type AuthEntry } from "./docker-config.js";
+import { isObject, parseAuthEntries, type AuthEntry } from "./docker-config.js";
 import { CredentialsError } from "./errors.js";
+import { findJsonSyntaxError, lineAndColumn } from "./json-syntax.js";
 
 /** A pull secret's credentials, with where they came from. */
 export interface PullSecret {
@@ -49,19 +50,33 @@ export function parsePullSecretFile(text: string, file: string): PullSecret[] {
     const error = document.errors[0];
     if (error !== undefined) {
       const position = lineCounter.linePos(error.pos[0]);
-      throw new CredentialsError("invalid-pull-secret", `not valid YAML or JSON: ${error.message.split("\n")[0]}`, {
+      // The yaml package's messages can quote the text (an alias or tag name, a scalar); its code cannot.
+      throw new CredentialsError("invalid-pull-secret", `not valid YAML or JSON: ${yamlReason(error.code)}`, {
         location: { file, line: position.line, column: position.col },
       });
     }
-    const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
     const start = document.contents?.range[0];
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch {
+      // An unresolved alias names itself in the message ("…: hunter2"), so only the position is kept.
+      throw new CredentialsError("invalid-pull-secret", "not valid YAML: an alias without its anchor, or too many aliases", {
+        location: { file, ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }) },
+      });
+    }
+    if (value === null || value === undefined) continue;
     const location: SourceLocation = { file, ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }) };
     const items = isObject(value) && value.kind === "List" ? listItems(value, location) : [value];
     for (const item of items) secrets.push(pullSecretFromObject(item, { file, location }));
   }
   if (secrets.length === 0) throw new CredentialsError("invalid-pull-secret", "holds no Kubernetes Secret", { location: { file } });
   return secrets;
+}
+
+/** A yaml error code (`BAD_INDENT`) as words (`bad indent`). */
+function yamlReason(code: string): string {
+  return code.toLowerCase().replace(/_/g, " ");
 }
 
 function listItems(list: Record<string, unknown>, location: SourceLocation): unknown[] {
@@ -103,8 +118,7 @@ export function pullSecretFromObject(object: unknown, origin: PullSecretOrigin =
   }
   const key = type === dockerConfigJsonType ? ".dockerconfigjson" : ".dockercfg";
   const text = secretValue(secret, key, problem);
-  const where = origin.file ?? name;
-  const document = parseNested(text, where, key, problem);
+  const document = parseNested(text, key, problem);
   let map: unknown = document;
   if (type === dockerConfigJsonType) {
     if (!isObject(document) || !("auths" in document)) throw problem(`${key} has no "auths"`);
@@ -131,12 +145,17 @@ function secretValue(secret: SecretObject, key: string, problem: (message: strin
   return Buffer.from(compact, "base64").toString("utf8");
 }
 
-/** Parses the JSON inside a secret; the error names the secret, never the content. */
-function parseNested(text: string, where: string, key: string, problem: (message: string) => Error): unknown {
+/**
+ * Parses the JSON inside a secret. The error names the secret and a position inside the decoded value,
+ * never its content: V8's message would quote the text around the error, which is the password.
+ */
+function parseNested(text: string, key: string, problem: (message: string) => Error): unknown {
+  const body = text.replace(/^\uFEFF/, "");
   try {
-    return parseJson(text, where, "invalid-pull-secret");
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/^.*?not valid JSON/, "not valid JSON") : "not valid JSON";
-    throw problem(`${key} is ${reason}`);
+    return JSON.parse(body) as unknown;
+  } catch {
+    const found = findJsonSyntaxError(body) ?? { offset: 0, reason: "malformed" };
+    const { line, column } = lineAndColumn(body, found.offset);
+    throw problem(`${key} is not valid JSON: ${found.reason} (line ${line} column ${column} of the decoded value)`);
   }
 }
