@@ -100,6 +100,18 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(`images:\r\n  - name: web\r\n    newTag: '2'\r\n    digest: ${fakeDigest("docker.io/library/web:2")}`);
   });
 
+  it("writes an untagged image as name:latest@digest in Kubernetes, Compose and Dockerfiles (name@digest without keepTag)", async () => {
+    const latest = fakeDigest("docker.io/library/nginx:latest");
+    const pod = (image: string) => `kind: Pod\nspec:\n  containers:\n    - image: ${image}\n`;
+    expect((await pinText("pod.yaml", pod("nginx"))).output).toBe(pod(`nginx:latest@${latest}`));
+    expect((await pinText("pod.yaml", pod("nginx"), { keepTag: false })).output).toBe(pod(`nginx@${latest}`));
+    expect((await pinText("compose.yaml", "services:\n  web:\n    image: 'nginx'\n")).output).toBe(`services:\n  web:\n    image: 'nginx:latest@${latest}'\n`);
+    expect((await pinText("Dockerfile", "FROM nginx AS web\n")).output).toBe(`FROM nginx:latest@${latest} AS web\n`);
+    // An ARG that holds the whole name: the tag goes after the word as written, which stays plain.
+    expect((await pinText("Dockerfile", "ARG IMAGE=nginx\nFROM ${IMAGE}\n")).output).toBe(`ARG IMAGE=nginx\nFROM \${IMAGE}:latest@${latest}\n`);
+    expect((await pinText("compose.yaml", "services:\n  web:\n    image: ${IMAGE:-nginx}\n")).output).toBe(`services:\n  web:\n    image: \${IMAGE:-nginx}:latest@${latest}\n`);
+  });
+
   it("pins Dockerfile FROM lines, but not stages, scratch or images split over lines", async () => {
     const text = "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM build AS test\nFROM scratch\nFROM ngi\\\nnx:1.25\nFROM \\\n  nginx:1.25\n";
     const result = await pinText("Dockerfile", text);

@@ -11,7 +11,7 @@ export interface PinOptions {
   /** Needed unless `offline`. */
   resolver?: Resolver;
   platform?: Platform;
-  /** Keep `name:tag` before the digest (default); false writes `name@sha256:…`. */
+  /** Keep `name:tag` before the digest (default; `name:latest` for an untagged image); false writes `name@sha256:…`. */
   keepTag?: boolean;
   concurrency?: number;
   /** Resolutions are recorded here, and read from here when `offline`. */
@@ -58,7 +58,8 @@ interface Pin {
 
 /**
  * Pins every unpinned image of the files: each distinct reference is resolved once, concurrently;
- * each image value is rewritten to `name:tag@digest` (or `name@digest`), touching nothing else.
+ * each image value is rewritten to `name:tag@digest` (an untagged one to `name:latest@digest`; or
+ * `name@digest` without `keepTag`), touching nothing else.
  * References that already carry a digest are left as written. A file with a malformed document or
  * an image that failed to resolve keeps its original text and is marked `failed`.
  */
@@ -132,7 +133,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
       continue;
     }
     const written = image.written ?? image.image;
-    const to = withWrittenDigest(written, outcome.digest, keepTag);
+    const to = withWrittenDigest(written, outcome.digest, keepTag, reference.tag === undefined);
     const edit = imageEdit(image, to, outcome.digest, keepTag);
     if (!edit) continue;
     edits.push(edit);

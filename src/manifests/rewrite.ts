@@ -50,7 +50,7 @@ export function imageEdit(image: FoundImage, newImage: string, digest: string, k
     // A plain value that parsed in place (`nginx:${TAG:-1}`) stays plain when the pin only appends a
     // digest to it: the appended characters are safe in any plain scalar.
     const kept = withoutDigest(image.written ?? image.image);
-    const appendsOnly = slot.style === "plain" && newImage.startsWith(kept) && /^@[a-z0-9]+:[a-f0-9]+$/.test(newImage.slice(kept.length));
+    const appendsOnly = slot.style === "plain" && newImage.startsWith(kept) && /^(:latest)?@[a-z0-9]+:[a-f0-9]+$/.test(newImage.slice(kept.length));
     return { start: slot.start, end: slot.end, text: appendsOnly ? newImage : formatScalar(newImage, slot.style) };
   }
   const entry = slot.entry;
@@ -73,9 +73,14 @@ export function withoutWrittenTag(image: string): string {
   return colon === -1 ? name : name.slice(0, colon);
 }
 
-/** The image as written with `digest` in place of any digest it had. */
-export function withWrittenDigest(image: string, digest: string, keepTag = true): string {
+/**
+ * The image as written with `digest` in place of any digest it had. With `keepTag`, an image whose
+ * reference has no tag (`untagged`) is written `name:latest@digest`: the tag that was resolved, as the
+ * lock records it and the webhook writes it, so `verify` can tell when it moves.
+ */
+export function withWrittenDigest(image: string, digest: string, keepTag = true, untagged = false): string {
   const at = image.indexOf("@");
   const name = at === -1 ? image : image.slice(0, at);
-  return `${keepTag ? name : withoutWrittenTag(name)}@${digest}`;
+  if (!keepTag) return `${withoutWrittenTag(name)}@${digest}`;
+  return `${name}${untagged ? ":latest" : ""}@${digest}`;
 }

@@ -56,7 +56,8 @@ describe("imagepin pin against a registry", () => {
       .replace(`"${host}/demo/shop-migrate:2.3.1"`, `"${host}/demo/shop-migrate:2.3.1@${digests.migrate}"`)
       .replace(`image: ${host}/demo/nginx:1.25`, `image: ${host}/demo/nginx:1.25@${digests.nginx}`)
       .replace(`'${host}/demo/redis:7'`, `'${host}/demo/redis:7@${digests.redis}'`)
-      .replace(`image: ${host}/demo/shop-report   #`, `image: ${host}/demo/shop-report@${digests.report}   #`);
+      // An untagged image is written with the tag it resolved, as the lock records it and the webhook writes it.
+      .replace(`image: ${host}/demo/shop-report   #`, `image: ${host}/demo/shop-report:latest@${digests.report}   #`);
     expect(readFileSync(file, "utf8")).toBe(expected);
     expect(await skopeoDigest(`${host}/demo/nginx:1.25`)).toBe(digests.nginx);
     const manifestGets = registry.requests().filter((request) => request.path.includes("/manifests/"));
@@ -86,7 +87,6 @@ describe("imagepin pin against a registry", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(`pod.yaml:4:14: cannot pin ${registry.host}/demo/nope:1`);
   });
-});
 
   it("writes nothing when the lock file cannot be written, and says so with exit 2", () => {
     const file = join(work, "locked.yaml");
@@ -104,3 +104,4 @@ describe("imagepin pin against a registry", () => {
     expect(imagepin(["pin", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report:latest@${digests.report}\n`);
     expect(imagepin(["pin", "--no-keep-tag", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report@${digests.report}\n`);
   });
+});
