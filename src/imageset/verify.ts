@@ -72,6 +72,8 @@ export async function verifyImageSet(options: VerifyImageSetOptions): Promise<Im
 
   const seen = new Set<string>();
   const checks: Promise<void>[] = [];
+  // An unreachable registry or refused credentials fail every image alike: said once per kind of failure.
+  const registryFailures = new Map<string, { image: string; message: string; line?: number; column?: number }[]>();
   for (const item of imagesNode.items) {
     if (!isMap(item)) {
       problems.push({ code: "invalid-imageset", message: "each spec.images entry must be {image, digest}", ...at(item as Node) });
@@ -98,18 +100,22 @@ export async function verifyImageSet(options: VerifyImageSetOptions): Promise<Im
       options.resolver.resolve(location, { signal: options.signal }).then(
         () => undefined,
         (error: { code?: string; message?: string }) => {
-          const notFound = error.code === "not-found";
-          problems.push({
-            code: notFound ? "digest-not-found" : "registry-error",
-            message: notFound ? `${image}: ${digest} does not exist at ${location.name}` : `${image}: ${error.message ?? String(error)}`,
-            image,
-            ...digestAt,
-          });
+          if (error.code === "not-found") {
+            problems.push({ code: "digest-not-found", message: `${image}: ${digest} does not exist at ${location.name}`, image, ...digestAt });
+            return;
+          }
+          const failure = { image, message: error.message ?? String(error), ...digestAt };
+          registryFailures.set(error.code ?? "error", [...(registryFailures.get(error.code ?? "error") ?? []), failure]);
         },
       ),
     );
   }
   await Promise.all(checks);
+  for (const failures of registryFailures.values()) {
+    const [first] = failures.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) as [(typeof failures)[number]];
+    const others = failures.length > 1 ? ` (and ${failures.length - 1} more image(s) not checked for the same reason)` : "";
+    problems.push({ code: "registry-error", message: `${first.image}: ${first.message}${others}`, image: first.image, line: first.line, column: first.column });
+  }
   for (const component of release ? list.images : []) {
     if (!seen.has(component) && !isExcluded(list, component)) {
       problems.push({ code: "missing-component", message: `${component} is missing: the operator deploys it for ${name} and refuses a set without it`, image: component, ...at(imagesNode) });

@@ -141,4 +141,19 @@ describe("imagepin imageset against a private registry with an image path", () =
     const typhaLine = text.split("\n").findIndex((line) => line.includes("calico/typha")) + 1;
     expect(result.stdout).toMatch(new RegExp(`wrong\\.yaml:${typhaLine + 1}:\\d+: digest-not-found: .*calico/typha`));
   });
+
+  it("verify says once that the registry cannot be reached, not once per image", async () => {
+    const file = join(work, "outage.yaml");
+    writeFileSync(file, imagepin(["imageset", "create", "--from", exampleList, "--registry", registry.host, "--image-path", "mirror/calico"]).stdout);
+    await registry.pause();
+    try {
+      const result = imagepin(["imageset", "verify", "--registry", registry.host, "--image-path", "mirror/calico", "--timeout", "5", file]);
+      expect(result.status).toBe(1);
+      const lines = result.stdout.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`registry-error: .*and ${calicoImages.length - 1} more image\\(s\\) not checked`));
+    } finally {
+      await registry.restart();
+    }
+  });
 });
