@@ -1,4 +1,4 @@
-import { isAlias, type Node, type Scalar } from "yaml";
+import { isAlias, isMap, isSeq, type Node, type Scalar } from "yaml";
 import { commentIgnores, ignoreAnnotation, parseRuleList } from "./suppression.js";
 import type { FoundImage, ManifestFormat } from "./types.js";
 import { childMap, childString, isScalar, positionOf, replaceSlot, resolveNode, type YamlContext } from "./yaml-nodes.js";
@@ -23,13 +23,29 @@ export class ImageCollector {
     readonly lines: readonly string[],
   ) {}
 
-  /** Adds the image whose value is `node` (aliases followed); non-string values are skipped. */
-  addScalar(context: YamlContext, object: ObjectInfo, node: unknown, extra: { container?: string; pullPolicy?: string } = {}): void {
+  /**
+   * Adds the image whose value is `node` (aliases followed). A value that is not a string is skipped,
+   * unless `required`: a container's or image volume's image must be a string, so one that is present
+   * but null, a number, a boolean or a collection is added as `invalid` (reported, never pinned).
+   */
+  addScalar(context: YamlContext, object: ObjectInfo, node: unknown, extra: { container?: string; pullPolicy?: string } = {}, required = false): void {
     const scalar = resolveNode(context, node);
-    if (!isScalar(scalar) || typeof scalar.value !== "string") return;
+    if (!isScalar(scalar) || typeof scalar.value !== "string") {
+      if (required && scalar) this.addInvalid(context, object, node, scalar, extra);
+      return;
+    }
     // Reported where it is used (an alias's own line), rewritten where it is written (the anchor).
     const at = isAlias(node) && node.range ? (node as Node) : scalar;
     this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar, this.source) });
+  }
+
+  private addInvalid(context: YamlContext, object: ObjectInfo, node: unknown, value: Node, extra: { container?: string; pullPolicy?: string }): void {
+    const at = isAlias(node) && node.range ? (node as Node) : value;
+    const source = value.range ? this.source.slice(value.range[0], value.range[1]) : "";
+    const empty = isScalar(value) && (value.value === null || value.value === undefined);
+    const what = isMap(value) ? "a map" : isSeq(value) ? "a list" : `a ${typeof (value as Scalar).value} (${source}); quote it if it is meant as one`;
+    const invalid = empty ? "the image is empty (null)" : `the image must be a string, not ${what}`;
+    this.images.push({ ...this.base(context, object, at), ...extra, image: empty ? "" : source, invalid });
   }
 
   /** Adds an image built from several fields (Kustomize, ImageSet); `at` is the node it is reported at. */

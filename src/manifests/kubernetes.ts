@@ -82,7 +82,7 @@ export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCo
       collector.addScalar(context, object, rawChild(context, container, "image"), {
         container: childString(context, container, "name"),
         pullPolicy: childString(context, container, "imagePullPolicy"),
-      });
+      }, true);
     }
   }
   for (const volume of childItems(context, spec, "volumes")) {
@@ -91,7 +91,7 @@ export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCo
     collector.addScalar(context, object, rawChild(context, image, "reference"), {
       container: childString(context, volume, "name"),
       pullPolicy: childString(context, image, "pullPolicy"),
-    });
+    }, true);
   }
 }
 

@@ -68,7 +68,7 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if ("normalized" in reference && !reference.isPinned && image.slot && !isSuppressed(image)) wanted.set(reference.normalized, reference);
+      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
@@ -115,6 +115,11 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
     if (isSuppressed(image)) continue;
+    // Not a string at all: pinning would write a reference the author never meant (`1.25:latest@…`).
+    if (image.invalid !== undefined) {
+      result.failures.push({ image, code: "invalid-reference", message: image.invalid });
+      continue;
+    }
     const reference = tryParseReference(image.image);
     if (!("normalized" in reference)) {
       if (image.slot) result.failures.push({ image, code: reference.code, message: reference.message });

@@ -62,6 +62,11 @@ export interface FoundImage {
   slot?: ImageSlot;
   /** Why the value cannot be rewritten (ARG substitution, block scalar, …). */
   notRewritable?: string;
+  /**
+   * Set when the value is present but not a non-empty string (`image:` left empty, `image: 1.25`, a
+   * list): the kubelet refuses it, so it is an invalid reference whatever `image` would parse as.
+   */
+  invalid?: string;
 }
 
 /** A document or line that could not be read; the rest of the file is still scanned. */

@@ -20,6 +20,11 @@ export function lintImage(image: FoundImage): Finding[] {
     if (image.ignored.has("*") || image.ignored.has(rule)) return;
     findings.push(findingFor(image, rule, severityOf.get(rule) ?? "error", message));
   };
+  // `image: 1.25` would parse as the reference docker.io/library/1.25, but the kubelet never sees a string.
+  if (image.invalid !== undefined) {
+    add("invalid-reference", image.invalid);
+    return findings;
+  }
   const reference = tryParseReference(image.image);
   if (!("normalized" in reference)) {
     add("invalid-reference", reference.message);

@@ -51,7 +51,7 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
       // ImageSet images name no registry (the Installation does): `imagepin imageset verify` checks them.
-      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet") work.push({ image, reference });
+      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ image, reference });
     }
   }
   const checks = await mapConcurrent(work, options.concurrency ?? 8, ({ image, reference }) => checkImage(image, reference, options));

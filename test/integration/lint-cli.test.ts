@@ -78,6 +78,42 @@ describe("imagepin lint", () => {
     expect(result.stdout).toContain("corpus/compose.yaml:3:12 digest-missing");
   });
 
+  it("reports container and image-volume images that are present but not a non-empty string", () => {
+    const text = [
+      "kind: Pod",
+      "metadata: {name: p}",
+      "spec:",
+      "  containers:",
+      "    - name: empty",
+      "      image:",
+      "    - name: number",
+      "      image: 1.25",
+      "    - name: blank",
+      '      image: ""',
+      "    - name: list",
+      "      image: [a]",
+      "  volumes:",
+      "    - name: data",
+      "      image: {reference: 7}",
+      "",
+    ].join("\n");
+    writeFileSync(join(work, "invalid.yaml"), text);
+    const result = imagepin(["lint", "invalid.yaml"], { cwd: work });
+    expect(result.status).toBe(1);
+    expect(result.stdout.trim().split("\n").map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual([
+      "invalid.yaml:6:13 invalid-reference",
+      "invalid.yaml:8:14 invalid-reference",
+      "invalid.yaml:10:14 invalid-reference",
+      "invalid.yaml:12:14 invalid-reference",
+      "invalid.yaml:15:26 invalid-reference",
+    ]);
+    expect(result.stdout).toContain("the image must be a string, not a number (1.25)");
+    // Never pinned: `1.25` would otherwise be resolved as docker.io/library/1.25.
+    const pin = imagepin(["pin", "--check", "invalid.yaml"], { cwd: work });
+    expect(pin.stderr).toContain("invalid.yaml:8:14: cannot pin 1.25: the image must be a string");
+    expect(pin.stderr).not.toContain("would pin");
+  });
+
   it("exits 2 on a bad --format", () => {
     expect(imagepin(["lint", "--format", "xml", "corpus"], { cwd: work }).status).toBe(2);
   });

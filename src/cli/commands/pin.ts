@@ -125,7 +125,7 @@ export function reportPinProblems(files: PinnedFile[]): boolean {
   let failed = false;
   for (const { file, failures, skipped } of files) {
     for (const problem of file.problems) process.stderr.write(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}\n`);
-    for (const { image, message } of failures) process.stderr.write(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image}: ${message}\n`);
+    for (const { image, message } of failures) process.stderr.write(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image === "" ? '""' : image.image}: ${message}\n`);
     for (const { image, reason } of skipped) process.stderr.write(`imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.image} not pinned: ${reason}\n`);
     if (file.problems.length > 0 || failures.length > 0) {
       failed = true;
