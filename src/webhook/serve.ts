@@ -30,7 +30,7 @@ export interface ServeWebhookOptions {
 /**
  * Assembles the admission webhook (reviewer, metrics, readiness on the store) and starts its HTTPS
  * server. The caller owns the store and closes it after the server.
- * @throws ImagepinError `invalid-tls`, or the listen error.
+ * @throws ImagepinError `invalid-tls`, or `listen-failed` naming the address.
  */
 export async function serveWebhook(options: ServeWebhookOptions): Promise<WebhookServer & { metrics: WebhookMetrics }> {
   const logger = options.logger ?? silentLogger;

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../internal/logger.js";
+import { ImagepinError } from "../errors.js";
 import { silentLogger } from "../internal/logger.js";
 import type { WebhookMetrics } from "./metrics.js";
 import type { AdmissionReviewer, ReviewAnswer } from "./review.js";
@@ -44,8 +45,8 @@ export interface WebhookServer {
  * request gets an answer: bad bodies a 400 (or 413 when too large), unknown paths 404, and nothing a
  * client sends can end the process.
  *
- * @throws ImagepinError `invalid-tls` when the certificate or key cannot be loaded; the listen error
- *   (`EADDRINUSE`, …) when the address cannot be bound.
+ * @throws ImagepinError `invalid-tls` when the certificate or key cannot be loaded; `listen-failed`
+ *   naming the address (`EADDRINUSE`, …) when it cannot be bound.
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const logger = options.logger ?? silentLogger;
@@ -113,13 +114,24 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     return send(res, 404, { message: `no such path ${path}; use /mutate, /validate, /healthz, /readyz or /metrics` });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8443, options.host ?? "0.0.0.0", () => {
-      server.off("error", reject);
-      resolve();
+  const host = options.host ?? "0.0.0.0";
+  const port = options.port ?? 8443;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // The certificate watcher's timer would otherwise keep a server that never listened alive.
+    stopWatching();
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EADDRINUSE" ? "the address is already in use" : code === "EACCES" ? "permission denied" : code === "EADDRNOTAVAIL" ? "no such local address" : (error as Error).message;
+    const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    throw new ImagepinError("listen-failed", `cannot listen on ${address}: ${reason}${code ? ` (${code})` : ""}`, { cause: error });
+  }
   const address = server.address() as AddressInfo;
   logger.info({ host: address.address, port: address.port }, "webhook listening");
 

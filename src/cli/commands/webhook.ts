@@ -132,7 +132,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       logger,
     });
   }
-  const server = await webhook.serveWebhook({
+  const starting = webhook.serveWebhook({
     config,
     resolver,
     metrics,
@@ -143,6 +143,12 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     logger,
     ...(kube && config.events ? { events: webhook.kubeEventSink({ writer: kube.events, instance, logger }) } : {}),
     ...(podCredentials ? { podCredentials } : {}),
+  });
+  // A server that cannot bind must end the process (exit 2), not leave the store's and the resolver's
+  // connections holding it open with nothing listening.
+  const server = await starting.catch(async (error: unknown) => {
+    await Promise.allSettled([store.close(), closeResolver()]);
+    throw error;
   });
   logger.info({ host: server.host, port: server.port, store: store.description, deadlineMs: config.deadlineMs }, "ready");
   await new Promise<void>((resolve) => {
