@@ -77,7 +77,7 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     pinnedResolution = await options.resolver.resolve(reference, { signal: options.signal });
   } catch (error) {
     if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "digest-not-found", "error", `${pinned} does not exist in ${reference.name}`) };
-    return { finding: registryError(image, error) };
+    return { finding: registryError(image, error, reference) };
   }
   if (reference.tag === undefined) return {};
   const tagged = reference.withoutDigest();
@@ -100,17 +100,35 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
       if (!match) note = platform ? `; the new index has no ${platformName(platform)} manifest` : "; pass --platform to say which platform's manifest to follow";
     }
     const updated = options.update && newDigest !== undefined;
-    const message = `tag ${reference.tag} now points to ${current.digest}, not the pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
+    const message = `${taggedName(image)} moved: now ${current.digest}, pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
     return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest };
   } catch (error) {
-    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `tag ${reference.tag} no longer exists in ${reference.name}; the digest still does`) };
-    return { finding: registryError(image, error) };
+    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `${taggedName(image)} no longer exists; pinned ${pinned} still does`) };
+    return { finding: registryError(image, error, reference) };
   }
 }
 
-function registryError(image: FoundImage, error: unknown): Finding {
+/** The image as the file names it, without the digest (`R/demo/nginx:1.25`): what a tag finding is about. */
+function taggedName(image: FoundImage): string {
+  const at = image.image.indexOf("@");
+  return at === -1 ? image.image : image.image.slice(0, at);
+}
+
+function registryError(image: FoundImage, error: unknown, reference: ImageReference): Finding {
   const code = isImagepinError(error) ? `${error.code}: ` : "";
-  return findingFor(image, "registry-error", "error", `cannot check ${image.image}: ${code}${error instanceof Error ? error.message : String(error)}`);
+  const message = withoutLeadingReference(error instanceof Error ? error.message : String(error), reference);
+  return findingFor(image, "registry-error", "error", `cannot check ${image.image}: ${code}${message}`);
+}
+
+/**
+ * Registry errors start with the reference they were about (`R/x@sha256:…: registry R …`); the finding
+ * already names the image, so a leading reference to the same repository is dropped rather than
+ * repeated.
+ */
+function withoutLeadingReference(message: string, reference: ImageReference): string {
+  const match = /^(\S+?): /.exec(message);
+  const leading = match ? tryParseReference(match[1]!) : undefined;
+  return leading && "normalized" in leading && leading.name === reference.name ? message.slice(match![0].length) : message;
 }
 
 function samePlatform(a: Platform, b: Platform): boolean {

@@ -55,7 +55,8 @@ describe("imagepin verify against a registry", () => {
     expect(result.status).toBe(1);
     const { findings } = JSON.parse(result.stdout);
     expect(findings.map((finding: { rule: string; line: number }) => `${finding.line}:${finding.rule}`)).toEqual(["6:digest-not-found", "8:tag-moved"]);
-    expect(findings[1].message).toContain(newIndex.digest);
+    // The reference is named once, first: what moved, where to, from what.
+    expect(findings[1].message).toBe(`${registry.host}/demo/app:1.0 moved: now ${newIndex.digest}, pinned ${oldIndex.digest}`);
   });
 
   it("--update rewrites an index to the new index and a platform manifest to the same platform's", () => {
@@ -75,5 +76,36 @@ describe("imagepin verify against a registry", () => {
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain("its linux/arm64/v8 manifest is");
     expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${armOf(newIndex)}`, `${registry.host}/demo/app:1.0@${amdOf(newIndex)}`]));
+  });
+});
+
+describe("imagepin verify against a registry that refuses it", () => {
+  let registry: TestRegistry;
+  let work: string;
+  let digest = "";
+  const robot = { username: "robot", password: "s3cret" };
+
+  beforeAll(async () => {
+    registry = await startRegistry({ auth: { kind: "htpasswd", users: [robot] } });
+    work = mkdtempSync(join(tmpdir(), "imagepin-verify-auth-"));
+    const authorization = `Basic ${Buffer.from(`${robot.username}:${robot.password}`).toString("base64")}`;
+    digest = (await pushImage({ url: registry.url, authorization }, "private/app", "1")).digest;
+  }, 120_000);
+  afterAll(async () => {
+    await registry?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("reports registry-error naming the image once", () => {
+    const image = `${registry.host}/private/app:1@${digest}`;
+    writeFileSync(join(work, "pod.yaml"), `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`);
+    // An empty docker config: no credentials from the machine running the tests.
+    writeFileSync(join(work, "config.json"), "{}");
+    const result = imagepin(["verify", "--format", "json", "--docker-config", join(work, "config.json"), "pod.yaml"], work);
+    expect(result.status, result.stderr).toBe(1);
+    const [finding] = JSON.parse(result.stdout).findings;
+    expect(finding).toMatchObject({ rule: "registry-error", line: 6, column: 14 });
+    expect(finding.message).toMatch(new RegExp(`^cannot check ${image.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: unauthorized: `));
+    expect(finding.message.split(`${registry.host}/private/app`)).toHaveLength(2);
   });
 });
