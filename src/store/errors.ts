@@ -1,7 +1,8 @@
 import { ImagepinError, type ImagepinErrorOptions } from "../errors.js";
 
 /** Codes of the digest store's errors. */
-export type StoreErrorCode = "invalid-store-url" | "store-unavailable" | "invalid-store-record";
+/** `store-not-found`: a store that is only read or pruned (`webhook store list|evict`) does not exist. */
+export type StoreErrorCode = "invalid-store-url" | "store-unavailable" | "store-not-found" | "invalid-store-record";
 
 /** An error of the digest store: a bad `--store` URL, or a backend that cannot be reached or written. */
 export class StoreError extends ImagepinError {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Logger } from "../internal/logger.js";
 import { StoreError } from "./errors.js";
@@ -14,6 +15,11 @@ export interface OpenStoreOptions {
   /** Where the default SQLite file goes when no URL is given; the caller passes `process.cwd()`. */
   cwd?: string;
   logger?: Logger;
+  /**
+   * Refuse to create a SQLite file that does not exist (`webhook store list|evict`): opening one would
+   * leave an empty store behind in the working directory and answer as if it held nothing.
+   */
+  mustExist?: boolean;
   /** Redis command timeout; default 2000 ms. */
   commandTimeoutMs?: number;
 }
@@ -26,10 +32,10 @@ export interface OpenStoreOptions {
  * - `memory:`: in process memory, lost on exit (tests and benchmarks).
  *
  * @throws StoreError `invalid-store-url` for a URL of another form, `store-unavailable` when the
- *   backend cannot be opened or reached.
+ *   backend cannot be opened or reached, `store-not-found` for a missing SQLite file with `mustExist`.
  */
 export async function openStore(url: string | undefined, options: OpenStoreOptions = {}): Promise<DigestStore> {
-  if (url === undefined || url === "") return new SqliteDigestStore(resolve(options.cwd ?? ".", defaultStoreFile));
+  if (url === undefined || url === "") return openSqlite(resolve(options.cwd ?? ".", defaultStoreFile), options);
   if (url === "memory:") return new MemoryDigestStore();
   if (url.startsWith("sqlite:")) {
     const match = /^sqlite:\/\/(\/.*)$/.exec(url);
@@ -39,7 +45,7 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
         hint: "write sqlite:///absolute/path/digests.db (three slashes)",
       });
     }
-    return new SqliteDigestStore(decodeURIComponent(path));
+    return openSqlite(decodeURIComponent(path), options);
   }
   if (url.startsWith("redis://") || url.startsWith("rediss://")) {
     let parsed: URL;
@@ -63,4 +69,11 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
     });
   }
   throw new StoreError("invalid-store-url", `invalid store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//…@"))}: use sqlite:///path, redis://host:port or memory:`);
+}
+
+function openSqlite(path: string, options: OpenStoreOptions): SqliteDigestStore {
+  if (options.mustExist && !existsSync(path)) {
+    throw new StoreError("store-not-found", `no digest store at ${path}; pass --store`, { hint: "--store takes the URL webhook serve was given: sqlite:///abs/path.db, redis://host:port" });
+  }
+  return new SqliteDigestStore(path);
 }

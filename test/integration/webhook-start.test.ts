@@ -1,7 +1,7 @@
 // `imagepin webhook serve` and `webhook store` at start, through the built CLI: a server that cannot
 // bind exits 2 at once naming the address, and the store commands never create a store file.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,5 +43,27 @@ describe("webhook serve on an address in use", () => {
     const result = run("webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", certs.certFile, "--tls-key", certs.keyFile, "--store", `sqlite://${join(dir, "serve.db")}`);
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
+  });
+});
+
+describe("webhook store list|evict with no store file", () => {
+  for (const action of [["list"], ["evict", "--all"]]) {
+    it(`${action[0]}: exits 2 and creates nothing, with or without --store`, () => {
+      const implicit = run("webhook", "store", ...action);
+      expect(implicit.status).toBe(2);
+      expect(implicit.stderr).toContain(`no digest store at ${join(dir, "imagepin-digests.db")}; pass --store`);
+      expect(existsSync(join(dir, "imagepin-digests.db"))).toBe(false);
+
+      const file = join(dir, "missing", "d.db");
+      const explicit = run("webhook", "store", ...action, "--store", `sqlite://${file}`);
+      expect(explicit.status).toBe(2);
+      expect(explicit.stderr).toContain(`no digest store at ${file}; pass --store`);
+      expect(existsSync(file)).toBe(false);
+    });
+  }
+
+  it("serve still creates it", () => {
+    // The bind failure of the test above comes after the store is opened, so the file must be there.
+    expect(existsSync(join(dir, "serve.db"))).toBe(true);
   });
 });
