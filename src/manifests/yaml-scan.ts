@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, isMap, type Node } from "yaml";
+import { LineCounter, parseAllDocuments, isCollection, isMap, isScalar, visit, type Document, type Node, type YAMLError } from "yaml";
 import { ImageCollector } from "./collector.js";
 import { looksLikeCompose, scanCompose } from "./compose.js";
 import { scanKubernetesObject } from "./kubernetes.js";
@@ -23,7 +23,7 @@ export function scanYaml(file: string, text: string, options: ScanOptions = {}):
   for (const document of Array.isArray(documents) ? documents : []) {
     if (document.errors.length > 0) {
       const error = document.errors[0]!;
-      const { line, col } = lines.linePos(error.pos[0]);
+      const { line, col } = lines.linePos(yamlErrorOffset(document, error));
       problems.push({ file, line, column: col, message: `malformed YAML document: ${error.message.split("\n")[0]}` });
       continue;
     }
@@ -41,4 +41,24 @@ export function scanYaml(file: string, text: string, options: ScanOptions = {}):
     }
   }
   return { file, text, format, images: collector.images, problems };
+}
+
+/**
+ * Where to report a YAML error. The parser notices an unclosed flow collection (`image: [a`) or
+ * quoted scalar only where the next block starts (often the following `---`), so for those the
+ * offset is the start of the node that is still open when the error is raised: the line to fix.
+ */
+export function yamlErrorOffset(document: Document.Parsed, error: YAMLError): number {
+  const at = error.pos[0];
+  const unclosed = error.code === "MISSING_CHAR" || (error.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(error.message));
+  if (!unclosed) return at;
+  let start: number | undefined;
+  visit(document, {
+    Node(_key, node) {
+      const open = (isCollection(node) && node.flow) || (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE"));
+      // The innermost open node ends where the error is; it started last.
+      if (open && node.range && node.range[0] < at && node.range[1] >= at && (start === undefined || node.range[0] > start)) start = node.range[0];
+    },
+  });
+  return start ?? at;
 }

@@ -85,5 +85,7 @@ describe("imagepin krm", () => {
 
   it("exits 2 when standard input is not a ResourceList", () => {
     expect(krm([], "kind: Pod\n").status).toBe(2);
+    // Malformed YAML says where, at the line the unclosed node starts, not where the parser gave up.
+    expect(krm([], "kind: ResourceList\nitems:\n  - image: [unclosed\n")).toMatchObject({ status: 2, stderr: expect.stringContaining("imagepin: standard input: malformed YAML at line 3: Flow sequence") });
   });
 });

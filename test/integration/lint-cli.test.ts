@@ -30,7 +30,7 @@ describe("imagepin lint", () => {
     expect(result.stdout).not.toContain("node_modules");
     expect(result.stdout).toContain("corpus/helm-rendered.yaml:61:22 latest-tag ");
     expect(result.stdout).toContain("corpus/Dockerfile:16:3 digest-missing ");
-    expect(result.stdout).toContain("corpus/broken.yaml:10:1 invalid-yaml ");
+    expect(result.stdout).toContain("corpus/broken.yaml:9:11 invalid-yaml ");
     expect(result.stdout).toContain("corpus/broken.yaml:17:33 digest-missing alpine:3.20");
   });
 
@@ -112,6 +112,12 @@ describe("imagepin lint", () => {
     const pin = imagepin(["pin", "--check", "invalid.yaml"], { cwd: work });
     expect(pin.stderr).toContain("invalid.yaml:8:14: cannot pin 1.25: the image must be a string");
     expect(pin.stderr).not.toContain("would pin");
+  });
+
+  it("reports an unclosed flow collection or quote where it opens, not at the next document", () => {
+    const text = "kind: Pod\nspec:\n  containers:\n    - name: a\n      image: [unclosed\n---\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n    - image: 'nginx\n---\nkind: Pod\n";
+    const result = imagepin(["lint", "-"], { input: text });
+    expect(result.stdout.trim().split("\n").map((line) => line.split(" ").slice(0, 2).join(" "))).toEqual(["-:5:14 invalid-yaml", "-:11:14 invalid-yaml"]);
   });
 
   it("exits 2 on a bad --format", () => {

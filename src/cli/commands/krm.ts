@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { isMap, parseDocument } from "yaml";
+import { isMap, LineCounter, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
-import { krmResults, krmSettings, pinFiles, scanYaml, type PinnedFile } from "../../manifests/index.js";
+import { krmResults, krmSettings, pinFiles, scanYaml, yamlErrorOffset, type PinnedFile } from "../../manifests/index.js";
 import { parsePlatform, type Platform } from "../../registry/index.js";
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
@@ -33,8 +33,12 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
     .action(async (flags: KrmFlags, command: Command) => {
       if (flags.offline && !flags.lock) throw new UsageError("--offline resolves from the lock file: give --lock FILE");
       const text = await readStdin();
-      const parsed = parseDocument(text, { prettyErrors: false });
-      if (parsed.errors.length > 0 || !isMap(parsed.contents) || parsed.get("kind") !== "ResourceList") {
+      const lines = new LineCounter();
+      const parsed = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+      // Say where the YAML breaks: "not a ResourceList" alone sends people looking at the wrong thing.
+      const syntax = parsed.errors[0];
+      if (syntax) throw new UsageError(`standard input: malformed YAML at line ${lines.linePos(yamlErrorOffset(parsed, syntax)).line}: ${syntax.message.split("\n")[0]}`);
+      if (!isMap(parsed.contents) || parsed.get("kind") !== "ResourceList") {
         throw new UsageError("standard input is not a KRM ResourceList (kind: ResourceList with items)");
       }
       // Kustomize and kpt configure a function through its functionConfig; a flag given on the command line wins.
