@@ -5,7 +5,7 @@ import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, visit } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.js";
 
@@ -67,6 +67,33 @@ describe("imagepin webhook manifests", () => {
     expect(objects.find((o) => o.kind === "Deployment")?.spec.template.spec.containers[0].image).toBe("example.com/imagepin:1");
     const second = run("webhook", "manifests", "--self-signed", certs, "--namespace", "pin", "--image", "example.com/imagepin:1", "--pull-secrets");
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("prints plain YAML that imagepin lint passes once --image is pinned; the default image is this release's tag", () => {
+    const noAliases = (text: string) => {
+      for (const doc of parseAllDocuments(text)) {
+        visit(doc, {
+          Alias: () => expect.fail("the output has an alias (*a1)"),
+          Node: (_key, node) => expect(node.anchor, "the output has an anchor (&a1)").toBeUndefined(),
+        });
+      }
+      expect(text).not.toMatch(/(?:^|[\s:-])[&*]a\d/m);
+    };
+    const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
+    const defaults = run("webhook", "manifests", "--self-signed", join(dir, "lint-certs"));
+    expect(defaults.status).toBe(0);
+    expect(defaults.stdout).toContain(`image: imagepin/webhook:${version}\n`);
+    noAliases(defaults.stdout);
+
+    const image = `registry.example.com/imagepin/webhook:${version}@sha256:${"a".repeat(64)}`;
+    for (const extra of [["--cert-manager"], ["--self-signed", join(dir, "lint-certs"), "--pull-secrets", "--mutate-workloads", "--ephemeral-containers"]]) {
+      const manifests = run("webhook", "manifests", "--image", image, ...extra);
+      expect(manifests.status).toBe(0);
+      noAliases(manifests.stdout);
+      const lint = spawnSync(process.execPath, [bin, "lint", "-"], { encoding: "utf8", input: manifests.stdout });
+      expect(lint.stdout + lint.stderr).toBe("");
+      expect(lint.status).toBe(0);
+    }
   });
 
   it("rejects --cert-manager with --self-signed", () => {

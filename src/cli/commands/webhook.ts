@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ImagepinError, UsageError } from "../../errors.js";
+import { imagepinVersion } from "../../version.js";
 import { isStoreScope, openStore, type StoreFilter } from "../../store/index.js";
 import { out, positiveInteger } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
@@ -75,7 +76,8 @@ export function register(program: Command): void {
     .option("--self-signed <dir>", "generate a CA and serving certificate into DIR (reused when present) and fill caBundle")
     .option("--namespace <ns>", "namespace of the webhook", "imagepin-system")
     .option("--name <name>", "name of the Deployment, Service and webhook objects", "imagepin-webhook")
-    .option("--image <image>", "the webhook image, built from the repository's Dockerfile", "imagepin/webhook:latest")
+    // The release's own tag, not :latest, which imagepin's lint would itself reject; --image with a digest lints clean.
+    .option("--image <image>", "the webhook image, built from the repository's Dockerfile (pin it: NAME:TAG@sha256:…)", `imagepin/webhook:${imagepinVersion()}`)
     .option("--replicas <n>", "replicas of the Deployment", positiveInteger("--replicas"), 2)
     .option("--namespace-label <key=value>", "label that opts a namespace in", "digest-resolution=enabled")
     .option("--pull-secrets", "resolve with Pods' imagePullSecrets (grants get on secrets and serviceaccounts)")

@@ -33,6 +33,12 @@ export interface InstallOptions {
 const defaultLabel = { key: "digest-resolution", value: "enabled" };
 
 /**
+ * No anchors and aliases: the objects share label maps, which yaml would otherwise print once as
+ * `&a1` and then as `*a1`. Plain YAML is what people read, diff and feed to tools that do not follow aliases.
+ */
+const plainYaml = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/**
  * Everything needed to install the webhook, as one multi-document YAML stream: Namespace,
  * ServiceAccount, RBAC (only what the enabled features need), ConfigMap, Deployment (non-root,
  * read-only root file system, probes, resources, anti-affinity), Service, PodDisruptionBudget, the TLS
@@ -44,7 +50,7 @@ const defaultLabel = { key: "digest-resolution", value: "enabled" };
  */
 export function installManifests(options: InstallOptions): string {
   return installObjects(options)
-    .map((object) => stringify(object, { lineWidth: 0 }))
+    .map((object) => stringify(object, plainYaml))
     .map((text) => `---\n${text}`)
     .join("");
 }
@@ -89,7 +95,7 @@ export function installObjects(options: InstallOptions): Record<string, unknown>
       },
     );
   }
-  objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(`${name}-config`), data: { "config.yaml": stringify(config) } });
+  objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(`${name}-config`), data: { "config.yaml": stringify(config, plainYaml) } });
   objects.push(...tlsObjects(options.tls, name, namespace, tlsSecret, dnsNames, meta));
   objects.push(deployment(options, name, namespace, labels, tlsSecret, store), {
     apiVersion: "v1",
