@@ -44,7 +44,8 @@ describe("verify and lint exit statuses", () => {
     const broken = imagepin(["verify", "--timeout", "5", "--format", "json", "broken.yaml"], work);
     expect(broken.status).toBe(1);
     const findings = JSON.parse(broken.stdout).findings as { line: number; column: number; rule: string }[];
-    expect(findings.map((finding) => `${finding.line}:${finding.rule}`)).toEqual(["6:invalid-yaml", "8:registry-error"]);
+    // The unclosed flow map is reported on the line it opens (5), not at the next `---`.
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}`)).toEqual(["5:invalid-yaml", "8:registry-error"]);
     expect(imagepin(["verify", "unpinned.yaml", "missing.yaml"], work)).toMatchObject({ status: 2, stderr: expect.stringContaining("cannot read missing.yaml") });
     expect(imagepin(["verify", "--update", "-"], work, { input: "kind: Pod\n" }).status).toBe(2);
   });
