@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
-import { loadManifests, parseCustomKinds, type CustomKind, type LoadedManifests } from "../../manifests/index.js";
+import { describeFsError, loadManifests, parseCustomKinds, type CustomKind, type LoadedManifests } from "../../manifests/index.js";
 import { formatFindings, lintFiles, lintRules, outputFormats, type OutputFormat } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
 import { exitFindings, exitUsage } from "../output.js";
@@ -52,7 +52,7 @@ export async function loadInputs(paths: string[], kindsFile: string | undefined)
     try {
       text = await readFile(kindsFile, "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read --kinds ${kindsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new UsageError(`cannot read --kinds ${kindsFile}: ${describeFsError(error)}`, { cause: error });
     }
     customKinds = parseCustomKinds(text, kindsFile);
   }
