@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { createKeychain } from "../credentials/index.js";
@@ -21,13 +22,60 @@ export interface RegistryFlags {
 /** Adds the registry and credential flags every command that talks to registries takes. */
 export function addRegistryFlags(command: Command): Command {
   return command
-    .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)")
+    .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)", once("--platform"))
     .option("--concurrency <n>", "registry requests in flight at once", positiveInteger("--concurrency"), 16)
-    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", collect)
+    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", (value: string, previous?: string[]) => collect(insecureRegistry(value), previous))
     .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect)
     .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
     .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect)
     .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
+}
+
+/** A flag that may be given once: a second value would otherwise silently replace the first. */
+function once(flag: string) {
+  return (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) throw new UsageError(`${flag} was given twice (${JSON.stringify(previous)} and ${JSON.stringify(value)}); give it once`);
+    return value;
+  };
+}
+
+const hostPattern = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/;
+
+/**
+ * Checks an `--insecure-registry` value: `HOST[:PORT]`, as it is compared with the registry host of a
+ * reference. A leading `http://` or `https://` (as Docker's daemon.json users write) is dropped, since
+ * the flag already says which schemes are allowed; a path, or anything else, is a usage error rather
+ * than an entry that silently never matches.
+ */
+export function insecureRegistry(value: string): string {
+  const host = value.replace(/^https?:\/\//i, "").replace(/\/$/, "").toLowerCase();
+  const match = hostPattern.exec(host);
+  if (!match || (match[1] !== undefined && (Number(match[1]) < 1 || Number(match[1]) > 65535))) {
+    throw new UsageError(`--insecure-registry takes HOST[:PORT] (such as registry.local:5000 or [::1]:5000), not ${JSON.stringify(value)}`);
+  }
+  return host;
+}
+
+/** The PEM text of a `--ca-file`. @throws UsageError when it cannot be read or holds no valid certificate. */
+async function readCaFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--ca-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  // Without this check a wrong file (a key, /etc/passwd) is accepted and every TLS registry then fails
+  // with a certificate error far from its cause. The file's text is not quoted: it might be a key.
+  if (blocks.length === 0) throw new UsageError(`--ca-file: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  blocks.forEach((block, index) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UsageError(`--ca-file: certificate ${index + 1} in ${file} cannot be parsed`);
+    }
+  });
+  return text;
 }
 
 /**
@@ -54,7 +102,7 @@ export interface ResolverFromFlagsOptions {
 /**
  * Builds the registry resolver the flags describe: the keychain (pull secrets, then the docker config),
  * trusted CAs, insecure registries, limits. Reads the credential and CA files once, here.
- * @throws UsageError for a bad --platform or an unreadable --ca-file; CredentialsError for credential files.
+ * @throws UsageError for a bad --platform or a --ca-file that is unreadable or holds no certificate; CredentialsError for credential files.
  */
 export async function createResolverFromFlags(
   flags: Partial<RegistryFlags>,
@@ -69,15 +117,7 @@ export async function createResolverFromFlags(
       throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
     }
   }
-  const caCertificates = await Promise.all(
-    (flags.caFile ?? []).map(async (file) => {
-      try {
-        return await readFile(file, "utf8");
-      } catch (error) {
-        throw new UsageError(`--ca-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
-      }
-    }),
-  );
+  const caCertificates = await Promise.all((flags.caFile ?? []).map(readCaFile));
   const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env });
   const resolver = new RegistryResolver({
     keychain,
