@@ -111,7 +111,7 @@ export function statusError(response: HttpResponse, context: { registry: string;
     case 404:
       return new RegistryError("not-found", `${reference}: not found at registry ${registry}`, { ...options, hint: "check the repository and tag; `imagepin parse` shows how the reference was read" });
     case 401:
-      return new RegistryError("unauthorized", `${reference}: registry ${registry} accepted none of the credentials tried (401)`, {
+      return new RegistryError("unauthorized", `${reference}: registry ${registry} ${refusalOf(response, registry)}`, {
         ...options, hint: `\`imagepin auth which ${reference}\` lists the credentials imagepin tries; add one with --docker-config or --pull-secret`,
       });
     case 403:
@@ -122,6 +122,18 @@ export function statusError(response: HttpResponse, context: { registry: string;
       if (response.status >= 500) return new RegistryError("server-error", `${reference}: registry ${registry} failed with ${response.status}`, options);
       return new RegistryError("invalid-response", `${reference}: registry ${registry} answered ${response.status}`, options);
   }
+}
+
+/**
+ * What was refused, from what the session tried: anonymous access when no credential matched (and
+ * why, when a source failed), else the sources and user names of the refused credentials. Never a secret.
+ */
+function refusalOf(response: HttpResponse, registry: string): string {
+  const attempt = response.auth;
+  if (attempt === undefined) return "refused access (401)";
+  const failures = attempt.failures.length > 0 ? `; ${attempt.failures.join("; ")}` : "";
+  if (attempt.refused.length === 0) return `refused anonymous access (401); no credentials match ${registry}${failures}`;
+  return `refused the credentials of ${attempt.refused.join(", ")} (401)${failures}`;
 }
 
 function registryErrorCode(body: Buffer): string | undefined {

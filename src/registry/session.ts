@@ -3,9 +3,10 @@ import { isEmptyCredential } from "../credentials/types.js";
 import type { Logger } from "../internal/logger.js";
 import { basicAuthorization, credentialIdentity, fetchToken, TokenCache } from "./auth.js";
 import { parseChallenges, type Challenge } from "./challenge.js";
+import { ImagepinError } from "../errors.js";
 import { isRegistryError, RegistryError } from "./errors.js";
 import { isLoopbackHost, validateRealm, type HostLookup } from "./realm.js";
-import { TlsProtocolError, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
+import { TlsProtocolError, type AuthAttempt, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
 
 /** What every client derived from one another shares: connections, tokens and what was learnt of each host. */
 export interface SharedState {
@@ -88,12 +89,18 @@ export class Session {
     const candidates = await this.keychain.candidates(request.registry, request.repository);
     let refusal: HttpResponse | RegistryError | undefined;
     let usable = 0;
+    // Kept for the 401 message: without it "refused the credentials" hides that none were tried, or
+    // that a helper is not installed (which otherwise only --debug shows).
+    const attempt: AuthAttempt = { refused: [], failures: [] };
     for (const candidate of candidates) {
       let credential: Credential;
       try {
         credential = await candidate.get();
       } catch (error) {
-        this.logger.debug({ registry: request.registry, source: candidate.source, code: (error as { code?: string }).code }, "credential source failed; trying the next");
+        const code = (error as { code?: string }).code;
+        this.logger.debug({ registry: request.registry, source: candidate.source, code }, "credential source failed; trying the next");
+        // Credential errors never hold a secret; anything else is named by its source and code only.
+        attempt.failures.push(error instanceof ImagepinError ? error.message : `${candidate.source} failed${code ? ` (${code})` : ""}`);
         continue;
       }
       if (isEmptyCredential(credential)) continue;
@@ -104,6 +111,7 @@ export class Session {
       });
       if (outcome instanceof RegistryError || outcome.status === 401 || outcome.status === 403) {
         this.logger.debug({ registry: request.registry, source: candidate.source }, "credential not accepted; trying the next");
+        attempt.refused.push(`${candidate.source}${candidate.username ? ` (user ${candidate.username})` : ""}`);
         refusal = outcome;
         continue;
       }
@@ -111,9 +119,11 @@ export class Session {
     }
     if (usable === 0) {
       const outcome = await this.withCredential(request, undefined, budget);
+      if (outcome.status === 401 || outcome.status === 403) outcome.auth = attempt;
       return outcome;
     }
     if (refusal instanceof RegistryError) throw refusal;
+    refusal!.auth = attempt;
     return refusal!;
   }
 

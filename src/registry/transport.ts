@@ -31,6 +31,16 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | undefined>;
   body: Buffer;
+  /** Set by the session on a refused (401/403) answer: which credentials were tried, so the error can say. */
+  auth?: AuthAttempt;
+}
+
+/** What the session tried before a registry refused: never a secret, only sources and user names. */
+export interface AuthAttempt {
+  /** Credentials the registry refused, as `SOURCE (user NAME)`, in the order tried; empty when only anonymous access was tried. */
+  refused: string[];
+  /** Credential sources that failed to give a credential (a helper not installed), as their messages. */
+  failures: string[];
 }
 
 /** Settings of a {@link Transport}; every one has a default. */
