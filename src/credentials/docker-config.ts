@@ -5,7 +5,7 @@
 
 import type { SourceLocation } from "../errors.js";
 import { CredentialsError, type CredentialsErrorCode } from "./errors.js";
-import { findJsonSyntaxError, lineAndColumn } from "./json-syntax.js";
+import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
 import type { Credential } from "./types.js";
 
 /** One `auths` entry that carries a credential. */

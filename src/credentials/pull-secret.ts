@@ -8,7 +8,7 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import type { SourceLocation } from "../errors.js";
 import { isObject, parseAuthEntries, type AuthEntry } from "./docker-config.js";
 import { CredentialsError } from "./errors.js";
-import { findJsonSyntaxError, lineAndColumn } from "./json-syntax.js";
+import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
 
 /** A pull secret's credentials, with where they came from. */
 export interface PullSecret {
