@@ -72,7 +72,7 @@ export async function verifyImageSet(options: VerifyImageSetOptions): Promise<Im
 
   const seen = new Set<string>();
   const checks: Promise<void>[] = [];
-  // An unreachable registry or refused credentials fail every image alike: said once per kind of failure.
+  // An unreachable registry or refused credentials fail every image there alike: said once per registry and kind of failure.
   const registryFailures = new Map<string, { image: string; message: string; line?: number; column?: number }[]>();
   for (const item of imagesNode.items) {
     if (!isMap(item)) {
@@ -105,7 +105,8 @@ export async function verifyImageSet(options: VerifyImageSetOptions): Promise<Im
             return;
           }
           const failure = { image, message: error.message ?? String(error), ...digestAt };
-          registryFailures.set(error.code ?? "error", [...(registryFailures.get(error.code ?? "error") ?? []), failure]);
+          const key = `${location.domain} ${error.code ?? "error"}`;
+          registryFailures.set(key, [...(registryFailures.get(key) ?? []), failure]);
         },
       ),
     );

@@ -120,6 +120,10 @@ describe("imagepin imageset against a private registry with an image path", () =
       expect(missing.status).toBe(2);
       expect(missing.stderr).toMatch(/cannot read .*absent\.(txt|yaml): no such file or directory/);
     }
+    const unwritable = join(work, "no-such-dir", "imageset.yaml");
+    const write = imagepin(["imageset", "create", "--registry", registry.host, "--image-path", "mirror/calico", "-o", unwritable, "quay.io/calico/node:v3.32.0"]);
+    expect(write.status).toBe(2);
+    expect(write.stderr).toContain(`cannot write ${unwritable}: no such file or directory`);
   });
 
   it("refuses a --version that does not match the tags", () => {

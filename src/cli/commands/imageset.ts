@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { ImagepinError, UsageError } from "../../errors.js";
+import { describeFsError } from "../../internal/fs-errors.js";
 import { createImageSet, verifyImageSet, type Variant } from "../../imageset/index.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { exitFindings, out } from "../output.js";
@@ -55,7 +56,11 @@ export function register(program: Command): void {
         process.exitCode = exitFindings;
         return;
       }
-      if (flags.output) await writeFileAtomic(flags.output, result.yaml);
+      if (flags.output) {
+        await writeFileAtomic(flags.output, result.yaml).catch((error: unknown) => {
+          throw new ImagepinError("write-failed", `cannot write ${flags.output}: ${describeFsError(error)}`, { cause: error });
+        });
+      }
       else process.stdout.write(result.yaml);
     } finally {
       await close();
