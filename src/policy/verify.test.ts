@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanText } from "../manifests/index.js";
+import type { ImageReference } from "../reference/index.js";
 import { fakeDigest, memoryResolver } from "../manifests/test-resolver.js";
 import { verifyFiles } from "./verify.js";
 
@@ -49,6 +50,16 @@ describe("verifyFiles", () => {
     const resolver = memoryResolver({ indexes: { [old]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] } });
     const result = await verifyFiles([pod(`nginx:1.25@${arm}`)], { resolver });
     expect(result.findings).toEqual([]);
+  });
+
+  it("reads the entries of the index whose digest it compared, by that digest", async () => {
+    const arm = "sha256:" + "d".repeat(64);
+    const base = memoryResolver({ moved: ["docker.io/library/nginx:1.25"], indexes: { [moved]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] } });
+    const asked: string[] = [];
+    const resolver = { ...base, indexEntries: async (reference: ImageReference) => (asked.push(reference.normalized), base.indexEntries!(reference)) };
+    const result = await verifyFiles([pod(`nginx:1.25@${arm}`)], { resolver });
+    expect(result.findings).toEqual([]);
+    expect(asked).toEqual([`docker.io/library/nginx:1.25@${moved}`]);
   });
 
   it("updates a Dockerfile FROM built from an ARG without writing the ARG's value into it", async () => {

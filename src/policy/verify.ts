@@ -46,23 +46,22 @@ interface Check {
  * manifest becomes the same platform's manifest in the new index.
  */
 export async function verifyFiles(files: ScannedFile[], options: VerifyOptions): Promise<VerifyResult> {
-  const work: { image: FoundImage; reference: ImageReference }[] = [];
+  const work: { file: ScannedFile; image: FoundImage; reference: ImageReference }[] = [];
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
       // ImageSet images name no registry (the Installation does): `imagepin imageset verify` checks them.
-      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ image, reference });
+      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ file, image, reference });
     }
   }
   const checks = await mapConcurrent(work, options.concurrency ?? 8, ({ image, reference }) => checkImage(image, reference, options));
   const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
   const edits = new Map<ScannedFile, TextEdit[]>();
-  work.forEach(({ image, reference }, index) => {
+  work.forEach(({ file, image, reference }, index) => {
     const check = checks[index]!;
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
     const edit = imageEdit(image, withWrittenDigest(image.written ?? image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
-    const file = files.find((candidate) => candidate.images.includes(image))!;
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
   });
   const updated = [...edits].map(([file, fileEdits]) => ({ file, output: applyEdits(file.text, fileEdits), count: fileEdits.length }));
@@ -85,7 +84,8 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     const current = await options.resolver.resolve(tagged, { signal: options.signal });
     if (current.digest === pinned) return {};
     const isIndex = indexMediaTypes.has(current.mediaType);
-    const entries = isIndex && options.resolver.indexEntries ? await options.resolver.indexEntries(tagged, { signal: options.signal }) : [];
+    // The index the tag resolved to, by its digest: asking for the tag again could read a newer push.
+    const entries = isIndex && options.resolver.indexEntries ? await options.resolver.indexEntries(current.pinned, { signal: options.signal }) : [];
     if (entries.some((entry) => entry.digest === pinned)) return {};
     const pinnedIsIndex = indexMediaTypes.has(pinnedResolution.mediaType);
     let newDigest: string | undefined = current.digest;
