@@ -5,7 +5,7 @@
 
 import type { SourceLocation } from "../errors.js";
 import { CredentialsError, type CredentialsErrorCode } from "./errors.js";
-import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
+import { lineAndColumn, parseJsonWithPosition } from "../internal/json-syntax.js";
 import type { Credential } from "./types.js";
 
 /** One `auths` entry that carries a credential. */
@@ -135,14 +135,9 @@ function decodeBase64(text: string): string | undefined {
  * in a credential file is the secret, so neither it nor the SyntaxError (--debug prints causes) is used.
  */
 export function parseJson(text: string, file: string, code: CredentialsErrorCode): unknown {
-  const body = text.replace(/^\uFEFF/, "");
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    const found = findJsonSyntaxError(body) ?? { offset: 0, reason: "malformed" };
-    const location: SourceLocation = { file, ...lineAndColumn(body, found.offset) };
-    throw new CredentialsError(code, `not valid JSON: ${found.reason}`, { location });
-  }
+  return parseJsonWithPosition(text, ({ reason, line, column }) => {
+    throw new CredentialsError(code, `not valid JSON: ${reason}`, { location: { file, line, column } });
+  });
 }
 
 /** The location of the first `"key"` in the text, so an entry error points at its line. */

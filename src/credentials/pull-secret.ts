@@ -8,7 +8,7 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import type { SourceLocation } from "../errors.js";
 import { isObject, parseAuthEntries, type AuthEntry } from "./docker-config.js";
 import { CredentialsError } from "./errors.js";
-import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
+import { parseJsonWithPosition } from "../internal/json-syntax.js";
 
 /** A pull secret's credentials, with where they came from. */
 export interface PullSecret {
@@ -150,12 +150,7 @@ function secretValue(secret: SecretObject, key: string, problem: (message: strin
  * never its content: V8's message would quote the text around the error, which is the password.
  */
 function parseNested(text: string, key: string, problem: (message: string) => Error): unknown {
-  const body = text.replace(/^\uFEFF/, "");
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    const found = findJsonSyntaxError(body) ?? { offset: 0, reason: "malformed" };
-    const { line, column } = lineAndColumn(body, found.offset);
-    throw problem(`${key} is not valid JSON: ${found.reason} (line ${line} column ${column} of the decoded value)`);
-  }
+  return parseJsonWithPosition(text, ({ reason, line, column }) => {
+    throw problem(`${key} is not valid JSON: ${reason} (line ${line} column ${column} of the decoded value)`);
+  });
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findJsonSyntaxError } from "./json-syntax.js";
+import { findJsonSyntaxError, parseJsonWithPosition, type JsonParseFailure } from "./json-syntax.js";
 
 describe("findJsonSyntaxError", () => {
   it("agrees with JSON.parse on what is valid", () => {
@@ -26,5 +26,28 @@ describe("findJsonSyntaxError", () => {
     expect(findJsonSyntaxError(`{"a":1 "b"}`)?.reason).toBe("expected ',' or '}' after a property value");
     expect(findJsonSyntaxError(`{"a":"secret`)).toEqual({ offset: 12, reason: "unexpected end of input" });
     expect(findJsonSyntaxError(`{} x`)).toEqual({ offset: 3, reason: "unexpected text after the JSON value" });
+  });
+});
+
+describe("parseJsonWithPosition", () => {
+  const failWith = (failure: JsonParseFailure): never => {
+    throw Object.assign(new Error("bad"), { failure });
+  };
+  const failureOf = (text: string): unknown => {
+    try {
+      parseJsonWithPosition(text, failWith);
+    } catch (error) {
+      return (error as { failure: unknown }).failure;
+    }
+    return undefined;
+  };
+
+  it("parses valid JSON and ignores a leading byte-order mark", () => {
+    expect(parseJsonWithPosition(`\uFEFF{"a":[1,true]}`, failWith)).toEqual({ a: [1, true] });
+  });
+
+  it("hands the offset, line, column and reason of the first error to fail, never the text", () => {
+    expect(failureOf(`{\n  "password":hunter2}`)).toEqual({ offset: 15, line: 2, column: 14, reason: "unexpected character (strings must be in double quotes)" });
+    expect(failureOf(`\uFEFF{"a":"secret`)).toEqual({ offset: 12, line: 1, column: 13, reason: "unexpected end of input" });
   });
 });

@@ -139,3 +139,25 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   const line = before.split("\n").length;
   return { line, column: offset - before.lastIndexOf("\n") };
 }
+
+/** Where and why a JSON text failed to parse: a reason of fixed words and a 1-based line and column. */
+export interface JsonParseFailure extends JsonSyntaxError {
+  line: number;
+  column: number;
+}
+
+/**
+ * `JSON.parse` of `text` (a leading byte-order mark is ignored) whose failure never quotes the text:
+ * on a syntax error `fail` receives the offset, line and column (counted without the byte-order mark)
+ * and a reason from {@link findJsonSyntaxError}, and must throw. V8's own message and the SyntaxError
+ * are dropped, because they quote the text around the error, which may be a secret.
+ */
+export function parseJsonWithPosition(text: string, fail: (failure: JsonParseFailure) => never): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    const found = findJsonSyntaxError(body) ?? { offset: 0, reason: "malformed" };
+    return fail({ ...found, ...lineAndColumn(body, found.offset) });
+  }
+}
