@@ -75,7 +75,7 @@ const cases = {
     lintFiles(corpus.map((file) => scanText(file.name, file.text)));
   },
   "pin (in-memory resolver)": async () => {
-    const pinned = await pinFiles(corpus.map((file) => scanText(file.name, file.text)), { resolver: memoryResolver(), concurrency: 16 });
+    const pinned = await pinFiles(corpus.map((file) => scanText(file.name, file.text)), { resolver: memoryResolver() });
     if (!pinned.every((file) => file.changed)) throw new Error("pin changed nothing");
   },
 };

@@ -8,5 +8,4 @@ export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js
 export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
 export { Lockfile, platformText, type LockEntry } from "./lock.js";
 export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
-export { mapConcurrent } from "./concurrency.js";
 export { krmResults, krmSettings, type KrmResult, type KrmSettings } from "./krm.js";

@@ -155,8 +155,27 @@ describe("pin rewrite", () => {
   it("resolves each distinct reference once", async () => {
     const resolver = memoryResolver();
     const files = ["a.yaml", "b.yaml"].map((name) => scanText(name, "kind: Pod\nspec:\n  containers: [{image: nginx:1.25}, {image: docker.io/library/nginx:1.25}]\n"));
-    await pinFiles(files, { resolver, concurrency: 4 });
+    await pinFiles(files, { resolver });
     expect(resolver.calls).toEqual(["docker.io/library/nginx:1.25"]);
+  });
+
+  it("asks for every distinct reference at once, leaving the limit to the registry transport", async () => {
+    const base = memoryResolver();
+    let inFlight = 0;
+    let most = 0;
+    const resolver = {
+      ...base,
+      resolve: async (reference: Parameters<typeof base.resolve>[0]) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((settle) => setTimeout(settle, 5));
+        inFlight--;
+        return base.resolve(reference);
+      },
+    };
+    const images = Array.from({ length: 20 }, (_, index) => `{image: app${index}:1}`).join(", ");
+    const [result] = await pinFiles([scanText("p.yaml", `kind: Pod\nspec:\n  containers: [${images}]\n`)], { resolver });
+    expect(result!.changes).toHaveLength(20);
+    expect(most).toBe(20);
   });
 
   it("records a sorted lock, byte-stable on a second run, and pins offline from it", async () => {

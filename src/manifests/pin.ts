@@ -1,7 +1,6 @@
 import { isImagepinError } from "../errors.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
-import { mapConcurrent } from "./concurrency.js";
 import { platformText, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
 import type { FoundImage, ScannedFile } from "./types.js";
@@ -13,7 +12,6 @@ export interface PinOptions {
   platform?: Platform;
   /** Keep `name:tag` before the digest (default; `name:latest` for an untagged image); false writes `name@sha256:…`. */
   keepTag?: boolean;
-  concurrency?: number;
   /** Resolutions are recorded here, and read from here when `offline`. */
   lock?: Lockfile;
   /** Resolve from `lock` only, never from the registry. */
@@ -72,10 +70,8 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
-  const keys = [...wanted.keys()];
-  await mapConcurrent(keys, options.concurrency ?? 8, async (key) => {
-    outcomes.set(key, await resolveOne(wanted.get(key)!, options));
-  });
+  // All at once: the registry transport bounds the requests in flight (--concurrency).
+  await Promise.all([...wanted].map(async ([key, reference]) => outcomes.set(key, await resolveOne(reference, options))));
   return files.map((file) => pinFile(file, outcomes, options.keepTag ?? true));
 }
 

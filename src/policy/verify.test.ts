@@ -62,6 +62,25 @@ describe("verifyFiles", () => {
     expect(asked).toEqual([`docker.io/library/nginx:1.25@${moved}`]);
   });
 
+  it("checks every pinned image at once, leaving the limit to the registry transport", async () => {
+    const base = memoryResolver();
+    let inFlight = 0;
+    let most = 0;
+    const resolver = {
+      ...base,
+      resolve: async (reference: ImageReference) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((settle) => setTimeout(settle, 5));
+        inFlight--;
+        return base.resolve(reference);
+      },
+    };
+    const images = Array.from({ length: 20 }, (_, index) => `{image: "app${index}@${old}"}`).join(", ");
+    const result = await verifyFiles([scanText("p.yaml", `kind: Pod\nspec:\n  containers: [${images}]\n`)], { resolver });
+    expect(result.findings).toEqual([]);
+    expect(most).toBe(20);
+  });
+
   it("updates a Dockerfile FROM built from an ARG without writing the ARG's value into it", async () => {
     const text = `ARG TAG=1.25\nFROM nginx:\${TAG}@${old}\n`;
     const resolver = memoryResolver({ moved: ["docker.io/library/nginx:1.25"] });

@@ -1,5 +1,5 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, imageEdit, mapConcurrent, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, imageEdit, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
@@ -22,7 +22,6 @@ export interface VerifyOptions {
   update?: boolean;
   /** The platform to follow when a pinned platform manifest's own platform is not known. */
   platform?: Platform;
-  concurrency?: number;
   signal?: AbortSignal;
 }
 
@@ -54,7 +53,8 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
       if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ file, image, reference });
     }
   }
-  const checks = await mapConcurrent(work, options.concurrency ?? 8, ({ image, reference }) => checkImage(image, reference, options));
+  // The registry transport bounds the requests in flight (--concurrency); a second limit here would only lower it.
+  const checks = await Promise.all(work.map(({ image, reference }) => checkImage(image, reference, options)));
   const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
   const edits = new Map<ScannedFile, TextEdit[]>();
   work.forEach(({ file, image, reference }, index) => {

@@ -50,7 +50,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       const registry = flags.offline ? { resolver: undefined, platform: offlinePlatform(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
       let pinned: PinnedFile;
       try {
-        [pinned] = (await pinFiles([scanYaml("stdin", text)], { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, concurrency: flags.concurrency, lock, offline: flags.offline })) as [PinnedFile];
+        [pinned] = (await pinFiles([scanYaml("stdin", text)], { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline })) as [PinnedFile];
       } finally {
         await registry.close();
       }

@@ -50,7 +50,7 @@ Exit status: 0 done, 1 when an image could not be resolved or (with --check) som
       const registry = await openResolver(flags);
       let pinned: PinnedFile[];
       try {
-        pinned = await pinFiles(loaded.files, { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, concurrency: flags.concurrency, lock, offline: flags.offline });
+        pinned = await pinFiles(loaded.files, { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline });
       } finally {
         await registry.close();
       }

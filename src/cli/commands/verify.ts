@@ -41,7 +41,7 @@ Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usag
       const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
       let result;
       try {
-        result = await verifyFiles(loaded.files, { resolver, platform, update: flags.update, concurrency: flags.concurrency });
+        result = await verifyFiles(loaded.files, { resolver, platform, update: flags.update });
       } finally {
         await close();
       }
