@@ -1,4 +1,5 @@
 import { ImagepinError } from "../errors.js";
+import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
 import type { Platform } from "../resolve/types.js";
 
 /** One recorded resolution. */
@@ -21,18 +22,29 @@ export interface LockEntry {
 export class Lockfile {
   private readonly entries = new Map<string, LockEntry>();
 
+  /**
+   * Reads a lock file's text.
+   * @throws ImagepinError `invalid-lock` naming the file: at `file:line:col` with a reason of fixed words
+   * for a JSON syntax error (the text is never quoted), or saying which part has the wrong shape.
+   */
   static parse(text: string, file: string): Lockfile {
     const lock = new Lockfile();
+    const syntax = findJsonSyntaxError(text);
+    if (syntax) throw new ImagepinError("invalid-lock", `not valid JSON: ${syntax.reason}`, { location: { file, ...lineAndColumn(text, syntax.offset) } });
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new ImagepinError("invalid-lock", `${file}: not valid JSON: ${(error as Error).message}`, { cause: error });
+      // The scanner follows JSON.parse; should they ever disagree, V8's message (which quotes the text) is still not shown.
+      throw new ImagepinError("invalid-lock", `${file}: not valid JSON`, { cause: error });
     }
-    const images = (value as { version?: unknown; images?: unknown } | null)?.images;
-    if ((value as { version?: unknown }).version !== 1 || !Array.isArray(images)) throw new ImagepinError("invalid-lock", `${file}: expected {"version": 1, "images": [...]}`);
+    const shape = `${file}: expected {"version": 1, "images": [...]}`;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ImagepinError("invalid-lock", shape);
+    const { version, images } = value as { version?: unknown; images?: unknown };
+    if (version !== 1 || !Array.isArray(images)) throw new ImagepinError("invalid-lock", shape);
     for (const [index, entry] of images.entries()) {
-      const { reference, platform, digest, mediaType, resolvedAt } = (entry ?? {}) as Record<string, unknown>;
+      const fields = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
+      const { reference, platform, digest, mediaType, resolvedAt } = fields;
       if (typeof reference !== "string" || typeof digest !== "string" || typeof mediaType !== "string" || typeof resolvedAt !== "string" || (platform !== undefined && typeof platform !== "string")) {
         throw new ImagepinError("invalid-lock", `${file}: images[${index}] needs reference, digest, mediaType and resolvedAt strings`);
       }

@@ -121,6 +121,19 @@ describe("imagepin pin (offline)", () => {
     expect(result.stderr).not.toContain("not in the lock file");
   });
 
+  it("a malformed lock file is a usage error naming the file, never an internal error", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
+    writeFileSync(join(work, "null.lock"), "null\n");
+    const nullLock = imagepin(["pin", "--offline", "--lock", "null.lock", "a.yaml"], { cwd: work });
+    expect(nullLock.status).toBe(2);
+    expect(nullLock.stderr).toContain('imagepin: null.lock: expected {"version": 1, "images": [...]}');
+    writeFileSync(join(work, "broken.lock"), '{\n  "version": 1,\n  "images": [hunter2]\n}\n');
+    const broken = imagepin(["pin", "--offline", "--lock", "broken.lock", "a.yaml"], { cwd: work });
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain("imagepin: broken.lock:3:14: not valid JSON: unexpected character");
+    expect(broken.stderr).not.toContain("hunter2");
+  });
+
   it("--check lists what would change by file, line and column", () => {
     // initContainers are scanned before containers, but written after them here.
     const text = `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.25\n  initContainers:\n    - name: i\n      image: redis:7\n`;
