@@ -1,11 +1,12 @@
 import type { ImageReference } from "../reference/index.js";
+import type { RateLimit } from "../registry/manifest.js";
+import type { Platform, PlatformEntry } from "../registry/platform.js";
 
-/** An OS/architecture pair with optional variant, as in an OCI image index (`linux/arm64/v8`). */
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
+// One definition of a platform, its text form and its normalization (arm64 means arm64/v8) for every
+// module: the registry's. The store may import only this file, so the helpers are re-exported here too.
+export type { Platform } from "../registry/platform.js";
+export { formatPlatform, normalizePlatform, parsePlatform } from "../registry/platform.js";
+export type { RateLimit } from "../registry/manifest.js";
 
 /** How a resolution was obtained. */
 export type ResolutionSource = "fresh" | "cached" | "fallback";
@@ -29,7 +30,7 @@ export interface Resolution {
   /** Why a fallback was used: the registry's error code and message. */
   fallbackReason?: { code: string; message: string };
   /** The registry's rate-limit headers (`ratelimit-limit`, `ratelimit-remaining`), when it sent them. */
-  rateLimit?: { limit?: string; remaining?: string };
+  rateLimit?: RateLimit;
 }
 
 /** Options of one resolution. */
@@ -38,13 +39,8 @@ export interface ResolveOptions {
   signal?: AbortSignal;
 }
 
-/** One manifest listed in an OCI image index or Docker manifest list. */
-export interface IndexEntry {
-  digest: string;
-  mediaType: string;
-  /** Absent for entries without a platform (attestations, artifacts). */
-  platform?: Platform;
-}
+/** One manifest listed in an OCI image index or Docker manifest list (absent platform: attestations, artifacts). */
+export type IndexEntry = PlatformEntry;
 
 /** Resolves references to digests. Implemented by the registry-backed resolver and by test fakes. */
 export interface Resolver {

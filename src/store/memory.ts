@@ -1,3 +1,4 @@
+import { normalizePlatform } from "../resolve/types.js";
 import { matchesFilter, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 
 /**
@@ -17,7 +18,8 @@ export class MemoryDigestStore implements DigestStore {
     const key = keyOf(record);
     const existing = this.records.get(key);
     if (existing && existing.resolvedAt > record.resolvedAt) return;
-    this.records.set(key, { ...record });
+    // Kept with its platform normalized, as SQLite and Redis give records back.
+    this.records.set(key, record.platform ? { ...record, platform: normalizePlatform(record.platform) } : { ...record });
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {

@@ -1,8 +1,9 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
+import { normalizePlatform } from "../resolve/types.js";
 import { StoreError } from "./errors.js";
-import { matchesFilter, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
+import { legacyPlatformKeys, matchesFilter, newestPerKey, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 
 /** Options of {@link RedisDigestStore.connect}. */
 export interface RedisStoreOptions {
@@ -76,8 +77,11 @@ export class RedisDigestStore implements DigestStore {
   }
 
   async get(key: StoreKey): Promise<DigestRecord | undefined> {
-    const text = await this.run("read", () => this.client.get(this.keyOf(key)));
-    return text === null ? undefined : decode(text);
+    // Records written before platform keys were normalized (`linux/arm64`) are found under their old key.
+    const keys = [platformKey(key.platform), ...legacyPlatformKeys(key.platform)].map((platform) => this.keyOf(key, platform));
+    const values = await this.run("read", () => this.client.mget(...keys));
+    const found = values.flatMap((value) => (value === null ? [] : [decode(value)].filter((r): r is DigestRecord => r !== undefined)));
+    return newestPerKey(found)[0];
   }
 
   async put(record: DigestRecord): Promise<void> {
@@ -92,29 +96,34 @@ export class RedisDigestStore implements DigestStore {
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
-    const keys = await this.keys();
-    const records: DigestRecord[] = [];
-    for (let i = 0; i < keys.length; i += 500) {
-      const batch = keys.slice(i, i + 500);
-      const values = await this.run("read", () => this.client.mget(...batch));
-      for (const value of values) {
-        const record = value === null ? undefined : decode(value);
-        if (record && matchesFilter(record, filter)) records.push(record);
-      }
-    }
-    return sortRecords(records);
+    return sortRecords(newestPerKey((await this.entries(filter)).map((entry) => entry.record)));
   }
 
   async evict(filter: StoreFilter): Promise<number> {
-    const matching = await this.list(filter);
+    const matching = await this.entries(filter);
     if (matching.length === 0) return 0;
-    const keys = matching.map((r) => this.keyOf(r));
-    let removed = 0;
+    // By the keys as stored, so records under an older key form go too.
+    const keys = matching.map((entry) => entry.key);
     for (let i = 0; i < keys.length; i += 500) {
       const batch = keys.slice(i, i + 500);
-      removed += await this.run("write", () => this.client.del(...batch));
+      await this.run("write", () => this.client.del(...batch));
     }
-    return removed;
+    return newestPerKey(matching.map((entry) => entry.record)).length;
+  }
+
+  /** The stored keys and their decoded records (platforms normalized) that match the filter. */
+  private async entries(filter?: StoreFilter): Promise<{ key: string; record: DigestRecord }[]> {
+    const keys = await this.keys();
+    const entries: { key: string; record: DigestRecord }[] = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const batch = keys.slice(i, i + 500);
+      const values = await this.run("read", () => this.client.mget(...batch));
+      values.forEach((value, at) => {
+        const record = value === null ? undefined : decode(value);
+        if (record && matchesFilter(record, filter)) entries.push({ key: batch[at] as string, record });
+      });
+    }
+    return entries;
   }
 
   async close(): Promise<void> {
@@ -125,8 +134,8 @@ export class RedisDigestStore implements DigestStore {
     }
   }
 
-  private keyOf(key: StoreKey): string {
-    return `${this.prefix}${key.scope}|${platformKey(key.platform)}|${key.reference}`;
+  private keyOf(key: StoreKey, platform = platformKey(key.platform)): string {
+    return `${this.prefix}${key.scope}|${platform}|${key.reference}`;
   }
 
   private async keys(): Promise<string[]> {
@@ -154,6 +163,8 @@ function decode(text: string): DigestRecord | undefined {
   try {
     const value = JSON.parse(text) as DigestRecord;
     if (typeof value.reference !== "string" || typeof value.digest !== "string" || typeof value.resolvedAt !== "number") return undefined;
+    // Older versions stored the platform as given (`arm64` without its default `v8`).
+    if (value.platform) value.platform = normalizePlatform(value.platform);
     return value;
   } catch {
     // A foreign or corrupt value under our prefix is skipped rather than failing every listing.

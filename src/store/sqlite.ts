@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
 import { StoreError } from "./errors.js";
 import {
+  legacyPlatformKeys,
   matchesFilter,
+  newestPerKey,
   parsePlatformKey,
   platformKey,
   sortRecords,
@@ -72,8 +74,12 @@ export class SqliteDigestStore implements DigestStore {
 
   async get(key: StoreKey): Promise<DigestRecord | undefined> {
     try {
-      const row = this.getStatement.get(key.reference, platformKey(key.platform), key.scope);
-      return row ? fromRow(row) : undefined;
+      // Rows written before platform keys were normalized (`linux/arm64`) are found under their old key.
+      const found = [platformKey(key.platform), ...legacyPlatformKeys(key.platform)]
+        .map((platform) => this.getStatement.get(key.reference, platform, key.scope))
+        .filter((row): row is Row => row !== undefined)
+        .map(fromRow);
+      return newestPerKey(found)[0];
     } catch (error) {
       throw unavailable(`cannot read the digest store ${this.path}`, error);
     }
@@ -89,20 +95,21 @@ export class SqliteDigestStore implements DigestStore {
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
     try {
-      return sortRecords(this.allStatement.all().map(fromRow).filter((record) => matchesFilter(record, filter)));
+      return sortRecords(newestPerKey(this.allStatement.all().map(fromRow)).filter((record) => matchesFilter(record, filter)));
     } catch (error) {
       throw unavailable(`cannot read the digest store ${this.path}`, error);
     }
   }
 
   async evict(filter: StoreFilter): Promise<number> {
-    const matching = await this.list(filter);
     try {
-      const remove = this.db.transaction((records: DigestRecord[]) => {
-        for (const r of records) this.deleteStatement.run(r.reference, platformKey(r.platform), r.scope);
+      // By the rows' own platform column, so rows under an older key form go too.
+      const remove = this.db.transaction((): number => {
+        const rows = this.allStatement.all().filter((row) => matchesFilter(fromRow(row), filter));
+        for (const row of rows) this.deleteStatement.run(row.reference, row.platform, row.scope);
+        return newestPerKey(rows.map(fromRow)).length;
       });
-      remove(matching);
-      return matching.length;
+      return remove();
     } catch (error) {
       throw unavailable(`cannot write the digest store ${this.path}`, error);
     }

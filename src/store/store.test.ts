@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { MemoryDigestStore, SqliteDigestStore, openStore, type DigestRecord, type DigestStore } from "./index.js";
 
@@ -33,6 +34,15 @@ describe.each(backends)("%s store", (_name, make) => {
     expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: { os: "linux", architecture: "arm64", variant: "v8" } }))?.digest).toBe(digestB);
     expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-a" }))?.digest).toBe(digestB);
     expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-b" })).toBeUndefined();
+    await store.close();
+  });
+
+  it("keys a platform by its normalized form: linux/arm64 and linux/arm64/v8 are one record", async () => {
+    const store = await make();
+    await store.put(record({ platform: { os: "linux", architecture: "arm64" }, digest: digestB }));
+    expect(await store.get({ reference: record().reference, scope: "public", platform: { os: "linux", architecture: "arm64", variant: "v8" } })).toEqual(
+      record({ platform: { os: "linux", architecture: "arm64", variant: "v8" }, digest: digestB }),
+    );
     await store.close();
   });
 
@@ -88,5 +98,30 @@ describe("openStore", () => {
   it("reports an unreachable Redis as store-unavailable", async () => {
     // Port 1 on loopback is never a Redis server; the connection is refused at once.
     await expect(openStore("redis://127.0.0.1:1/0", { commandTimeoutMs: 500 })).rejects.toMatchObject({ code: "store-unavailable" });
+  });
+});
+
+describe("sqlite store written by an older version", () => {
+  it("finds, lists and evicts rows whose platform key was not normalized (linux/arm64)", async () => {
+    const path = join(dir, "legacy.db");
+    const old = new SqliteDigestStore(path);
+    await old.close();
+    const db = new Database(path);
+    const insert = db.prepare("INSERT INTO digests (reference, platform, scope, digest, media_type, resolved_at) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.run("docker.io/library/nginx:1.25", "linux/arm64", "public", digestA, "application/vnd.oci.image.index.v1+json", 1000);
+    insert.run("docker.io/library/redis:7", "linux/AMD64", "public", digestA, "application/vnd.oci.image.index.v1+json", 1000);
+    db.close();
+
+    const store = new SqliteDigestStore(path);
+    const arm64 = { os: "linux", architecture: "arm64", variant: "v8" };
+    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 })).toEqual(record({ platform: arm64 }));
+    expect((await store.get({ reference: "docker.io/library/redis:7", scope: "public", platform: { os: "linux", architecture: "AMD64" } }))?.digest).toBe(digestA);
+    // A newer answer under the current key wins over the old row, and the listing holds one record.
+    await store.put(record({ platform: arm64, digest: digestB, resolvedAt: 2000 }));
+    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 }))?.digest).toBe(digestB);
+    expect((await store.list({ reference: "docker.io/library/nginx:*" })).map((r) => r.digest)).toEqual([digestB]);
+    expect(await store.evict({ reference: "docker.io/library/nginx:*" })).toBe(1);
+    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 })).toBeUndefined();
+    await store.close();
   });
 });

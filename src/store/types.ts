@@ -1,4 +1,4 @@
-import type { Platform } from "../resolve/types.js";
+import { formatPlatform, normalizePlatform, parsePlatform, type Platform } from "../resolve/types.js";
 
 /**
  * Who a record may serve. `public` records were resolved with the webhook's own credentials and serve
@@ -60,17 +60,42 @@ export interface DigestStore {
   readonly description: string;
 }
 
-/** `os/arch[/variant]`, or the empty string for no platform: the form keys and rows use. */
+/**
+ * `os/arch[/variant]` of the normalized platform (the registry's `formatPlatform(normalizePlatform(…))`,
+ * so `linux/arm64` is keyed `linux/arm64/v8` as the resolver keys it), or the empty string for none.
+ */
 export function platformKey(platform: Platform | undefined): string {
-  if (!platform) return "";
-  return `${platform.os}/${platform.architecture}${platform.variant ? `/${platform.variant}` : ""}`;
+  return platform ? formatPlatform(normalizePlatform(platform)) : "";
 }
 
-/** Parses {@link platformKey}'s form back; undefined for the empty string. */
+/**
+ * Parses a key back to a normalized platform; undefined for the empty string. Keys written before keys
+ * were normalized (`linux/arm64`, `linux/AMD64`) read as their normalized platform.
+ */
 export function parsePlatformKey(text: string): Platform | undefined {
   if (text === "") return undefined;
-  const [os = "", architecture = "", variant] = text.split("/");
-  return variant ? { os, architecture, variant } : { os, architecture };
+  try {
+    return parsePlatform(text);
+  } catch {
+    // Not a platform the parser accepts; kept as written rather than failing every read of the store.
+    const [os = "", architecture = "", variant] = text.split("/");
+    return variant ? { os, architecture, variant } : { os, architecture };
+  }
+}
+
+/**
+ * The keys older versions may have written for a platform, other than {@link platformKey}'s: the
+ * platform as given (not normalized), and its normalized form without a default variant (`linux/arm64`
+ * for `linux/arm64/v8`, `linux/arm` for `linux/arm/v7`). Stores look these up when the key misses.
+ */
+export function legacyPlatformKeys(platform: Platform | undefined): string[] {
+  if (!platform) return [];
+  const normalized = normalizePlatform(platform);
+  const asGiven = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
+  const defaultVariant = normalized.architecture === "arm64" ? "v8" : normalized.architecture === "arm" ? "v7" : undefined;
+  const withoutDefault = normalized.variant === defaultVariant ? `${normalized.os}/${normalized.architecture}` : undefined;
+  const current = platformKey(platform);
+  return [...new Set([asGiven, withoutDefault].filter((key): key is string => key !== undefined && key !== current))];
 }
 
 /** True when a record matches a filter. */
@@ -84,6 +109,20 @@ export function matchesFilter(record: DigestRecord, filter: StoreFilter = {}): b
     } else if (record.reference !== filter.reference) return false;
   }
   return true;
+}
+
+/**
+ * The newest record of each reference, scope and platform: a record under an older key form and one
+ * under the current form describe the same thing, and only the later answer counts.
+ */
+export function newestPerKey(records: DigestRecord[]): DigestRecord[] {
+  const newest = new Map<string, DigestRecord>();
+  for (const record of records) {
+    const key = `${record.reference}\u0000${record.scope}\u0000${platformKey(record.platform)}`;
+    const seen = newest.get(key);
+    if (!seen || record.resolvedAt > seen.resolvedAt) newest.set(key, record);
+  }
+  return [...newest.values()];
 }
 
 /** Sorts records the way every store lists them. */

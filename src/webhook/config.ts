@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ImagepinError } from "../errors.js";
-import type { Platform } from "../resolve/types.js";
+import { parsePlatform, type Platform } from "../resolve/types.js";
 
 /** What to do with an image whose registry could not answer (issue 5, "Failure policy"). */
 export type FailurePolicy = "fallback" | "allow" | "deny";
@@ -191,9 +191,12 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   config.events = bool("events") ?? config.events;
   if (value.platform !== undefined) {
     const text = string(["platform"], value.platform);
-    const [os, architecture, variant, extra] = text.split("/");
-    if (!os || !architecture || extra !== undefined) fail(["platform"], "must be os/architecture[/variant], such as linux/amd64");
-    config.platform = { os: os as string, architecture: architecture as string, ...(variant ? { variant } : {}) };
+    // Normalized as everywhere else (linux/arm64 is linux/arm64/v8), so store and cache keys agree.
+    try {
+      config.platform = parsePlatform(text);
+    } catch {
+      fail(["platform"], "must be os/architecture[/variant], such as linux/amd64");
+    }
   }
   return config;
 }

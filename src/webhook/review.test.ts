@@ -315,6 +315,11 @@ describe("config", () => {
     const config = parseWebhookConfig("deadlineSeconds: 5\nexcludedNamespaces: [a]\nplatform: linux/arm64/v8\nmutateWorkloads: true\ncacheTtlSeconds: 0\n");
     expect(config).toMatchObject({ cacheTtlMs: 0, deadlineMs: 5000, excludedNamespaces: ["a"], platform: { os: "linux", architecture: "arm64", variant: "v8" }, mutateWorkloads: true });
   });
+
+  it("normalizes the platform as the resolver does, so store and cache keys agree", () => {
+    expect(parseWebhookConfig("platform: linux/arm64\n").platform).toEqual({ os: "linux", architecture: "arm64", variant: "v8" });
+    expect(parseWebhookConfig("platform: Linux/x86_64\n").platform).toEqual({ os: "linux", architecture: "amd64" });
+  });
 });
 
 describe("jsonPointer", () => {

@@ -1,7 +1,7 @@
 // The digest store against real backends: an SQLite file that must survive a process killed with
 // SIGKILL right after put, and a real redis-server shared by two clients. Needs `npm run build` (the
 // child process runs the compiled store from dist/).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -74,6 +74,20 @@ describe("Redis store", () => {
     expect((await a.list()).length).toBe(1);
     await a.close();
     await b.close();
+  });
+
+  it("finds records an older version keyed by the platform as given (linux/arm64)", async () => {
+    const store = await openStore(`${redis.url}?prefix=legacy:`);
+    const old = { ...record, scope: "public" as const, platform: { os: "linux", architecture: "arm64" } };
+    const raw = spawnSync("redis-cli", ["-u", redis.url, "SET", `legacy:public|linux/arm64|${record.reference}`, JSON.stringify(old)], { encoding: "utf8" });
+    expect(raw.status).toBe(0);
+    const arm64 = { os: "linux", architecture: "arm64", variant: "v8" };
+    expect(await store.get({ reference: record.reference, scope: "public", platform: arm64 })).toEqual({ ...old, platform: arm64 });
+    await store.put({ ...old, platform: arm64, digest: `sha256:${"e".repeat(64)}`, resolvedAt: record.resolvedAt + 1 });
+    expect((await store.list()).map((r) => r.digest)).toEqual([`sha256:${"e".repeat(64)}`]);
+    expect(await store.evict({ scope: "public" })).toBe(1);
+    expect(await store.list()).toEqual([]);
+    await store.close();
   });
 
   it("keeps records apart by key prefix", async () => {
