@@ -90,6 +90,20 @@ export function stderrDebugLogger(): Logger {
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }
 
+/**
+ * The platform a `--platform` value names (normalized), or undefined without one: for commands that
+ * need the platform without a resolver (pin and krm with --offline).
+ * @throws UsageError for a malformed value.
+ */
+export function platformFromFlag(value: string | undefined): Platform | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parsePlatform(value);
+  } catch (error) {
+    throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Options of {@link createResolverFromFlags} that commands (not users) choose. */
 export interface ResolverFromFlagsOptions {
   /** Reuse answers this long (the webhook: 30 s). */

@@ -6,6 +6,8 @@ export { collectFiles, describeFsError, type WalkError } from "./walk.js";
 export { ignoreAnnotation } from "./suppression.js";
 export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js";
 export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
-export { Lockfile, platformText, type LockEntry } from "./lock.js";
+export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";
+// The registry's platform helpers, for the modules that may not import the registry client (policy).
+export { formatPlatform, platformMatches } from "../registry/index.js";
 export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
 export { krmResults, krmSettings, type KrmResult, type KrmSettings } from "./krm.js";

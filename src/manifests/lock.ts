@@ -1,12 +1,13 @@
 import { ImagepinError } from "../errors.js";
 import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
+import { formatPlatform, normalizePlatform, parsePlatform } from "../registry/index.js";
 import type { Platform } from "../resolve/types.js";
 
 /** One recorded resolution. */
 export interface LockEntry {
   /** The normalized reference that was resolved (`docker.io/library/nginx:1.25`). */
   reference: string;
-  /** `os/architecture[/variant]` when a platform was asked for. */
+  /** `os/architecture[/variant]` when a platform was asked for (normalized: `linux/arm64/v8`). */
   platform?: string;
   digest: string;
   mediaType: string;
@@ -48,18 +49,25 @@ export class Lockfile {
       if (typeof reference !== "string" || typeof digest !== "string" || typeof mediaType !== "string" || typeof resolvedAt !== "string" || (platform !== undefined && typeof platform !== "string")) {
         throw new ImagepinError("invalid-lock", `${file}: images[${index}] needs reference, digest, mediaType and resolvedAt strings`);
       }
-      lock.entries.set(lockKey(reference, platform), { reference, ...(platform !== undefined ? { platform } : {}), digest, mediaType, resolvedAt });
+      let key: string | undefined;
+      try {
+        // Keyed by the normalized platform, so `linux/arm64` written by hand finds `linux/arm64/v8`.
+        key = platform === undefined ? undefined : lockPlatform(parsePlatform(platform));
+      } catch (error) {
+        throw new ImagepinError("invalid-lock", `${file}: images[${index}].platform must be os/arch[/variant], such as linux/amd64`, { cause: error });
+      }
+      lock.entries.set(lockKey(reference, key), { reference, ...(platform !== undefined ? { platform } : {}), digest, mediaType, resolvedAt });
     }
     return lock;
   }
 
   get(reference: string, platform?: Platform): LockEntry | undefined {
-    return this.entries.get(lockKey(reference, platformText(platform)));
+    return this.entries.get(lockKey(reference, platform && lockPlatform(platform)));
   }
 
   /** Records a resolution; an entry with the same digest and media type is left untouched. */
   record(entry: LockEntry): void {
-    const key = lockKey(entry.reference, entry.platform);
+    const key = lockKey(entry.reference, entry.platform === undefined ? undefined : normalizedText(entry.platform));
     const existing = this.entries.get(key);
     if (existing && existing.digest === entry.digest && existing.mediaType === entry.mediaType) return;
     this.entries.set(key, entry);
@@ -76,10 +84,18 @@ export class Lockfile {
   }
 }
 
-/** `linux/arm64/v8` for a platform, undefined for none. */
-export function platformText(platform: Platform | undefined): string | undefined {
-  if (!platform) return undefined;
-  return [platform.os, platform.architecture, platform.variant].filter((part) => part).join("/");
+/** How a lock file names a platform: normalized, `os/arch[/variant]` (`linux/arm64/v8` for `linux/arm64`). */
+export function lockPlatform(platform: Platform): string {
+  return formatPlatform(normalizePlatform(platform));
+}
+
+/** A platform text in its lock-key form; a text that is not a platform stays as it is. */
+function normalizedText(platform: string): string {
+  try {
+    return lockPlatform(parsePlatform(platform));
+  } catch {
+    return platform;
+  }
 }
 
 function lockKey(reference: string, platform: string | undefined): string {

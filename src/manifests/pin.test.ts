@@ -178,6 +178,12 @@ describe("pin rewrite", () => {
     expect(most).toBe(20);
   });
 
+  it("records a platform in the lock normalized, as --platform gives it (linux/arm64 is linux/arm64/v8)", async () => {
+    const lock = new Lockfile();
+    await pinFiles([scanText("p.yaml", "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n")], { resolver: memoryResolver(), lock, platform: { os: "linux", architecture: "arm64" } });
+    expect(JSON.parse(lock.serialize()).images).toMatchObject([{ reference: "docker.io/library/nginx:1.25", platform: "linux/arm64/v8" }]);
+  });
+
   it("records a sorted lock, byte-stable on a second run, and pins offline from it", async () => {
     const lock = new Lockfile();
     const file = scanText("p.yaml", "kind: Pod\nspec:\n  containers: [{image: zed:1}, {image: alpha:2}]\n");

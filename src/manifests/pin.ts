@@ -1,7 +1,7 @@
 import { isImagepinError } from "../errors.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
-import { platformText, type Lockfile } from "./lock.js";
+import { lockPlatform, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
 import type { FoundImage, ScannedFile } from "./types.js";
 
@@ -84,7 +84,7 @@ function isSuppressed(image: FoundImage): boolean {
 }
 
 async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
-  const platform = platformText(options.platform);
+  const platform = options.platform && lockPlatform(options.platform);
   const locked = options.lock?.get(reference.normalized, options.platform);
   if (options.offline) {
     if (locked) return { digest: locked.digest, mediaType: locked.mediaType, resolvedAt: Date.parse(locked.resolvedAt) };

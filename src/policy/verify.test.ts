@@ -45,6 +45,18 @@ describe("verifyFiles", () => {
     expect(unknown.findings[0]!.message).toContain("--platform");
   });
 
+  it("follows the variant asked for, an arm entry without one being arm/v7", async () => {
+    const v7 = "sha256:" + "7".repeat(64);
+    const v6 = "sha256:" + "6".repeat(64);
+    const resolver = memoryResolver({
+      moved: ["docker.io/library/nginx:1.25"],
+      indexes: { [moved]: [{ digest: v7, mediaType: "m", platform: { os: "linux", architecture: "arm" } }, { digest: v6, mediaType: "m", platform: { os: "linux", architecture: "arm", variant: "v6" } }] },
+    });
+    const file = pod(`nginx:1.25@${old}`);
+    const result = await verifyFiles([file], { resolver, update: true, platform: { os: "linux", architecture: "arm", variant: "v6" } });
+    expect(result.updated[0]!.output).toBe(file.text.replace(old, v6));
+  });
+
   it("accepts a platform manifest that is still in the tag's index", async () => {
     const arm = "sha256:" + "c".repeat(64);
     const resolver = memoryResolver({ indexes: { [old]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] } });

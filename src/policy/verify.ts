@@ -1,5 +1,5 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, imageEdit, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, formatPlatform, imageEdit, platformMatches, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
@@ -95,7 +95,7 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
       // The pinned manifest's own platform (from its config) decides; --platform only when it declares none.
       platform = pinnedResolution.platform ?? (await options.resolver.manifestPlatform?.(reference, { signal: options.signal })) ?? options.platform;
       const platforms = entries.filter((entry) => entry.platform && entry.platform.os !== "unknown");
-      const match = platform ? platforms.find((entry) => samePlatform(entry.platform!, platform!)) : platforms.length === 1 ? platforms[0] : undefined;
+      const match = platform ? platforms.find((entry) => platformMatches(platform!, entry.platform!)) : platforms.length === 1 ? platforms[0] : undefined;
       newDigest = match?.digest;
       if (!match) note = platform ? `; the new index has no ${platformName(platform)} manifest` : "; pass --platform to say which platform's manifest to follow";
     }
@@ -131,15 +131,6 @@ function withoutLeadingReference(message: string, reference: ImageReference): st
   return leading && "normalized" in leading && leading.name === reference.name ? message.slice(match![0].length) : message;
 }
 
-function samePlatform(a: Platform, b: Platform): boolean {
-  return a.os === b.os && a.architecture === b.architecture && (b.variant === undefined || a.variant === undefined || variantOf(a) === variantOf(b));
-}
-
-/** arm64 without a variant is v8, as the OCI image index specification says. */
-function variantOf(platform: Platform): string | undefined {
-  return platform.variant ?? (platform.architecture === "arm64" ? "v8" : undefined);
-}
-
 function platformName(platform: Platform | undefined): string {
-  return platform ? [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/") : "platform";
+  return platform ? formatPlatform(platform) : "platform";
 }

@@ -2,10 +2,9 @@ import type { Command } from "commander";
 import { isMap, LineCounter, parseDocument } from "yaml";
 import { UsageError } from "../../errors.js";
 import { krmResults, krmSettings, pinFiles, scanYaml, yamlErrorOffset, type PinnedFile } from "../../manifests/index.js";
-import { parsePlatform, type Platform } from "../../registry/index.js";
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
-import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
 import { readLock, writeLockFile } from "./pin.js";
 
 interface KrmFlags extends RegistryFlags {
@@ -47,7 +46,7 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       if (settings.platform !== undefined && flags.platform === undefined) flags.platform = settings.platform;
       const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
       const before = lock?.serialize();
-      const registry = flags.offline ? { resolver: undefined, platform: offlinePlatform(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
+      const registry = flags.offline ? { resolver: undefined, platform: platformFromFlag(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
       let pinned: PinnedFile;
       try {
         [pinned] = (await pinFiles([scanYaml("stdin", text)], { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline })) as [PinnedFile];
@@ -63,13 +62,4 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       process.stdout.write(output.toString({ lineWidth: 0 }));
       if (results.some((result) => result.severity === "error")) process.exitCode = exitFindings;
     });
-}
-
-/** The platform of the lock entries to read offline. @throws UsageError for a malformed platform */
-function offlinePlatform(platform: string | undefined): Platform | undefined {
-  try {
-    return platform === undefined ? undefined : parsePlatform(platform);
-  } catch (error) {
-    throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -4,10 +4,10 @@ import { readFile, realpath } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
-import { parsePlatform, type Platform } from "../../registry/index.js";
+import type { Platform } from "../../registry/index.js";
 import type { Resolver } from "../../resolve/types.js";
 import { exitFindings, exitUsage } from "../output.js";
-import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
 import { loadInputs, reportUnreadable } from "./lint.js";
 
 interface PinFlags extends RegistryFlags {
@@ -111,13 +111,7 @@ function changesInOrder(files: PinnedFile[]): { file: string; change: PinnedFile
 /** The registry resolver, or none with --offline (where only --platform is needed, for the lock keys). */
 async function openResolver(flags: PinFlags): Promise<{ resolver?: Resolver; platform?: Platform; close(): Promise<void> }> {
   if (!flags.offline) return createResolverFromFlags(flags, process.env);
-  let platform: Platform | undefined;
-  try {
-    if (flags.platform !== undefined) platform = parsePlatform(flags.platform);
-  } catch (error) {
-    throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
-  }
-  return { platform, close: async () => undefined };
+  return { platform: platformFromFlag(flags.platform), close: async () => undefined };
 }
 
 /** Prints what could not be pinned (errors) and what was skipped (warnings); true when anything failed. */
