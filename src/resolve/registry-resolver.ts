@@ -2,6 +2,7 @@ import type { Keychain } from "../credentials/types.js";
 import { anonymousKeychain } from "../credentials/types.js";
 import type { ImageReference } from "../reference/index.js";
 import { formatPlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
+import { abandonOnAbort } from "../internal/abort.js";
 import type { IndexEntry, Platform, Resolution, ResolveOptions, Resolver } from "./types.js";
 
 /** Settings of a {@link RegistryResolver}: the client's, plus the cache. */
@@ -69,7 +70,7 @@ export class RegistryResolver implements Resolver {
         flight.then((resolution) => this.remember(key, resolution, ttl)).catch(() => {});
       }
     }
-    return abandonable(flight, options.signal, reference);
+    return abandonOnAbort(flight, options.signal, () => new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain }));
   }
 
   /** The entries of the index a reference names; an empty list for a single manifest. */
@@ -110,13 +111,3 @@ export class RegistryResolver implements Resolver {
   }
 }
 
-function abandonable<T>(promise: Promise<T>, signal: AbortSignal | undefined, reference: ImageReference): Promise<T> {
-  if (signal === undefined) return promise;
-  const aborted = () => new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain });
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}

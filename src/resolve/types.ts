@@ -36,6 +36,11 @@ export interface Resolution {
 /** Options of one resolution. */
 export interface ResolveOptions {
   platform?: Platform;
+  /**
+   * Stops waiting: the call should reject promptly (code `timeout`) once it aborts. The registry resolver
+   * does; callers that must keep a deadline with any other resolver (the webhook) also race it against
+   * the signal.
+   */
   signal?: AbortSignal;
 }
 

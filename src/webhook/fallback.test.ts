@@ -1,5 +1,7 @@
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { parseReference } from "../reference/index.js";
+import { RegistryResolver } from "../resolve/registry-resolver.js";
 import type { Resolution, Resolver } from "../resolve/types.js";
 import { MemoryDigestStore } from "../store/memory.js";
 import type { DigestRecord } from "../store/types.js";
@@ -40,5 +42,37 @@ describe("FallbackResolver", () => {
     // durable before any caller answers: each saw at least its own scope's write committed
     expect(answers.every((answer) => answer.committedThen >= 1)).toBe(true);
     expect(await store.get({ reference: reference.normalized, scope: "namespace:team" })).toMatchObject({ digest });
+  });
+});
+
+describe("FallbackResolver and the review deadline", () => {
+  const aborting = (ms: number) => AbortSignal.timeout(ms);
+
+  it("races a resolver that ignores the signal against it", async () => {
+    const ignoring: Resolver = { resolve: () => new Promise<Resolution>(() => {}) };
+    const fallback = new FallbackResolver({ resolver: ignoring, store: new MemoryDigestStore() });
+    await expect(fallback.resolve(reference, { scope: "public", signal: aborting(20), fallback: false })).rejects.toMatchObject({
+      code: "timeout",
+      message: "the registry did not answer within the review deadline",
+    });
+  });
+
+  it("leaves the registry resolver's own deadline error in place instead of wrapping it again", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const resolver = new RegistryResolver({ insecureRegistries: [host], timeoutMs: 2000 });
+    try {
+      const fallback = new FallbackResolver({ resolver, store: new MemoryDigestStore() });
+      await expect(fallback.resolve(parseReference(`${host}/team/app:1`), { scope: "public", signal: aborting(50), fallback: false })).rejects.toMatchObject({
+        code: "timeout",
+        message: `gave up waiting for ${host}/team/app:1: deadline exceeded`,
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await resolver.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { ImagepinError, isImagepinError } from "../errors.js";
+import { abandonOnAbort } from "../internal/abort.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import type { ImageReference } from "../reference/index.js";
-import type { Platform, Resolution, Resolver } from "../resolve/types.js";
+import { RegistryResolver } from "../resolve/registry-resolver.js";
+import type { Platform, Resolution, ResolveOptions, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
 
 // Error codes that mean "the registry could not answer now", not "the answer is no". The registry
@@ -88,7 +90,7 @@ export class FallbackResolver {
     const resolver = options.resolver ?? this.options.resolver;
     let resolution: Resolution;
     try {
-      resolution = await withSignal(resolver.resolve(reference, { ...(options.platform ? { platform: options.platform } : {}), ...(options.signal ? { signal: options.signal } : {}) }), options.signal);
+      resolution = await resolveWithin(resolver, reference, { ...(options.platform ? { platform: options.platform } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
       if (options.fallback === false || !isTransientRegistryError(error)) throw error;
       const record = await this.lookup(reference, options);
@@ -152,24 +154,16 @@ export class FallbackResolver {
  * @throws ImagepinError `timeout` when the signal aborts first.
  */
 export function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  const timeoutError = () => new ImagepinError("timeout", "the registry did not answer within the review deadline");
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(timeoutError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timeoutError());
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return abandonOnAbort(promise, signal, () => new ImagepinError("timeout", "the registry did not answer within the review deadline"));
+}
+
+/**
+ * Resolves with `resolver`, giving up when `signal` aborts. The registry resolver honours the signal
+ * itself (it stops waiting on its shared single-flight call), so its call is not wrapped again; any
+ * other {@link Resolver} (the interface is public, and a custom one may ignore the signal) is raced
+ * against it so a review never outlives its deadline.
+ */
+function resolveWithin(resolver: Resolver, reference: ImageReference, options: ResolveOptions): Promise<Resolution> {
+  const call = resolver.resolve(reference, options);
+  return resolver instanceof RegistryResolver ? call : withSignal(call, options.signal);
 }
