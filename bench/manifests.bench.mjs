@@ -7,7 +7,8 @@
 // comments' places and quoting, so it is the cost of the simple way, not a target.
 import { parseAllDocuments, LineCounter } from "yaml";
 import { scanText, pinFiles } from "../dist/manifests/index.js";
-import { memoryResolver } from "../dist/manifests/test-resolver.js";
+// A test helper, not shipped in dist: loaded from its TypeScript source (benchmarks run under tsx).
+import { memoryResolver } from "../test/support/test-resolver.ts";
 import { lintFiles } from "../dist/policy/index.js";
 
 const filesCount = 100;

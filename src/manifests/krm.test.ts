@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { krmResults, krmSettings } from "./krm.js";
 import { pinFiles } from "./pin.js";
 import { scanYaml } from "./yaml-scan.js";
-import { fakeDigest, memoryResolver } from "./test-resolver.js";
+import { fakeDigest, memoryResolver } from "../../test/support/test-resolver.js";
 
 describe("krmSettings", () => {
   it("reads a ConfigMap's data and another kind's spec", () => {

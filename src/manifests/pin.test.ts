@@ -4,7 +4,7 @@ import { Lockfile } from "./lock.js";
 import { pinFiles } from "./pin.js";
 import { applyEdits, formatScalar } from "./rewrite.js";
 import { scanText } from "./scan.js";
-import { fakeDigest, memoryResolver } from "./test-resolver.js";
+import { fakeDigest, memoryResolver } from "../../test/support/test-resolver.js";
 import type { ScannedFile } from "./types.js";
 
 const nginx = fakeDigest("docker.io/library/nginx:1.25");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scanText } from "../manifests/index.js";
 import type { ImageReference } from "../reference/index.js";
-import { fakeDigest, memoryResolver } from "../manifests/test-resolver.js";
+import { fakeDigest, memoryResolver } from "../../test/support/test-resolver.js";
 import { verifyFiles } from "./verify.js";
 
 const old = fakeDigest("docker.io/library/nginx:1.25");

@@ -1,7 +1,7 @@
 import type { Keychain } from "../credentials/types.js";
 import { anonymousKeychain } from "../credentials/types.js";
 import type { ImageReference } from "../reference/index.js";
-import { formatPlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
+import { formatPlatform, normalizePlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
 import { abandonOnAbort } from "../internal/abort.js";
 import type { IndexEntry, Platform, Resolution, ResolveOptions, Resolver } from "./types.js";
 
@@ -55,7 +55,8 @@ export class RegistryResolver implements Resolver {
    * @throws RegistryError (`not-found`, `unauthorized`, `denied`, `unreachable`, `timeout`, …).
    */
   async resolve(reference: ImageReference, options: ResolveOptions = {}): Promise<Resolution> {
-    const key = `${reference.normalized}\n${options.platform ? formatPlatform(options.platform) : ""}`;
+    // Keyed by the normalized platform (linux/arm64 is linux/arm64/v8), as the digest store keys it.
+    const key = `${reference.normalized}\n${options.platform ? formatPlatform(normalizePlatform(options.platform)) : ""}`;
     const ttl = this.options.cacheTtlMs ?? 0;
     if (ttl > 0) {
       const cached = this.cache.get(key);

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseCustomKinds, pinFiles, scanText } from "../../src/manifests/index.js";
-import { memoryResolver } from "../../src/manifests/test-resolver.js";
+import { memoryResolver } from "../support/test-resolver.js";
 import { formatFindings, lintFiles, lintRules } from "../../src/policy/index.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/manifests/", import.meta.url));

@@ -94,6 +94,22 @@ describe("RegistryClient, anonymous", () => {
     }
   });
 
+  it("caches a platform by its normalized form: linux/arm64 then linux/arm64/v8 is one registry exchange", async () => {
+    await pushIndex({ url: registry.url }, "multi/cached", "1", [
+      { os: "linux", architecture: "amd64" },
+      { os: "linux", architecture: "arm64", variant: "v8" },
+    ]);
+    const resolver = new RegistryResolver({ cacheTtlMs: 30_000 });
+    try {
+      const first = await resolver.resolve(ref("multi/cached:1"), { platform: { os: "linux", architecture: "arm64" } });
+      const second = await resolver.resolve(ref("multi/cached:1"), { platform: { os: "linux", architecture: "arm64", variant: "v8" } });
+      expect(first.source).toBe("fresh");
+      expect(second).toMatchObject({ source: "cached", digest: first.digest });
+    } finally {
+      await resolver.close();
+    }
+  });
+
   it("follows a tag that moves", async () => {
     const before = await pushImage({ url: registry.url }, "team/moving", "latest", { seed: "a" });
     expect((await client.resolve(ref("team/moving"))).digest).toBe(before.digest);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { ImagepinError } from "../errors.js";
-import type { ImageReference } from "../reference/index.js";
-import type { IndexEntry, Resolution, Resolver } from "../resolve/types.js";
+import { ImagepinError } from "../../src/errors.js";
+import type { ImageReference } from "../../src/reference/index.js";
+import type { IndexEntry, Resolution, Resolver } from "../../src/resolve/types.js";
 
 /** The digest the in-memory resolver gives a normalized reference (and generation). */
 export function fakeDigest(text: string): string {
