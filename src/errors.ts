@@ -70,3 +70,17 @@ export function formatLocation(location: SourceLocation): string {
 export function isImagepinError(error: unknown, code?: string): error is ImagepinError {
   return error instanceof ImagepinError && (code === undefined || error.code === code);
 }
+
+/**
+ * The code and message of any thrown value, for warnings, events, reports and `fallbackReason`: an
+ * ImagepinError's own; an Error's `code` property when it has one (Node's `ECONNRESET`), else
+ * `internal-error`; anything else as text with `internal-error`.
+ */
+export function describeError(error: unknown): { code: string; message: string } {
+  if (isImagepinError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : "internal-error", message: error.message };
+  }
+  return { code: "internal-error", message: String(error) };
+}

@@ -1,4 +1,4 @@
-import { ImagepinError, isImagepinError } from "../errors.js";
+import { describeError, ImagepinError, isImagepinError } from "../errors.js";
 import { abandonOnAbort } from "../internal/abort.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
@@ -36,12 +36,8 @@ export function isTransientRegistryError(error: unknown): boolean {
   return transientCodes.has(error.code);
 }
 
-/** The code and message of an error, for warnings, events and `fallbackReason`. */
-export function describeError(error: unknown): { code: string; message: string } {
-  if (isImagepinError(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: (error as Error & { code?: string }).code ?? "internal-error", message: error.message };
-  return { code: "internal-error", message: String(error) };
-}
+// Kept importable from here (the webhook's public exports name it); it lives in errors.ts.
+export { describeError };
 
 /** Options of {@link FallbackResolver}. */
 export interface FallbackResolverOptions {

@@ -1,10 +1,10 @@
 // The webhook's Kubernetes API use: `get` on named Secrets and ServiceAccounts (never list or watch),
 // and creating Events for fallbacks. The client is behind two small interfaces so tests inject fakes.
 import type { Keychain } from "../credentials/types.js";
+import { describeError } from "../errors.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import type { Resolver } from "../resolve/types.js";
-import { describeError } from "./fallback.js";
 import type { JsonObject } from "./pod.js";
 import type { EventSink, FallbackEvent, PodCredentials, PodCredentialsLookup } from "./review.js";
 

@@ -1,4 +1,5 @@
 import type { Keychain } from "../credentials/types.js";
+import { describeError } from "../errors.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
@@ -6,7 +7,7 @@ import type { Resolution, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
 import { admissionResponse, BadReviewError, parseAdmissionReview, type AdmissionDecision, type AdmissionRequest } from "./admission.js";
 import type { WebhookConfig } from "./config.js";
-import { describeError, FallbackResolver, isTransientRegistryError, withSignal } from "./fallback.js";
+import { FallbackResolver, isTransientRegistryError, withSignal } from "./fallback.js";
 import { failurePolicyFor, isIncluded, pinnedImage } from "./filters.js";
 import type { ReviewOutcome, WebhookMetrics } from "./metrics.js";
 import { annotationOperations, jsonPointer, type PatchOperation } from "./patch.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { isImagepinError } from "../../errors.js";
+import { describeError, isImagepinError } from "../../errors.js";
 import { tryParseReference } from "../../reference/index.js";
 import { formatPlatform } from "../../registry/index.js";
 import type { Resolution } from "../../resolve/index.js";
@@ -49,8 +49,7 @@ Exit status: 0 when every reference resolved, 1 when any did not (the others are
             if (!("normalized" in reference)) return { input, error: { code: reference.code, message: reference.message } };
             return { input, resolution: await resolver.resolve(reference, platform ? { platform } : {}) };
           } catch (error) {
-            const code = isImagepinError(error) ? error.code : "internal-error";
-            return { input, error: { code, message: error instanceof Error ? error.message : String(error), ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) } };
+            return { input, error: { ...describeError(error), ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) } };
           } finally {
             progress?.tick();
           }
