@@ -1,9 +1,9 @@
 import { basename } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { ImagepinError } from "../errors.js";
 import { scanDockerfile } from "./dockerfile.js";
 import type { CustomKind, ScanOptions, ScannedFile } from "./types.js";
-import { scanYaml } from "./yaml-scan.js";
+import { scanYaml, yamlErrorOffset } from "./yaml-scan.js";
 
 /** Dockerfile, Containerfile, Dockerfile.dev, app.Dockerfile. */
 export function isDockerfileName(path: string): boolean {
@@ -38,21 +38,30 @@ export function scanText(file: string, text: string, options: ScanOptions = {}):
 /**
  * Reads a custom-kinds config (YAML or JSON):
  * `kinds: [{kind: Rollout, apiVersion: argoproj.io/v1alpha1, paths: [spec.template]}]`.
- * @throws ImagepinError `invalid-config` naming what is wrong.
+ * @throws ImagepinError `invalid-config` naming what is wrong at `file:line:col`.
  */
 export function parseCustomKinds(text: string, file: string): CustomKind[] {
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new ImagepinError("invalid-config", `${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
+  };
+  const syntax = document.errors[0];
+  if (syntax) throw new ImagepinError("invalid-config", `not valid YAML: ${syntax.message.split("\n")[0]}`, { location: at(yamlErrorOffset(document, syntax)), cause: syntax });
+  const root = document.contents;
+  const kinds = isMap(root) ? root.get("kinds", true) : undefined;
+  if (!isSeq(kinds)) {
+    const node = (kinds ?? root) as Node | null | undefined;
+    throw new ImagepinError("invalid-config", "expected `kinds:`, a list of {kind, apiVersion?, paths}", { location: at(node?.range?.[0] ?? 0) });
   }
-  const kinds = (value as { kinds?: unknown } | null)?.kinds;
-  if (!Array.isArray(kinds)) throw new ImagepinError("invalid-config", `${file}: expected \`kinds:\`, a list of {kind, apiVersion?, paths}`);
-  return kinds.map((entry: unknown, index) => {
-    const { kind, apiVersion, paths } = (entry ?? {}) as Record<string, unknown>;
+  return kinds.items.map((node, index) => {
+    const { kind, apiVersion, paths } = (isMap(node) ? node.toJSON() : {}) as Record<string, unknown>;
     const valid = typeof kind === "string" && (apiVersion === undefined || typeof apiVersion === "string") && Array.isArray(paths) && paths.every((path) => typeof path === "string");
-    if (!valid) throw new ImagepinError("invalid-config", `${file}: kinds[${index}] needs kind (string), paths (list of strings) and optionally apiVersion`);
+    if (!valid) {
+      const offset = (node as Node | null)?.range?.[0] ?? kinds.range?.[0] ?? 0;
+      throw new ImagepinError("invalid-config", `kinds[${index}] needs kind (string), paths (list of strings) and optionally apiVersion`, { location: at(offset) });
+    }
     return { kind, apiVersion, paths } as CustomKind;
   });
 }

@@ -129,4 +129,15 @@ describe("imagepin lint", () => {
     const result = imagepin(["lint", "--kinds", join(fixtures, "kinds.yaml"), "corpus/rollout.yaml"], { cwd: work });
     expect(result).toMatchObject({ status: 1, stdout: expect.stringContaining("rollout.yaml:10:18 digest-missing ghcr.io/example/app:4.2.0") });
   });
+
+  it("names a malformed --kinds file by line and column", () => {
+    writeFileSync(join(work, "bad-syntax.yaml"), "kinds:\n  - kind: Rollout\n    paths: [spec.template\n");
+    const syntax = imagepin(["lint", "--kinds", "bad-syntax.yaml", "corpus/rollout.yaml"], { cwd: work });
+    expect(syntax.status).toBe(2);
+    expect(syntax.stderr).toMatch(/^imagepin: bad-syntax\.yaml:3:12: not valid YAML: /m);
+    writeFileSync(join(work, "bad-shape.yaml"), "# custom kinds\nkinds:\n  - kind: Rollout\n    paths: [spec.template]\n  - kind: Job\n    paths: spec\n");
+    const shape = imagepin(["lint", "--kinds", "bad-shape.yaml", "corpus/rollout.yaml"], { cwd: work });
+    expect(shape.status).toBe(2);
+    expect(shape.stderr).toContain("imagepin: bad-shape.yaml:5:5: kinds[1] needs kind (string), paths (list of strings) and optionally apiVersion");
+  });
 });
