@@ -83,10 +83,9 @@ export class RegistryClient {
       found = { digest, mediaType };
     } else if (head.status === 200 || head.status === 405 || head.status === 400) {
       // HEAD refused or without a digest: fetch the bytes and hash them ourselves.
-      const get = await this.manifest(reference, target, "GET", budget);
-      if (get.status !== 200) throw statusError(get, context);
-      found = { ...verifyManifest(get, { ...context, expected: reference.digest }), body: get.body };
-      rateLimit = rateLimitOf(get) ?? rateLimit;
+      const get = await this.getVerifiedManifest(reference, target, reference.digest, budget);
+      found = { digest: get.digest, mediaType: get.mediaType, body: get.body };
+      rateLimit = get.rateLimit ?? rateLimit;
     } else {
       throw statusError(head, context);
     }
@@ -106,10 +105,8 @@ export class RegistryClient {
   async indexEntries(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<PlatformEntry[]> {
     const budget = this.budget(options.signal);
     const context = { registry: reference.domain, reference: reference.normalized };
-    const get = await this.manifest(reference, reference.digest ?? (reference.effectiveTag as string), "GET", budget);
-    if (get.status !== 200) throw statusError(get, context);
-    const { mediaType } = verifyManifest(get, { ...context, expected: reference.digest });
-    return isIndexMediaType(mediaType) ? parseIndex(get.body, context) : [];
+    const { mediaType, body } = await this.getVerifiedManifest(reference, reference.digest ?? (reference.effectiveTag as string), reference.digest, budget);
+    return isIndexMediaType(mediaType) ? parseIndex(body, context) : [];
   }
 
   /**
@@ -121,10 +118,8 @@ export class RegistryClient {
   async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
     const budget = this.budget(options.signal);
     const context = { registry: reference.domain, reference: reference.normalized };
-    const get = await this.manifest(reference, reference.digest ?? (reference.effectiveTag as string), "GET", budget);
-    if (get.status !== 200) throw statusError(get, context);
-    const { mediaType } = verifyManifest(get, { ...context, expected: reference.digest });
-    const config = isIndexMediaType(mediaType) ? undefined : configDescriptor(get.body);
+    const { mediaType, body } = await this.getVerifiedManifest(reference, reference.digest ?? (reference.effectiveTag as string), reference.digest, budget);
+    const config = isIndexMediaType(mediaType) ? undefined : configDescriptor(body);
     if (config === undefined || config.size > maxConfigBytes) return undefined;
     const blob = await this.session.send(
       { method: "GET", registry: reference.domain, host: reference.registryHost, repository: reference.path, path: `/v2/${reference.path}/blobs/${config.digest}`, headers: {}, maxBodyBytes: maxConfigBytes },
@@ -139,10 +134,26 @@ export class RegistryClient {
     const context = { registry: reference.domain, reference: reference.normalized };
     if (body !== undefined) return parseIndex(body, context);
     // By digest, so the bytes are those the HEAD named, and checked to be.
-    const get = await this.manifest(reference, digest, "GET", budget);
+    return parseIndex((await this.getVerifiedManifest(reference, digest, digest, budget)).body, context);
+  }
+
+  /**
+   * GETs a manifest (by tag or digest) and checks its bytes: against `expected` when the caller knows
+   * the digest, and against the registry's Docker-Content-Digest.
+   * @throws RegistryError from {@link statusError} for a non-200 answer, or from {@link verifyManifest}.
+   */
+  private async getVerifiedManifest(
+    reference: ImageReference,
+    target: string,
+    expected: string | undefined,
+    budget: Deadline,
+  ): Promise<{ digest: string; mediaType: string; body: Buffer; rateLimit?: RateLimit }> {
+    const context = { registry: reference.domain, reference: reference.normalized };
+    const get = await this.manifest(reference, target, "GET", budget);
     if (get.status !== 200) throw statusError(get, context);
-    verifyManifest(get, { ...context, expected: digest });
-    return parseIndex(get.body, context);
+    const verified = verifyManifest(get, { ...context, expected });
+    const rateLimit = rateLimitOf(get);
+    return { ...verified, body: get.body, ...(rateLimit ? { rateLimit } : {}) };
   }
 
   private manifest(reference: ImageReference, target: string, method: "GET" | "HEAD", budget: Deadline) {
