@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { basicAuthorization, credentialIdentity, TokenCache } from "./auth.js";
+import { basicAuthorization, credentialIdentity, fetchToken, TokenCache } from "./auth.js";
+import type { HttpResponse, Transport } from "./transport.js";
 
 describe("TokenCache", () => {
   it("keeps a token until it expires, then fetches again", async () => {
@@ -50,5 +51,23 @@ describe("credentials in headers", () => {
     expect(id).not.toContain("secret");
     expect(id).toBe(credentialIdentity({ username: "u", password: "secret" }));
     expect(id).not.toBe(credentialIdentity({ username: "u", password: "other" }));
+  });
+});
+
+describe("fetchToken failures", () => {
+  const answering = (response: HttpResponse) => ({ send: async () => response }) as unknown as Transport;
+  const request = { realm: new URL("https://auth.example/token"), scopes: ["repository:team/app:pull"], registry: "registry.example" };
+  const where = "the token server of registry registry.example (https://auth.example/token) for repository:team/app:pull";
+
+  it("maps statuses as manifest answers are mapped, with the registry's code and rate limit", async () => {
+    const limited = { status: 429, headers: { "ratelimit-remaining": "0" }, body: Buffer.from(`{"errors":[{"code":"TOOMANYREQUESTS"}]}`) };
+    await expect(fetchToken(answering(limited), request)).rejects.toMatchObject({
+      code: "too-many-requests", status: 429, registryCode: "TOOMANYREQUESTS", message: `${where} is rate limiting (429), remaining 0`,
+    });
+    await expect(fetchToken(answering({ status: 503, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "server-error", message: `${where} failed with 503` });
+    await expect(fetchToken(answering({ status: 403, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "denied", message: `${where} denied access (403)` });
+    await expect(fetchToken(answering({ status: 401, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+    await expect(fetchToken(answering({ status: 404, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "invalid-response", message: `${where} answered 404` });
+    await expect(fetchToken(answering({ status: 302, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "invalid-response", message: expect.stringContaining("token requests do not follow redirects") });
   });
 });

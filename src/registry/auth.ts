@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Credential } from "../credentials/types.js";
 import { RegistryError } from "./errors.js";
+import { statusError } from "./manifest.js";
 import type { Transport } from "./transport.js";
 
 /** The largest token response read: tokens are JWTs of a few KiB; anything near this is not one. */
@@ -114,14 +115,10 @@ export async function fetchToken(transport: Transport, request: TokenRequest, no
     });
   }
   const where = `the token server of registry ${registry} (${realm.origin}${realm.pathname})`;
-  if (response.status === 401) throw new RegistryError("unauthorized", `${where} refused the credentials`, { registry, status: 401 });
-  if (response.status === 403) throw new RegistryError("denied", `${where} denied access to ${scopes.join(" ")}`, { registry, status: 403 });
-  if (response.status === 429) throw new RegistryError("too-many-requests", `${where} answered 429 Too Many Requests`, { registry, status: 429 });
-  if (response.status >= 500) throw new RegistryError("server-error", `${where} answered ${response.status}`, { registry, status: response.status });
   if (response.status >= 300 && response.status < 400) {
     throw new RegistryError("invalid-response", `${where} answered a redirect (${response.status}); token requests do not follow redirects`, { registry, status: response.status });
   }
-  if (response.status !== 200) throw new RegistryError("invalid-response", `${where} answered ${response.status}`, { registry, status: response.status });
+  if (response.status !== 200) throw statusError(response, { registry, where: scopes.length > 0 ? `${where} for ${scopes.join(" ")}` : where });
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
     body = JSON.parse(response.body.toString("utf8")) as typeof body;

@@ -1,3 +1,4 @@
+import { isValidDigest } from "../reference/index.js";
 import { RegistryError } from "./errors.js";
 import { digestOf } from "./manifest.js";
 import type { Platform } from "./platform.js";
@@ -5,14 +6,12 @@ import type { Platform } from "./platform.js";
 /** The largest image config read; real ones are a few KiB, history-heavy ones some hundred. */
 export const maxConfigBytes = 4 << 20;
 
-const digestPattern = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-
 /** The config descriptor of an image manifest, or undefined when the manifest names none (an artifact). */
 export function configDescriptor(manifest: Buffer): { digest: string; size: number } | undefined {
   try {
     const parsed = JSON.parse(manifest.toString("utf8")) as { config?: { digest?: unknown; size?: unknown } };
     const { digest, size } = parsed.config ?? {};
-    if (typeof digest !== "string" || !digestPattern.test(digest) || typeof size !== "number") return undefined;
+    if (typeof digest !== "string" || !isValidDigest(digest) || typeof size !== "number") return undefined;
     return { digest, size };
   } catch {
     return undefined;

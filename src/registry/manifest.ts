@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isValidDigest } from "../reference/index.js";
 import { RegistryError } from "./errors.js";
 import { bareMediaType, isManifestMediaType } from "./media-types.js";
 import type { PlatformEntry } from "./platform.js";
@@ -21,12 +22,10 @@ export function rateLimitOf(response: HttpResponse): RateLimit | undefined {
   return { ...(limit !== undefined ? { limit } : {}), ...(remaining !== undefined ? { remaining } : {}) };
 }
 
-const digestPattern = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-
 /** The header's digest when it is a well-formed sha256/sha512 digest. */
 export function headerDigest(response: HttpResponse): string | undefined {
   const value = response.headers["docker-content-digest"]?.trim();
-  return value !== undefined && digestPattern.test(value) ? value : undefined;
+  return value !== undefined && isValidDigest(value) ? value : undefined;
 }
 
 /** `algorithm:hex` of `bytes`, with the algorithm of `like` (sha256 when it names none we know). */
@@ -88,7 +87,7 @@ export function parseIndex(body: Buffer, context: { registry: string; reference:
   if (!Array.isArray(parsed.manifests)) throw invalid("has no manifests list");
   return parsed.manifests.map((item: unknown) => {
     const entry = item as { digest?: unknown; mediaType?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } };
-    if (typeof entry?.digest !== "string" || !digestPattern.test(entry.digest)) throw invalid("lists an entry without a valid digest");
+    if (typeof entry?.digest !== "string" || !isValidDigest(entry.digest)) throw invalid("lists an entry without a valid digest");
     const result: PlatformEntry = { digest: entry.digest, mediaType: typeof entry.mediaType === "string" ? entry.mediaType : "" };
     const platform = entry.platform;
     if (platform && typeof platform.os === "string" && typeof platform.architecture === "string") {
@@ -99,28 +98,36 @@ export function parseIndex(body: Buffer, context: { registry: string; reference:
 }
 
 /**
- * The error for a manifest response that is not a success, with the registry's own error code when the
- * body carried one (`MANIFEST_UNKNOWN`, `DENIED`, `TOOMANYREQUESTS`).
+ * The error for a registry response that is not a success, with the registry's own error code when the
+ * body carried one (`MANIFEST_UNKNOWN`, `DENIED`, `TOOMANYREQUESTS`): 401 `unauthorized`, 403 `denied`,
+ * 429 `too-many-requests`, 5xx `server-error`, 404 `not-found` for a reference, else `invalid-response`.
+ * @param context.where who answered, leading the message: by default `<reference>: registry <registry>`;
+ *   a token request passes `the token server of registry <registry> (<realm>)` and no reference.
  */
-export function statusError(response: HttpResponse, context: { registry: string; reference: string }): RegistryError {
+export function statusError(response: HttpResponse, context: { registry: string; reference?: string; where?: string }): RegistryError {
   const { registry, reference } = context;
+  const where = context.where ?? `${reference ?? "a request"}: registry ${registry}`;
   const registryCode = registryErrorCode(response.body);
   const options = { registry, status: response.status, ...(registryCode ? { registryCode } : {}) };
   const rate = rateLimitOf(response);
   switch (response.status) {
-    case 404:
-      return new RegistryError("not-found", `${reference}: not found at registry ${registry}`, { ...options, hint: "check the repository and tag; `imagepin parse` shows how the reference was read" });
     case 401:
-      return new RegistryError("unauthorized", `${reference}: registry ${registry} ${refusalOf(response, registry)}`, {
-        ...options, hint: `\`imagepin auth which ${reference}\` lists the credentials imagepin tries; add one with --docker-config or --pull-secret`,
+      return new RegistryError("unauthorized", `${where} ${refusalOf(response, registry)}`, {
+        ...options,
+        hint: reference === undefined
+          ? "check the credentials for this registry (`imagepin auth which <image>` lists the ones imagepin tries)"
+          : `\`imagepin auth which ${reference}\` lists the credentials imagepin tries; add one with --docker-config or --pull-secret`,
       });
     case 403:
-      return new RegistryError("denied", `${reference}: registry ${registry} denied access (403)`, { ...options, hint: "the credentials were accepted but lack pull access to this repository" });
+      return new RegistryError("denied", `${where} denied access (403)`, { ...options, hint: "the credentials were accepted but lack pull access to this repository" });
     case 429:
-      return new RegistryError("too-many-requests", `${reference}: registry ${registry} is rate limiting (429)${rate?.remaining !== undefined ? `, remaining ${rate.remaining}` : ""}`, options);
+      return new RegistryError("too-many-requests", `${where} is rate limiting (429)${rate?.remaining !== undefined ? `, remaining ${rate.remaining}` : ""}`, options);
     default:
-      if (response.status >= 500) return new RegistryError("server-error", `${reference}: registry ${registry} failed with ${response.status}`, options);
-      return new RegistryError("invalid-response", `${reference}: registry ${registry} answered ${response.status}`, options);
+      if (response.status === 404 && reference !== undefined && context.where === undefined) {
+        return new RegistryError("not-found", `${reference}: not found at registry ${registry}`, { ...options, hint: "check the repository and tag; `imagepin parse` shows how the reference was read" });
+      }
+      if (response.status >= 500) return new RegistryError("server-error", `${where} failed with ${response.status}`, options);
+      return new RegistryError("invalid-response", `${where} answered ${response.status}`, options);
   }
 }
 
