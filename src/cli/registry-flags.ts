@@ -3,7 +3,9 @@ import { readFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { createKeychain } from "../credentials/index.js";
 import { UsageError } from "../errors.js";
+import { describeFsError } from "../internal/fs-errors.js";
 import type { Logger } from "../internal/logger.js";
+import { domainPattern } from "../reference/grammar.js";
 import { parsePlatform, type Platform } from "../registry/index.js";
 import { RegistryResolver } from "../resolve/index.js";
 import { collect, positiveInteger } from "./output.js";
@@ -39,8 +41,6 @@ function once(flag: string) {
   };
 }
 
-const hostPattern = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::(\d{1,5}))?$/;
-
 /**
  * Checks an `--insecure-registry` value: `HOST[:PORT]`, as it is compared with the registry host of a
  * reference. A leading `http://` or `https://` (as Docker's daemon.json users write) is dropped, since
@@ -49,8 +49,9 @@ const hostPattern = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-
  */
 export function insecureRegistry(value: string): string {
   const host = value.replace(/^https?:\/\//i, "").replace(/\/$/, "").toLowerCase();
-  const match = hostPattern.exec(host);
-  if (!match || (match[1] !== undefined && (Number(match[1]) < 1 || Number(match[1]) > 65535))) {
+  // The reference grammar's own host[:port] (hosts compare case-insensitively, so lowercased first).
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (!domainPattern.test(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
     throw new UsageError(`--insecure-registry takes HOST[:PORT] (such as registry.local:5000 or [::1]:5000), not ${JSON.stringify(value)}`);
   }
   return host;
@@ -62,7 +63,7 @@ async function readCaFile(file: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new UsageError(`--ca-file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new UsageError(`--ca-file: cannot read ${file}: ${describeFsError(error)}`, { cause: error });
   }
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   // Without this check a wrong file (a key, /etc/passwd) is accepted and every TLS registry then fails

@@ -59,6 +59,13 @@ describe("--ca-file", () => {
     expect(result.stderr).not.toContain("SECRET");
   });
 
+  it("names a missing file as other read errors are, not by its error code", () => {
+    const missing = join(dir, "missing.crt");
+    const result = resolveWith("--ca-file", missing);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--ca-file: cannot read ${missing}: no such file or directory`);
+  });
+
   it("refuses a key, and a certificate block that does not parse", () => {
     expect(resolveWith("--ca-file", certs.keyFile).status).toBe(2);
     const broken = join(dir, "broken.crt");
