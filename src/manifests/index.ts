@@ -10,4 +10,4 @@ export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";
 // The registry's platform helpers, for the modules that may not import the registry client (policy).
 export { formatPlatform, platformMatches } from "../registry/index.js";
 export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
-export { krmResults, krmSettings, type KrmResult, type KrmSettings } from "./krm.js";
+export { krmResults, krmSettings, pinResourceList, type KrmResult, type KrmSettings, type PinnedResourceList, type ResourceListOptions } from "./krm.js";

@@ -1,8 +1,20 @@
-import { describe, expect, it } from "vitest";
-import { krmResults, krmSettings } from "./krm.js";
+import { parse } from "yaml";
+import { describe, expect, it, vi } from "vitest";
+import { krmResults, krmSettings, pinResourceList } from "./krm.js";
 import { pinFiles } from "./pin.js";
 import { scanYaml } from "./yaml-scan.js";
 import { fakeDigest, memoryResolver } from "../../test/support/test-resolver.js";
+
+// Counts the YAML parses of the code under test: a ResourceList is parsed once.
+const parses = vi.hoisted(() => ({ count: 0 }));
+vi.mock("yaml", async (importOriginal) => {
+  const yaml = await importOriginal<typeof import("yaml")>();
+  return {
+    ...yaml,
+    parseDocument: (...args: Parameters<typeof yaml.parseDocument>) => (parses.count++, yaml.parseDocument(...args)),
+    parseAllDocuments: (...args: Parameters<typeof yaml.parseAllDocuments>) => (parses.count++, yaml.parseAllDocuments(...args)),
+  };
+});
 
 describe("krmSettings", () => {
   it("reads a ConfigMap's data and another kind's spec", () => {
@@ -42,5 +54,62 @@ describe("krmResults", () => {
       { message: `pinned nginx:1.25 to nginx:1.25@${fakeDigest("docker.io/library/nginx:1.25")} (container c)`, severity: "info", resourceRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" }, file: { path: "deploy/web.yaml", index: 1 } },
       { message: "cannot pin gone:1 (container g): docker.io/library/gone:1: not found", severity: "error", resourceRef: { apiVersion: "v1", kind: "Pod", name: "gone" }, file: { path: "pod.yaml" } },
     ]);
+  });
+});
+
+describe("pinResourceList", () => {
+  const list = (image: string, config = "") =>
+    [
+      "apiVersion: config.kubernetes.io/v1",
+      "kind: ResourceList",
+      "items:",
+      "  - apiVersion: v1",
+      "    kind: Pod",
+      "    metadata: {name: hello, annotations: {internal.config.kubernetes.io/path: pod.yaml}}",
+      "    spec:",
+      "      containers:",
+      "        - name: c",
+      `          image: '${image}' # quoted`,
+      ...(config ? ["functionConfig:", "  kind: PinConfig", "  spec:", `    ${config}`] : []),
+      "results:",
+      "  - {message: earlier, severity: info}",
+      "",
+    ].join("\n");
+
+  it("parses the ResourceList once, pins its items and appends the results", async () => {
+    parses.count = 0;
+    const pinned = await pinResourceList(list("nginx:1.25"), { resolver: memoryResolver() });
+    expect(parses.count).toBe(1);
+    const digest = fakeDigest("docker.io/library/nginx:1.25");
+    expect(pinned.output).toContain(`image: 'nginx:1.25@${digest}' # quoted`);
+    expect(parse(pinned.output).results).toEqual([
+      { message: "earlier", severity: "info" },
+      { message: `pinned nginx:1.25 to nginx:1.25@${digest} (container c)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, file: { path: "pod.yaml" } },
+    ]);
+  });
+
+  it("takes keepTag and platform from the functionConfig unless the options set them", async () => {
+    const digest = fakeDigest("docker.io/library/nginx:1.25");
+    expect((await pinResourceList(list("nginx:1.25", "keepTag: false"), { resolver: memoryResolver() })).output).toContain(`image: 'nginx@${digest}'`);
+    expect((await pinResourceList(list("nginx:1.25", "keepTag: false"), { resolver: memoryResolver(), keepTag: true })).output).toContain(`image: 'nginx:1.25@${digest}'`);
+    await expect(pinResourceList(list("nginx:1.25", "platform: linux"), { resolver: memoryResolver() })).rejects.toMatchObject({ code: "invalid-config", message: expect.stringMatching(/^functionConfig: platform: /) });
+  });
+
+  it("leaves every item as it came when an image fails, and says why", async () => {
+    const text = list("gone:1");
+    const pinned = await pinResourceList(text, { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });
+    expect(parse(pinned.output).items).toEqual(parse(text).items);
+    expect(pinned.results).toMatchObject([{ severity: "error", message: "cannot pin gone:1 (container c): docker.io/library/gone:1: not found" }]);
+  });
+
+  it("pins a Kustomization item, whose digest is a field added beside newTag", async () => {
+    const text = "kind: ResourceList\nitems:\n  - apiVersion: kustomize.config.k8s.io/v1beta1\n    kind: Kustomization\n    images:\n      - name: nginx\n        newTag: '1.25'\n";
+    const pinned = await pinResourceList(text, { resolver: memoryResolver() });
+    expect(parse(pinned.output).items[0].images).toEqual([{ name: "nginx", newTag: "1.25", digest: fakeDigest("docker.io/library/nginx:1.25") }]);
+  });
+
+  it("refuses what is not a ResourceList, and says where YAML breaks", async () => {
+    await expect(pinResourceList("kind: Pod\n", {})).rejects.toMatchObject({ code: "invalid-resource-list", message: "standard input is not a KRM ResourceList (kind: ResourceList with items)" });
+    await expect(pinResourceList("kind: ResourceList\nitems:\n  - image: [unclosed\n", {})).rejects.toMatchObject({ message: expect.stringMatching(/^standard input: malformed YAML at line 3: Flow sequence/) });
   });
 });

@@ -1,7 +1,9 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node, type Scalar } from "yaml";
 import { ImagepinError } from "../errors.js";
-import type { PinnedFile } from "./pin.js";
+import { parsePlatform, type Platform } from "../registry/index.js";
+import { pinFiles, type PinnedFile, type PinOptions } from "./pin.js";
 import type { FoundImage } from "./types.js";
+import { scanDocuments, yamlErrorOffset } from "./yaml-scan.js";
 
 /** What a KRM `functionConfig` can set: the `krm` flags of the same meaning. */
 export interface KrmSettings {
@@ -52,7 +54,10 @@ interface ItemInfo {
  * item's annotations say it, the `file` (path and index) it came from; malformed input as errors.
  */
 export function krmResults(pinned: PinnedFile): KrmResult[] {
-  const items = itemsOf(pinned.file.text);
+  return resultsFor(pinned, itemsOf(parseDocument(pinned.file.text, { prettyErrors: false })));
+}
+
+function resultsFor(pinned: PinnedFile, items: ItemInfo[]): KrmResult[] {
   const lineStarts = [0];
   for (let at = pinned.file.text.indexOf("\n"); at !== -1; at = pinned.file.text.indexOf("\n", at + 1)) lineStarts.push(at + 1);
   const about = (image: FoundImage) => {
@@ -70,8 +75,7 @@ export function krmResults(pinned: PinnedFile): KrmResult[] {
   return results;
 }
 
-function itemsOf(text: string): ItemInfo[] {
-  const document = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
+function itemsOf(document: Document): ItemInfo[] {
   const items = isMap(document.contents) ? document.contents.get("items", true) : undefined;
   if (!isSeq(items)) return [];
   return items.items.flatMap((node) => {
@@ -87,4 +91,86 @@ function itemsOf(text: string): ItemInfo[] {
     const file = path ? { path, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) } : undefined;
     return [{ start: item.range[0], end: item.range[2], resourceRef, file }];
   });
+}
+
+/** Options of {@link pinResourceList}: those of `pinFiles`, where keepTag and platform win over the functionConfig's. */
+export interface ResourceListOptions extends Omit<PinOptions, "keepTag" | "platform"> {
+  /** Keep `name:tag` before the digest; when undefined the functionConfig's `keepTag`, else true. */
+  keepTag?: boolean;
+  /** The platform's manifest; when undefined the functionConfig's `platform`, else the index itself. */
+  platform?: Platform;
+  /** Names the input in error messages (default `standard input`). */
+  source?: string;
+}
+
+/** A ResourceList pinned: its text to write out, the results it carries, and what pinning did. */
+export interface PinnedResourceList {
+  /** The ResourceList with the items' images pinned (all items as they came when any image failed) and the results appended. */
+  output: string;
+  /** The results this run appended (input results are kept before them in `output`). */
+  results: KrmResult[];
+  pinned: PinnedFile;
+  /** The functionConfig's settings, as read. */
+  settings: KrmSettings;
+}
+
+/**
+ * Pins the images of a KRM ResourceList's items, as a KRM function does: the text is parsed once, for
+ * the functionConfig, the images, where each item is, and the output. Results are appended to any the
+ * input carries; a failed image leaves every item as it came, so the output is never half pinned.
+ * @throws ImagepinError `invalid-resource-list` for malformed YAML (at its line) or a text that is not a
+ * ResourceList, `invalid-config` for a functionConfig that sets something unknown or a malformed platform.
+ */
+export async function pinResourceList(text: string, options: ResourceListOptions): Promise<PinnedResourceList> {
+  const source = options.source ?? "standard input";
+  const lines = new LineCounter();
+  // Duplicate keys are refused here, as a KRM orchestrator's own parser refuses them.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  const documents = Array.isArray(parsed) ? parsed : [];
+  for (const document of documents) {
+    // Say where the YAML breaks: "not a ResourceList" alone sends people looking at the wrong thing.
+    const syntax = document.errors[0];
+    if (syntax) throw new ImagepinError("invalid-resource-list", `${source}: malformed YAML at line ${lines.linePos(yamlErrorOffset(document, syntax)).line}: ${syntax.message.split("\n")[0]}`);
+  }
+  const document = documents[0];
+  if (documents.length !== 1 || !document || !isMap(document.contents) || document.get("kind") !== "ResourceList") {
+    throw new ImagepinError("invalid-resource-list", `${source} is not a KRM ResourceList (kind: ResourceList with items)`);
+  }
+  const settings = krmSettings((document.get("functionConfig", true) as { toJSON(): unknown } | undefined)?.toJSON());
+  let platform = options.platform;
+  if (platform === undefined && settings.platform !== undefined) {
+    try {
+      platform = parsePlatform(settings.platform);
+    } catch (error) {
+      throw new ImagepinError("invalid-config", `functionConfig: platform: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const items = itemsOf(document);
+  const file = scanDocuments("stdin", text, [document], lines);
+  const [pinned] = (await pinFiles([file], { ...options, keepTag: options.keepTag ?? settings.keepTag ?? true, platform })) as [PinnedFile];
+  const results = resultsFor(pinned, items);
+  // The new values go into the parsed document's scalars; only an edit that is not one whole scalar
+  // (a Kustomization item's added digest: field) needs the pinned text parsed again.
+  const output = pinned.changed ? (withChangedScalars(document, pinned) ?? parseDocument(pinned.output)) : document;
+  const previous = (output.get("results") as { toJSON(): unknown } | undefined)?.toJSON();
+  output.set("results", [...(Array.isArray(previous) ? previous : []), ...results]);
+  return { output: output.toString({ lineWidth: 0 }), results, pinned, settings };
+}
+
+/** The document with each changed image scalar set to its pinned value, or undefined when a change is not a whole scalar. */
+function withChangedScalars(document: Document.Parsed, pinned: PinnedFile): Document.Parsed | undefined {
+  const scalars = new Map<number, Scalar>();
+  visit(document, {
+    Scalar(_, node) {
+      if (node.range) scalars.set(node.range[0], node);
+    },
+  });
+  const changes: { node: Scalar; to: string }[] = [];
+  for (const { image, from, to } of pinned.changes) {
+    const node = image.slot?.kind === "replace" ? scalars.get(image.slot.start) : undefined;
+    if (!node || !isScalar(node) || node.value !== from) return undefined;
+    changes.push({ node, to });
+  }
+  for (const { node, to } of changes) node.value = to;
+  return document;
 }

@@ -16,11 +16,16 @@ const kustomizationFile = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
  */
 export function scanYaml(file: string, text: string, options: ScanOptions = {}): ScannedFile {
   const lines = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  return scanDocuments(file, text, Array.isArray(documents) ? documents : [], lines, options);
+}
+
+/** {@link scanYaml} of documents already parsed from `text` (with `lines` as their line counter). */
+export function scanDocuments(file: string, text: string, documents: Document.Parsed[], lines: LineCounter, options: ScanOptions = {}): ScannedFile {
   const collector = new ImageCollector(file, text, splitLines(text));
   const problems: ManifestProblem[] = [];
   let format: ScannedFile["format"] = "kubernetes";
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  for (const document of Array.isArray(documents) ? documents : []) {
+  for (const document of documents) {
     if (document.errors.length > 0) {
       const error = document.errors[0]!;
       const { line, col } = lines.linePos(yamlErrorOffset(document, error));
