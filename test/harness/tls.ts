@@ -1,5 +1,6 @@
 // Certificates for the harness, made with the openssl CLI: a throw-away CA, a serving certificate it
-// signs for 127.0.0.1 and localhost, and a self-signed key pair the token server signs JWTs with.
+// signs for 127.0.0.1 and localhost, self-signed serving certificates (the webhook's), and a
+// self-signed key pair the token server signs JWTs with.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,13 +46,27 @@ export interface SigningKey {
   certDerBase64: string;
 }
 
+/** Writes `NAME.crt`/`NAME.key`: a self-signed P-256 certificate for two days, with extra openssl args. */
+function selfSigned(dir: string, name: string, commonName: string, extra: string[] = []): { certFile: string; keyFile: string; certPem: string } {
+  const certFile = join(dir, `${name}.crt`);
+  const keyFile = join(dir, `${name}.key`);
+  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${commonName}`, ...extra]);
+  return { certFile, keyFile, certPem: readFileSync(certFile, "utf8") };
+}
+
+/**
+ * Writes `NAME.crt`/`NAME.key`, a self-signed serving certificate (SAN IP:127.0.0.1 and DNS:localhost)
+ * whose common name tells certificates apart (the webhook's reload tests). Throws when openssl fails.
+ */
+export function makeCertificate(dir: string, name = "serving", commonName = "imagepin-test"): { certFile: string; keyFile: string; cert: string } {
+  const { certFile, keyFile, certPem } = selfSigned(dir, name, commonName, ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]);
+  return { certFile, keyFile, cert: certPem };
+}
+
 /** Writes `token.crt`/`token.key` into `dir` (self-signed, two days). Throws when openssl fails. */
 export function makeSigningKey(dir: string): SigningKey {
-  const certFile = join(dir, "token.crt");
-  const keyFile = join(dir, "token.key");
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=imagepin test token issuer"]);
-  const certPem = readFileSync(certFile, "utf8");
+  const { certFile, keyFile, certPem } = selfSigned(dir, "token", "imagepin test token issuer");
   const certDerBase64 = certPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   return { certFile, certPem, keyPem: readFileSync(keyFile, "utf8"), certDerBase64 };
 }

@@ -14,7 +14,7 @@ import type { Resolution, Resolver } from "../../src/resolve/types.js";
 import { MemoryDigestStore } from "../../src/store/index.js";
 import { parseWebhookConfig, serveWebhook, WebhookMetrics, type WebhookServer } from "../../src/webhook/index.js";
 import { send, sendRaw, servedCommonName } from "./webhook-support/client.js";
-import { makeCertificate } from "./webhook-support/tls.js";
+import { makeCertificate } from "../harness/tls.js";
 
 const digest = `sha256:${"a".repeat(64)}`;
 

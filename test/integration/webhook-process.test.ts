@@ -1,14 +1,14 @@
 // The webhook server as a separate process: last known digests survive SIGKILL (SQLite) and are shared
 // between two server processes through Redis. The registry is simulated by a table file (see
-// webhook-support/process.ts); the end-to-end test against the real registry is webhook-registry.test.ts.
+// test/harness/webhook-process.ts); the end-to-end test against the real registry is webhook-registry.test.ts.
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send } from "./webhook-support/client.js";
-import { startServerProcess, type ServerProcess } from "./webhook-support/process.js";
+import { startServerProcess, type ServerProcess } from "../harness/webhook-process.js";
 import { startRedis, type RedisServer } from "./webhook-support/redis.js";
-import { makeCertificate } from "./webhook-support/tls.js";
+import { makeCertificate } from "../harness/tls.js";
 
 const dir = mkdtempSync(join(tmpdir(), "imagepin-webhook-process-"));
 const tls = makeCertificate(dir);

@@ -13,7 +13,7 @@ import { spawnTracked, type TrackedProcess } from "../harness/processes.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest } from "../harness/seed.js";
 import { send } from "./webhook-support/client.js";
-import { makeCertificate } from "./webhook-support/tls.js";
+import { makeCertificate } from "../harness/tls.js";
 
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../harness/ports.js";
 import { spawnTracked, type TrackedProcess } from "../harness/processes.js";
 import { send } from "./webhook-support/client.js";
-import { makeCertificate } from "./webhook-support/tls.js";
+import { makeCertificate } from "../harness/tls.js";
 
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 let dir: string;

@@ -1,11 +1,13 @@
 // Runs the compiled webhook server (dist/) in a child process for crash and sharing tests. Its resolver
 // reads a JSON table {normalizedReference: digest} from a file on every call: the file missing means the
-// registry is down (ImagepinError `unreachable`). Needs `npm run build`.
-import { spawn, type ChildProcess } from "node:child_process";
+// registry is down (ImagepinError `unreachable`). Needs `npm run build`. Started with spawnTracked, so
+// a failing test never leaves one running.
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { spawnTracked } from "./processes.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "../..");
 
 /** A webhook server child process. */
 export interface ServerProcess {
@@ -37,7 +39,8 @@ export async function startServerProcess(options: { store: string; certFile: str
     const server = await serveWebhook({ config: defaultWebhookConfig(), resolver, store, tls: { certFile: ${JSON.stringify(options.certFile)}, keyFile: ${JSON.stringify(options.keyFile)} }, host: "127.0.0.1", port: 0, metrics: new WebhookMetrics() });
     process.on("SIGTERM", () => server.close(5000).then(() => store.close()).then(() => process.exit(0)));
     process.stdout.write("port " + server.port + "\\n");`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const started = spawnTracked(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const { child } = started;
   const port = await new Promise<number>((done, fail) => {
     let text = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -49,13 +52,9 @@ export async function startServerProcess(options: { store: string; certFile: str
   });
   return {
     port,
-    pid: child.pid ?? 0,
+    pid: started.pid,
     child,
-    kill(signal) {
-      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? child.exitCode);
-      const exited = new Promise<string | number | null>((r) => child.once("exit", (code, sig) => r(sig ?? code)));
-      process.kill(child.pid ?? 0, signal);
-      return exited;
-    },
+    // Past the server's own 5 s drain on SIGTERM before stop falls back to SIGKILL.
+    kill: (signal) => (started.running() ? started.stop(signal, 10_000) : started.exited()),
   };
 }
