@@ -3,25 +3,20 @@
 // file:line:col and why, and never print any part of the text it could not parse: there, the text
 // around the error is the password. The secret and its base64 forms are searched for in all output.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { imagepinBin, tempTree } from "../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const bin = imagepinBin;
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const secret = "hunter2SECRET";
 const forbidden = [secret, "hunter2SEC", "hunter2", b64(`robot:${secret}`), b64(`robot:${secret}`).slice(0, 12), b64(secret)];
 
-const root = mkdtempSync(join(tmpdir(), "imagepin-auth-malformed-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const write = (name: string, content: string) => {
-  const path = join(root, name);
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-};
+const tree = tempTree("imagepin-auth-malformed-");
+const root = tree.root;
+afterAll(() => tree.remove());
+const write = tree.write;
 const env = { PATH: `${join(root, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: join(root, "home") };
 
 function run(args: string[]) {

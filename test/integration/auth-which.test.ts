@@ -1,26 +1,21 @@
 // `imagepin auth which` end to end: the built CLI, real files, a real credential helper on PATH.
 // It checks the order of candidates across every source and that no secret ever reaches the output.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { imagepinBin, tempTree } from "../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+const bin = imagepinBin;
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 // Every secret in the fixtures; none may appear in any output.
 const secrets = ["PS-pass-111", "PS-legacy-222", "CFG-pass-333", "CFG-identity-444", "HELPER-secret-555", "STORE-secret-666", "JSON-pass-777"];
 
-const root = mkdtempSync(join(tmpdir(), "imagepin-auth-which-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const write = (name: string, content: string) => {
-  const path = join(root, name);
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, content);
-  return path;
-};
+const tree = tempTree("imagepin-auth-which-");
+const root = tree.root;
+afterAll(() => tree.remove());
+const write = tree.write;
 
 const helper = write(
   "bin/docker-credential-test",

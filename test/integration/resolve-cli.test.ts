@@ -1,24 +1,12 @@
 // `imagepin resolve` end to end through the built executable against a real registry: text and JSON,
 // input order, stdin, exit 1 with the other references still resolved, skopeo agreeing on digests.
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { imagepinBin, runImagepin } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest, type PushedManifest } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 
-function run(args: string[], input = ""): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const run = (args: string[], input = "") => runImagepin(args, { input });
 
 let registry: TestRegistry;
 let app: PushedManifest;
@@ -83,7 +71,7 @@ describe("imagepin resolve on a terminal", () => {
     const refs = Array.from({ length: 12 }, () => `${host}/cli/app:1.0`);
     // `script` gives the command a terminal; its output is what the terminal showed
     const { spawnSync } = await import("node:child_process");
-    const command = [process.execPath, bin, "resolve", ...refs].map((arg) => `'${arg}'`).join(" ");
+    const command = [process.execPath, imagepinBin, "resolve", ...refs].map((arg) => `'${arg}'`).join(" ");
     const shown = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
     expect(shown.status).toBe(0);
     expect(shown.stdout).toMatch(/\rresolving \d+\/12/);

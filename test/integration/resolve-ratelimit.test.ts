@@ -1,30 +1,19 @@
 // Issue 3: "Registries' rate-limit headers (ratelimit-limit, ratelimit-remaining) are read and shown in
 // --debug and JSON output." The built CLI resolves through the fault proxy, which adds Docker Hub's
 // headers to the real registry's answers; a 429 names what remains.
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepin } from "../harness/cli.js";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, type PushedManifest } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const manifests = /\/manifests\//;
 const rateHeaders = { "ratelimit-limit": "100;w=21600", "ratelimit-remaining": "76;w=21600" };
 let registry: TestRegistry;
 let proxy: FaultProxy;
 let app: PushedManifest;
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runImagepin(args);
 
 beforeAll(async () => {
   registry = await startRegistry();

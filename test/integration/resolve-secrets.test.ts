@@ -2,31 +2,24 @@
 // real registries (htpasswd Basic and token auth) with right and wrong passwords, an identitytoken and
 // a revoked one, in text, JSON and --debug modes; every byte it prints is searched for the secrets, their
 // base64 forms and any JWT. --debug must show the registry exchanges, or the search proves nothing.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepin } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 import { makeSigningKey } from "../harness/tls.js";
 import { startTokenServer, type TokenServer } from "../harness/token-server.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const alice = { username: "alice", password: "correct-horse-battery-staple" };
 const wrongPassword = "stale-password-0451";
 const basic = (username: string, password: string) => Buffer.from(`${username}:${password}`).toString("base64");
 let dir: string;
 
-function run(args: string[]): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("close", (status) => resolve({ status, output }));
-  });
+async function run(args: string[]): Promise<{ status: number | null; output: string }> {
+  const { status, stdout, stderr } = await runImagepin(args);
+  return { status, output: stdout + stderr };
 }
 
 function expectNoSecret(output: string, secrets: string[]): void {
