@@ -12,8 +12,9 @@ export default class PlainSummaryReporter implements Reporter {
         else if (state === "failed") counts.failed++;
         else counts.skipped++;
       }
-      // a file that failed to load has no tests to count, but it failed
-      if (module.state() === "failed" && [...module.children.allTests()].length === 0) counts.failed++;
+      // a file that failed to load, or whose hook failed, may have no failed test to count, but it failed
+      const failedTests = [...module.children.allTests()].filter((test) => test.result().state === "failed").length;
+      if (module.state() === "failed" && failedTests === 0) counts.failed++;
     }
     counts.failed += unhandledErrors.length;
     const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : "";

@@ -1,9 +1,11 @@
 /**
  * Finds where and why JSON text is malformed without quoting it. V8's `JSON.parse` messages quote the
  * text around the error (`Unexpected token 'h', ..."password":hunter2SEC"... is not valid JSON`), and
- * their format changes between Node versions, so credential files are never described with them: this
- * small scanner re-reads the text and reports an offset and a reason made only of fixed words.
+ * their format changes between Node versions, so credential and lock files are never described with
+ * them: jsonc-parser (strict: no comments, no trailing commas) re-reads the text and gives an offset and
+ * an error code, which become a reason made only of fixed words.
  */
+import { parse, ParseErrorCode, type ParseError } from "jsonc-parser";
 
 /** The first syntax error in a JSON text: a character offset and a reason that holds no source text. */
 export interface JsonSyntaxError {
@@ -11,125 +13,51 @@ export interface JsonSyntaxError {
   reason: string;
 }
 
-class Stop {
-  constructor(
-    readonly offset: number,
-    readonly reason: string,
-  ) {}
-}
+const reasons: Partial<Record<ParseErrorCode, string>> = {
+  [ParseErrorCode.InvalidSymbol]: "unexpected character (strings must be in double quotes)",
+  [ParseErrorCode.InvalidNumberFormat]: "malformed number",
+  [ParseErrorCode.PropertyNameExpected]: "expected a property name in double quotes",
+  [ParseErrorCode.ValueExpected]: "expected a value",
+  [ParseErrorCode.ColonExpected]: "expected ':' after a property name",
+  [ParseErrorCode.CommaExpected]: "expected ',' between values",
+  [ParseErrorCode.CloseBraceExpected]: "expected '}' to close an object",
+  [ParseErrorCode.CloseBracketExpected]: "expected ']' to close an array",
+  [ParseErrorCode.EndOfFileExpected]: "unexpected text after the JSON value",
+  [ParseErrorCode.InvalidCommentToken]: "comments are not allowed in JSON",
+  [ParseErrorCode.UnexpectedEndOfComment]: "comments are not allowed in JSON",
+  [ParseErrorCode.UnexpectedEndOfString]: "unterminated string (a line break inside must be written \\n)",
+  [ParseErrorCode.UnexpectedEndOfNumber]: "malformed number",
+  [ParseErrorCode.InvalidUnicode]: "bad \\u escape in a string",
+  [ParseErrorCode.InvalidEscapeCharacter]: "bad escape in a string",
+  [ParseErrorCode.InvalidCharacter]: "control character in a string (a line break must be written \\n)",
+};
+
+const strict = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
 /**
  * Returns the first syntax error of `text` (RFC 8259, as `JSON.parse` accepts it), or undefined when
  * the text is valid JSON.
  */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  let at = 0;
-  const fail = (reason: string): never => {
-    throw new Stop(at, at >= text.length ? "unexpected end of input" : reason);
-  };
-  const space = () => {
-    while (at < text.length && " \t\n\r".includes(text[at] as string)) at++;
-  };
-  const expect = (char: string, reason: string) => {
-    space();
-    if (text[at] !== char) fail(reason);
-    at++;
-  };
-  const literal = (word: string) => {
-    for (const char of word) {
-      if (text[at] !== char) fail("unexpected character (strings must be in double quotes)");
-      at++;
-    }
-  };
-  const string = () => {
-    at++; // the opening quote
-    for (;;) {
-      if (at >= text.length) fail("unterminated string");
-      const code = text.charCodeAt(at);
-      if (code === 0x22) {
-        at++;
-        return;
-      }
-      if (code < 0x20) fail("control character in a string (a line break must be written \\n)");
-      if (code === 0x5c) {
-        at++;
-        const escape = text[at];
-        if (escape === "u") {
-          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(at + 1, at + 5))) fail("bad \\u escape in a string");
-          at += 5;
-        } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) at++;
-        else fail("bad escape in a string");
-      } else at++;
-    }
-  };
-  const number = () => {
-    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(at));
-    if (!match || match[0] === "-") fail("malformed number");
-    at += (match as RegExpExecArray)[0].length;
-  };
-  const value = (depth: number) => {
-    if (depth > 1000) fail("nested too deeply");
-    space();
-    const char = text[at];
-    if (char === "{") {
-      at++;
-      space();
-      if (text[at] === "}") {
-        at++;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[at] !== '"') fail("expected a property name in double quotes");
-        string();
-        expect(":", "expected ':' after a property name");
-        value(depth + 1);
-        space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "}") {
-          at++;
-          return;
-        }
-        fail("expected ',' or '}' after a property value");
-      }
-    } else if (char === "[") {
-      at++;
-      space();
-      if (text[at] === "]") {
-        at++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "]") {
-          at++;
-          return;
-        }
-        fail("expected ',' or ']' after an array element");
-      }
-    } else if (char === '"') string();
-    else if (char === "t") literal("true");
-    else if (char === "f") literal("false");
-    else if (char === "n") literal("null");
-    else if (char === "-" || (char !== undefined && char >= "0" && char <= "9")) number();
-    else fail("unexpected character (strings must be in double quotes)");
-  };
+  if (text.trim() === "") return { offset: text.length, reason: "unexpected end of input" };
+  const errors: ParseError[] = [];
+  parse(text, errors, strict);
+  const first = errors[0];
+  if (first === undefined) return undefined;
+  if (first.offset >= text.length) return { offset: first.offset, reason: "unexpected end of input" };
+  if (first.error === ParseErrorCode.InvalidSymbol && isCompleteValue(text.slice(0, first.offset))) {
+    return { offset: first.offset, reason: "unexpected text after the JSON value" };
+  }
+  return { offset: first.offset, reason: reasons[first.error] ?? "malformed JSON" };
+}
+
+function isCompleteValue(prefix: string): boolean {
+  if (prefix.trim() === "") return false;
   try {
-    value(0);
-    space();
-    if (at < text.length) fail("unexpected text after the JSON value");
-    return undefined;
-  } catch (error) {
-    if (error instanceof Stop) return { offset: error.offset, reason: error.reason };
-    throw error;
+    JSON.parse(prefix);
+    return true;
+  } catch {
+    return false;
   }
 }
 
