@@ -1,11 +1,9 @@
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
-import { describeFsError, loadManifests, parseCustomKinds, type CustomKind, type LoadedManifests } from "../../manifests/index.js";
 import { formatFindings, lintFiles, lintRules, outputFormats, type OutputFormat } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
 import { exitFindings, exitUsage } from "../output.js";
-import { readStdin } from "../input.js";
+import { loadInputs, reportUnreadable } from "../manifest-io.js";
 
 interface LintFlags {
   format: string;
@@ -42,27 +40,6 @@ Exit status: 0 clean, 1 with findings, 2 on usage errors or unreadable input.`,
 export function checkFormat(format: string): OutputFormat {
   if (!outputFormats.includes(format as OutputFormat)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
   return format as OutputFormat;
-}
-
-/** Reads the custom kinds file, walks and scans the paths. */
-export async function loadInputs(paths: string[], kindsFile: string | undefined): Promise<LoadedManifests> {
-  let customKinds: CustomKind[] = [];
-  if (kindsFile !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(kindsFile, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --kinds ${kindsFile}: ${describeFsError(error)}`, { cause: error });
-    }
-    customKinds = parseCustomKinds(text, kindsFile);
-  }
-  return loadManifests(paths, { customKinds, readStdin });
-}
-
-/** Prints each unreadable path to stderr; true when there was any. */
-export function reportUnreadable(loaded: LoadedManifests): boolean {
-  for (const { path, message } of loaded.unreadable) process.stderr.write(`imagepin: cannot read ${path}: ${message}\n`);
-  return loaded.unreadable.length > 0;
 }
 
 /** Colour and grouping only for a terminal, and never when NO_COLOR is set. */

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { readFile, realpath } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
@@ -8,7 +8,7 @@ import type { Platform } from "../../registry/index.js";
 import type { Resolver } from "../../resolve/types.js";
 import { exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
-import { loadInputs, reportUnreadable } from "./lint.js";
+import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
 
 interface PinFlags extends RegistryFlags {
   write?: boolean;
@@ -130,20 +130,8 @@ export function reportPinProblems(files: PinnedFile[]): boolean {
 }
 
 /** Writes every changed file atomically; a file that cannot be written is reported and the rest still written. */
-export async function writeChanged(files: PinnedFile[]): Promise<boolean> {
-  let failed = false;
-  for (const { file, output, changed, changes } of files) {
-    if (!changed) continue;
-    try {
-      // Through a symbolic link the file it names is rewritten; the link stays a link.
-      await writeFileAtomic(await realpath(file.file), output);
-      process.stderr.write(`imagepin: ${file.file}: ${changes.length} image(s) pinned\n`);
-    } catch (error) {
-      failed = true;
-      process.stderr.write(`imagepin: cannot write ${file.file}: ${describeFsError(error)}\n`);
-    }
-  }
-  return failed;
+export function writeChanged(files: PinnedFile[]): Promise<boolean> {
+  return writeFilesBack(files.filter(({ changed }) => changed).map(({ file, output, changes }) => ({ path: file.file, output, done: `${changes.length} image(s) pinned` })));
 }
 
 function unifiedDiff(files: PinnedFile[]): string {

@@ -1,13 +1,11 @@
 import type { Command } from "commander";
-import { realpath } from "node:fs/promises";
 import { UsageError } from "../../errors.js";
-import { writeFileAtomic } from "../../internal/atomic-write.js";
-import { describeFsError } from "../../manifests/index.js";
 import { formatFindings, verifyFiles, verifyRules } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
 import { exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
-import { checkFormat, loadInputs, reportUnreadable, useColour } from "./lint.js";
+import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
+import { checkFormat, useColour } from "./lint.js";
 
 interface VerifyFlags extends RegistryFlags {
   format: string;
@@ -45,17 +43,7 @@ Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usag
       } finally {
         await close();
       }
-      let writeFailed = false;
-      for (const { file, output, count } of result.updated) {
-        try {
-          // Through a symbolic link the file it names is rewritten; the link stays a link.
-          await writeFileAtomic(await realpath(file.file), output);
-          process.stderr.write(`imagepin: ${file.file}: ${count} digest(s) updated\n`);
-        } catch (error) {
-          writeFailed = true;
-          process.stderr.write(`imagepin: cannot write ${file.file}: ${describeFsError(error)}\n`);
-        }
-      }
+      const writeFailed = await writeFilesBack(result.updated.map(({ file, output, count }) => ({ path: file.file, output, done: `${count} digest(s) updated` })));
       process.stdout.write(formatFindings(result.findings, format, { summary: result.summary, rules: verifyRules, toolVersion: imagepinVersion(), tty: useColour() }));
       const open = result.findings.some((finding) => finding.severity !== "note");
       process.exitCode = reportUnreadable(loaded) ? exitUsage : open || writeFailed ? exitFindings : 0;
