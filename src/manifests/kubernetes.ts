@@ -1,23 +1,12 @@
 import { isMap, type Node } from "yaml";
 import { annotationIgnores, type ImageCollector, type ObjectInfo } from "./collector.js";
 import { scanKustomization } from "./kustomize.js";
+import { containerLists, podSpecPaths } from "./pod-kinds.js";
 import type { CustomKind } from "./types.js";
 import { child, childItems, childMap, childString, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
-/** Where each built-in workload keeps its pod spec. */
-const podSpecPaths: Record<string, string[]> = {
-  Pod: ["spec"],
-  PodTemplate: ["template.spec"],
-  Deployment: ["spec.template.spec"],
-  ReplicaSet: ["spec.template.spec"],
-  StatefulSet: ["spec.template.spec"],
-  DaemonSet: ["spec.template.spec"],
-  Job: ["spec.template.spec"],
-  ReplicationController: ["spec.template.spec"],
-  CronJob: ["spec.jobTemplate.spec.template.spec"],
-};
-
-const containerLists = ["initContainers", "containers", "ephemeralContainers"];
+/** Built-in kinds' pod spec paths in the dotted form custom kinds use (`spec.template.spec`). */
+const builtInPaths: Record<string, string[]> = Object.fromEntries(Object.entries(podSpecPaths).map(([kind, path]) => [kind, [path.join(".")]]));
 
 /** Finds the images of one Kubernetes object (or List), adding them to `collector`. */
 export function scanKubernetesObject(context: YamlContext, root: Node, collector: ImageCollector, customKinds: CustomKind[]): void {
@@ -45,7 +34,7 @@ export function scanKubernetesObject(context: YamlContext, root: Node, collector
     return;
   }
   const custom = customKinds.find((entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion));
-  for (const path of custom?.paths ?? podSpecPaths[kind] ?? []) {
+  for (const path of custom?.paths ?? builtInPaths[kind] ?? []) {
     for (const node of nodesAt(context, root, path)) scanPodTemplateOrSpec(context, node, collector, object);
   }
 }

@@ -1,5 +1,6 @@
 // Where images sit in the objects the webhook sees: Pods, the old EphemeralContainers subresource
 // object, and (when enabled) the pod templates of workloads.
+import { containerLists, podSpecPaths } from "../manifests/pod-kinds.js";
 
 /** A JSON object as it arrives in an AdmissionReview. */
 export type JsonObject = Record<string, unknown>;
@@ -26,17 +27,9 @@ export interface ImageSites {
 }
 
 /** Kinds whose pod template the webhook pins when `mutateWorkloads` is on, with the template spec's path. */
-export const workloadTemplatePaths: Record<string, string[]> = {
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-};
-
-const containerLists = ["initContainers", "containers", "ephemeralContainers"] as const;
+export const workloadTemplatePaths: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(podSpecPaths).filter(([kind]) => kind !== "Pod" && kind !== "PodTemplate"),
+);
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -57,7 +50,7 @@ function at(object: unknown, path: readonly string[]): unknown {
  */
 export function findImageSites(object: unknown, kind: string, workloads: boolean): ImageSites | undefined {
   if (!isObject(object)) return undefined;
-  let specPath: string[];
+  let specPath: readonly string[];
   if (kind === "Pod") specPath = ["spec"];
   else if (kind === "EphemeralContainers") specPath = [];
   else if (workloads && workloadTemplatePaths[kind]) specPath = workloadTemplatePaths[kind];
