@@ -29,6 +29,8 @@ export class RegistryResolver implements Resolver {
   private readonly keychain: Keychain;
   private readonly flights = new Map<string, Promise<Resolution>>();
   private readonly cache = new Map<string, { resolution: Resolution; expiresAt: number }>();
+  /** Answers about manifests named by digest (index entries, platforms), kept since they cannot change. */
+  private readonly digestAnswers = new Map<string, Promise<unknown>>();
   private readonly now: () => number;
 
   constructor(private readonly options: RegistryResolverOptions = {}, client?: RegistryClient) {
@@ -71,17 +73,35 @@ export class RegistryResolver implements Resolver {
         flight.then((resolution) => this.remember(key, resolution, ttl)).catch(() => {});
       }
     }
-    return abandonOnAbort(flight, options.signal, () => new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain }));
+    return abandonOnAbort(flight, options.signal, () => timeoutError(reference));
   }
 
   /** The entries of the index a reference names; an empty list for a single manifest. */
   async indexEntries(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<IndexEntry[]> {
-    return this.client.indexEntries(reference, options);
+    return this.byDigest("entries", reference, options.signal, (signal) => this.client.indexEntries(reference, signal ? { signal } : {}));
   }
 
   /** The platform a single-platform manifest was built for, from its image config. */
   async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
-    return this.client.manifestPlatform(reference, options);
+    return this.byDigest("platform", reference, options.signal, (signal) => this.client.manifestPlatform(reference, signal ? { signal } : {}));
+  }
+
+  /**
+   * What a manifest named by digest says cannot change, so one answer serves every later call (and
+   * concurrent calls share one exchange); a reference by tag is asked each time.
+   */
+  private byDigest<T>(what: string, reference: ImageReference, signal: AbortSignal | undefined, load: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+    if (reference.digest === undefined) return load(signal);
+    const key = `${what}\n${reference.name}@${reference.digest}`;
+    let answer = this.digestAnswers.get(key) as Promise<T> | undefined;
+    if (answer === undefined) {
+      answer = load();
+      this.digestAnswers.set(key, answer);
+      // a failure (an outage) is not an answer about the content: ask again next time
+      answer.catch(() => this.digestAnswers.delete(key));
+      while (this.digestAnswers.size > (this.options.cacheSize ?? 10_000)) this.digestAnswers.delete(this.digestAnswers.keys().next().value as string);
+    }
+    return abandonOnAbort(answer, signal, () => timeoutError(reference));
   }
 
   private async fetch(reference: ImageReference, platform: Platform | undefined): Promise<Resolution> {
@@ -112,3 +132,7 @@ export class RegistryResolver implements Resolver {
   }
 }
 
+/** The error for a caller that stopped waiting for a shared exchange. */
+function timeoutError(reference: ImageReference): RegistryError {
+  return new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain });
+}

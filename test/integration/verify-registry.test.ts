@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
+import { settledRequests } from "../harness/access-log.js";
 import { pushImage, pushIndex } from "../harness/seed.js";
 
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
@@ -77,6 +78,21 @@ describe("imagepin verify against a registry", () => {
     expect(result.stdout).toContain("its linux/arm64/v8 manifest is");
     expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${armOf(newIndex)}`, `${registry.host}/demo/app:1.0@${amdOf(newIndex)}`]));
   });
+
+  it("asks the registry once per pinned manifest for its platform, however many images pin it", async () => {
+    const amdOf = (index: typeof oldIndex) => index.manifests.find((entry) => entry.platform.architecture === "amd64")!.digest;
+    const pinnedArm = `${registry.host}/demo/app:1.0@${armOf(oldIndex)}`;
+    writeFileSync(join(work, "many-a.yaml"), pod([pinnedArm, pinnedArm, `${registry.host}/demo/app:1.0@${amdOf(oldIndex)}`]));
+    writeFileSync(join(work, "many-b.yaml"), pod([pinnedArm]));
+    await settledRequests(registry); // the earlier tests' log lines land before the count starts
+    registry.clearRequests();
+    const result = imagepin(["verify", "many-a.yaml", "many-b.yaml"], work);
+    expect(result.status, result.stdout + result.stderr).toBe(1);
+    const requests = await settledRequests(registry);
+    // two distinct pinned manifests: one config blob each, and the new index read once
+    expect(requests.filter((request) => request.method === "GET" && request.path.includes("/blobs/"))).toHaveLength(2);
+    expect(requests.filter((request) => request.method === "GET" && request.path.endsWith(`/manifests/${newIndex.digest}`))).toHaveLength(1);
+  });
 });
 
 describe("imagepin verify against a registry that refuses it", () => {
@@ -108,4 +124,5 @@ describe("imagepin verify against a registry that refuses it", () => {
     expect(finding.message).toMatch(new RegExp(`^cannot check ${image.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: unauthorized: `));
     expect(finding.message.split(`${registry.host}/private/app`)).toHaveLength(2);
   });
+
 });
