@@ -1,5 +1,5 @@
 // The built CLI for end-to-end tests, and temporary file trees for their inputs. Needs `npm run build`.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -34,6 +34,15 @@ export function runImagepin(args: string[], options: { input?: string; env?: Nod
     child.on("close", (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
+}
+
+/**
+ * Runs `imagepin ARGS` and waits for it (for tests with no server in their own process). Options pass
+ * through to spawnSync (cwd, input, env, uid, gid, stdio); the default timeout is 60 s.
+ */
+export function runImagepinSync(args: string[], options: Omit<SpawnSyncOptions, "encoding"> = {}): CliResult {
+  const result = spawnSync(process.execPath, [imagepinBin, ...args], { timeout: 60_000, ...options, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A temporary directory to write test inputs into. */

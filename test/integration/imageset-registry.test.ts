@@ -1,17 +1,16 @@
 // `imagepin imageset create|verify` end to end: the built CLI against the real distribution registry,
 // seeded with calico/* and tigera/* images under a private-registry layout with an image path, as an
 // air-gapped mirror of quay.io would hold them. Digests are cross-checked with skopeo.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 import { parse } from "yaml";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const exampleList = fileURLToPath(new URL("../../examples/calico/print-images.txt", import.meta.url));
 const calicoImages = readFileSync(exampleList, "utf8")
   .split("\n")
@@ -34,10 +33,7 @@ describe("imagepin imageset against a private registry with an image path", () =
   let work: string;
   const pushed = new Map<string, string>();
 
-  const imagepin = (args: string[], input?: string) => {
-    const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", input, timeout: 60_000 });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  const imagepin = (args: string[], input?: string) => runImagepinSync(args, input === undefined ? {} : { input });
 
   beforeAll(async () => {
     registry = await startRegistry();

@@ -1,16 +1,15 @@
 // `imagepin krm` as Kustomize and kpt run it: a real ResourceList (examples/krm/resource-list.yaml)
 // piped through the built CLI, resolved at the real registry, and offline from a lock file.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 import { parse } from "yaml";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushIndex } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const example = readFileSync(fileURLToPath(new URL("../../examples/krm/resource-list.yaml", import.meta.url)), "utf8");
 
 interface ResourceList {
@@ -19,10 +18,7 @@ interface ResourceList {
   results: { message: string; severity: string; resourceRef?: { kind: string; name: string } }[];
 }
 
-function krm(args: string[], input: string) {
-  const result = spawnSync(process.execPath, [bin, "krm", ...args], { encoding: "utf8", input, timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const krm = (args: string[], input: string) => runImagepinSync(["krm", ...args], { input });
 
 describe("imagepin krm", () => {
   let registry: TestRegistry;

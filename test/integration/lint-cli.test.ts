@@ -1,19 +1,15 @@
 // `imagepin lint` end to end through the built CLI: formats, exit statuses, directories, stdin,
 // unreadable input, custom kinds.
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const fixtures = fileURLToPath(new URL("../fixtures/manifests/", import.meta.url));
 
-function imagepin(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, ...options });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const imagepin = (args: string[], options: { input?: string; cwd?: string } = {}) => runImagepinSync(args, options);
 
 describe("imagepin lint", () => {
   let work: string;

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const digestOf = (ch: string) => `sha256:${ch.repeat(64)}`;
@@ -14,10 +15,7 @@ const lockEntries = { "docker.io/library/nginx:1.25": digestOf("1"), "docker.io/
 const lockText = JSON.stringify({ version: 1, images: Object.entries(lockEntries).map(([reference, digest]) => ({ reference, digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" })) }, null, 2) + "\n";
 const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p   # the pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
 
-function imagepin(args: string[], options: { input?: string; cwd?: string; stdio?: ("pipe" | number)[] } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000, ...options });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const imagepin = (args: string[], options: { input?: string; cwd?: string; stdio?: ("pipe" | number)[] } = {}) => runImagepinSync(args, options);
 
 describe("imagepin pin (offline)", () => {
   let work: string;

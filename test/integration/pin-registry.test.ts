@@ -1,26 +1,22 @@
 // `imagepin pin` against the real distribution registry: the digests written are the registry's (as
 // skopeo sees them), --platform pins the platform's manifest, each reference is asked once, and the
 // lock file is sorted, byte-stable, and enough to pin again with --offline.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const helm = readFileSync(fileURLToPath(new URL("../../examples/helm/rendered.yaml", import.meta.url)), "utf8");
 const platforms = [
   { os: "linux", architecture: "amd64" },
   { os: "linux", architecture: "arm64", variant: "v8" },
 ];
 
-function imagepin(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const imagepin = (args: string[], cwd: string) => runImagepinSync(args, { cwd });
 
 describe("imagepin pin against a registry", () => {
   let registry: TestRegistry;

@@ -4,20 +4,16 @@
 // against the published schema.
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const digest = `sha256:${"1".repeat(64)}`;
 
-function imagepin(args: string[], cwd: string, extra: { input?: string; uid?: number; gid?: number } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, timeout: 60_000, ...extra });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const imagepin = (args: string[], cwd: string, extra: { input?: string; uid?: number; gid?: number } = {}) => runImagepinSync(args, { cwd, ...extra });
 
 function sarifValidator() {
   const schema = JSON.parse(readFileSync(fileURLToPath(new URL("../fixtures/manifests/sarif/sarif-2.1.0-rtm.5.json", import.meta.url)), "utf8"));

@@ -1,25 +1,20 @@
 // `imagepin verify` against the real distribution registry: a digest that exists, one that does not,
 // a tag pushed again (moved), and --update keeping the kind of digest that was pinned.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { settledRequests } from "../harness/access-log.js";
 import { pushImage, pushIndex } from "../harness/seed.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const platforms = [
   { os: "linux", architecture: "amd64" },
   { os: "linux", architecture: "arm64" },
 ];
 
-function imagepin(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd, timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const imagepin = (args: string[], cwd: string) => runImagepinSync(args, { cwd });
 
 describe("imagepin verify against a registry", () => {
   let registry: TestRegistry;

@@ -7,16 +7,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments, visit } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
+import { runImagepinSync } from "../harness/cli.js";
 import { openStore } from "../../src/store/index.js";
 
 const bin = resolve(import.meta.dirname, "../../dist/cli/bin.js");
 const dir = mkdtempSync(join(tmpdir(), "imagepin-webhook-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", cwd: dir });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (...args: string[]) => runImagepinSync(args, { cwd: dir });
 
 describe("imagepin webhook serve", () => {
   it("rejects a bad config at start, naming the key and line", () => {
