@@ -59,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
   acceptDebugEverywhere(program);
+  // Wherever --debug was written, the command that runs sees it among its own flags.
+  if (debug) program.hook("preAction", (_program, actionCommand) => void actionCommand.setOptionValue("debug", true));
 
   try {
     if (noArguments) {

@@ -19,6 +19,8 @@ export interface RegistryFlags {
   dockerConfig?: string;
   pullSecret?: string[];
   timeout?: number;
+  /** `--debug`, wherever it was written: registry exchanges are logged on standard error. */
+  debug?: boolean;
 }
 
 /** Adds the registry and credential flags every command that talks to registries takes. */
@@ -109,6 +111,7 @@ export function platformFromFlag(value: string | undefined): Platform | undefine
 export interface ResolverFromFlagsOptions {
   /** Reuse answers this long (the webhook: 30 s). */
   cacheTtlMs?: number;
+  /** Where registry exchanges are logged; default standard error with `--debug`, else nowhere. */
   logger?: Logger;
   /** Counts registry responses by status ("error": no response), for metrics. */
   onRegistryRequest?: (status: number | "error") => void;
@@ -124,14 +127,8 @@ export async function createResolverFromFlags(
   env: Record<string, string | undefined>,
   options: ResolverFromFlagsOptions = {},
 ): Promise<{ resolver: RegistryResolver; platform?: Platform; close(): Promise<void> }> {
-  let platform: Platform | undefined;
-  if (flags.platform !== undefined) {
-    try {
-      platform = parsePlatform(flags.platform);
-    } catch (error) {
-      throw new UsageError(`--platform: ${(error as Error).message}`, { cause: error });
-    }
-  }
+  const platform = platformFromFlag(flags.platform);
+  const logger = options.logger ?? (flags.debug ? stderrDebugLogger() : undefined);
   const caCertificates = await Promise.all((flags.caFile ?? []).map(readCaFile));
   const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env });
   const resolver = new RegistryResolver({
@@ -141,7 +138,7 @@ export async function createResolverFromFlags(
     caCertificates,
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
     ...(options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(logger ? { logger } : {}),
     ...(options.onRegistryRequest ? { onResponse: options.onRegistryRequest } : {}),
   });
   return { resolver, ...(platform ? { platform } : {}), close: () => resolver.close() };

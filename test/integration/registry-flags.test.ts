@@ -93,3 +93,18 @@ describe("--platform", () => {
     expect(resolveWith("--platform", "linux/amd64").status).toBe(0);
   });
 });
+
+describe("--debug", () => {
+  it("logs the registry exchanges of every registry command, written before or after the command", () => {
+    const pod = `kind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${registry.host}/flags/app:1.0\n`;
+    const env = { ...process.env, DOCKER_CONFIG: join(dir, "none") };
+    for (const args of [["--debug", "pin", "-"], ["pin", "-", "--debug"], ["verify", "-", "--debug"]]) {
+      const input = args[0] === "verify" ? pod.replace(":1.0", `:1.0@${pushed.digest}`) : pod;
+      const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env, input, timeout: 30_000 });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr, args.join(" ")).toMatch(/^imagepin: debug: registry exchange \{.*"method":"HEAD".*"status":200/m);
+    }
+    const quiet = spawnSync(process.execPath, [bin, "pin", "-"], { encoding: "utf8", env, input: pod, timeout: 30_000 });
+    expect(quiet.stderr).not.toContain("debug:");
+  });
+});

@@ -4,8 +4,8 @@ import { tryParseReference } from "../../reference/index.js";
 import { formatPlatform } from "../../registry/index.js";
 import type { Resolution } from "../../resolve/index.js";
 import { readReferenceArguments } from "../input.js";
-import { exitFindings, out, type GlobalOptions } from "../output.js";
-import { addRegistryFlags, createResolverFromFlags, stderrDebugLogger, type RegistryFlags } from "../registry-flags.js";
+import { exitFindings, out } from "../output.js";
+import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 
 interface ResolveFlags extends RegistryFlags {
   json?: boolean;
@@ -35,11 +35,10 @@ digest-mismatch, too-many-requests, server-error (and the parse codes for invali
 
 Exit status: 0 when every reference resolved, 1 when any did not (the others are still resolved), 2 on usage errors.`,
     )
-    .action(async (refs: string[], flags: ResolveFlags, command: Command) => {
-      const debug = Boolean((command.optsWithGlobals() as GlobalOptions).debug);
+    .action(async (refs: string[], flags: ResolveFlags) => {
+      const debug = Boolean(flags.debug);
       const inputs = await readReferenceArguments(refs);
-      // --debug shows every registry exchange (method, URL, status), as its help promises.
-      const { resolver, platform, close } = await createResolverFromFlags(flags, process.env, debug ? { logger: stderrDebugLogger() } : {});
+      const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
       const progress = process.stderr.isTTY && inputs.length > 1 ? new Progress(inputs.length) : undefined;
       try {
         // Everything starts at once (the transport bounds the requests); results print in input order.
