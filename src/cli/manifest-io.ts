@@ -1,10 +1,11 @@
 // File I/O shared by the commands that read manifests and write them back (lint, pin, verify): walking
-// the inputs, reporting what could not be read, and writing changed files atomically.
+// the inputs, reporting what could not be read, writing changed files atomically, and the lock file
+// (pin, krm).
 import { readFile, realpath } from "node:fs/promises";
-import { UsageError } from "../errors.js";
+import { ImagepinError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { describeFsError } from "../internal/fs-errors.js";
-import { loadManifests, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
+import { loadManifests, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
 import { readStdin } from "./input.js";
 
 /** Reads the custom kinds file, walks and scans the paths. */
@@ -52,4 +53,35 @@ export async function writeFilesBack(files: WriteBack[]): Promise<boolean> {
     }
   }
   return failed;
+}
+
+/**
+ * The lock file's entries, or an empty lock when it does not exist yet (it is then created).
+ * @throws UsageError when unreadable, or missing with `offline`: pinning from a lock that is not
+ * there would report every image as unlocked, which hides a mistyped path in CI.
+ */
+export async function readLock(path: string, offline = false): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (offline) throw new UsageError(`lock file ${path} does not exist`, { hint: "--offline pins from an existing lock; run pin without --offline to create it", cause: error });
+      return new Lockfile();
+    }
+    throw new UsageError(`cannot read --lock ${path}: ${describeFsError(error)}`, { cause: error });
+  }
+  return Lockfile.parse(text, path);
+}
+
+/**
+ * Writes the lock atomically. @throws ImagepinError `lock-write` naming the file, so an unwritable
+ * path is a clear error (exit 2) rather than an internal one.
+ */
+export async function writeLockFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    throw new ImagepinError("lock-write", `cannot write the lock file ${path}: ${describeFsError(error)}`, { cause: error });
+  }
 }

@@ -4,7 +4,7 @@ import { pinResourceList, type PinnedResourceList } from "../../manifests/index.
 import { exitFindings } from "../output.js";
 import { readStdin } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
-import { readLock, writeLockFile } from "./pin.js";
+import { readLock, writeLockFile } from "../manifest-io.js";
 
 interface KrmFlags extends RegistryFlags {
   keepTag: boolean;

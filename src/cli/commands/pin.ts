@@ -1,14 +1,12 @@
 import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
-import { readFile } from "node:fs/promises";
-import { ImagepinError, UsageError } from "../../errors.js";
-import { writeFileAtomic } from "../../internal/atomic-write.js";
-import { describeFsError, Lockfile, pinFiles, type PinnedFile } from "../../manifests/index.js";
+import { UsageError } from "../../errors.js";
+import { pinFiles, type PinnedFile } from "../../manifests/index.js";
 import type { Platform } from "../../registry/index.js";
 import type { Resolver } from "../../resolve/types.js";
 import { exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
-import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
+import { loadInputs, readLock, reportUnreadable, writeFilesBack, writeLockFile } from "../manifest-io.js";
 
 interface PinFlags extends RegistryFlags {
   write?: boolean;
@@ -68,37 +66,6 @@ Exit status: 0 done, 1 when an image could not be resolved or (with --check) som
       const wouldChange = flags.check && pinned.some((file) => file.changes.length > 0);
       process.exitCode = reportUnreadable(loaded) ? exitUsage : failed || writeFailed || wouldChange ? exitFindings : 0;
     });
-}
-
-/**
- * The lock file's entries, or an empty lock when it does not exist yet (it is then created).
- * @throws UsageError when unreadable, or missing with `offline`: pinning from a lock that is not
- * there would report every image as unlocked, which hides a mistyped path in CI.
- */
-export async function readLock(path: string, offline = false): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      if (offline) throw new UsageError(`lock file ${path} does not exist`, { hint: "--offline pins from an existing lock; run pin without --offline to create it", cause: error });
-      return new Lockfile();
-    }
-    throw new UsageError(`cannot read --lock ${path}: ${describeFsError(error)}`, { cause: error });
-  }
-  return Lockfile.parse(text, path);
-}
-
-/**
- * Writes the lock atomically. @throws ImagepinError `lock-write` naming the file, so an unwritable
- * path is a clear error (exit 2) rather than an internal one.
- */
-export async function writeLockFile(path: string, text: string): Promise<void> {
-  try {
-    await writeFileAtomic(path, text);
-  } catch (error) {
-    throw new ImagepinError("lock-write", `cannot write the lock file ${path}: ${describeFsError(error)}`, { cause: error });
-  }
 }
 
 /** Every change of every file, by file, line and column: the order a reader scans a report in. */
