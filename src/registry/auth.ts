@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Credential } from "../credentials/types.js";
+import { Memo } from "../internal/memo.js";
 import { RegistryError } from "./errors.js";
 import { statusError } from "./manifest.js";
 import type { Transport } from "./transport.js";
@@ -30,14 +31,21 @@ export function credentialIdentity(credential: Credential | undefined): string {
 }
 
 /**
+ * How many bearer tokens are kept: one per realm + service + scope set + credential, so a webhook that
+ * resolves for many tenants' pull secrets across many repositories needs a few thousand; each is a few KiB.
+ */
+export const maxCachedTokens = 4096;
+
+/**
  * Bearer tokens per realm + service + scope + credential, kept until shortly before they expire, with
- * one fetch in flight per key however many requests need the token at once.
+ * one fetch in flight per key however many requests need the token at once; a failed fetch is not kept.
  */
 export class TokenCache {
-  private readonly tokens = new Map<string, CachedToken>();
-  private readonly pending = new Map<string, Promise<CachedToken>>();
+  private readonly memo: Memo<CachedToken>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.memo = new Memo<CachedToken>({ maxEntries: maxCachedTokens, ttlMs: (token) => token.expiresAt - this.now(), now });
+  }
 
   /** The cache key; `scopes` order does not matter. */
   static key(realm: string, service: string | undefined, scopes: string[], credentialId: string): string {
@@ -46,31 +54,17 @@ export class TokenCache {
 
   /** A token still valid for `key`, if any. */
   peek(key: string): string | undefined {
-    const cached = this.tokens.get(key);
-    if (cached === undefined) return undefined;
-    if (cached.expiresAt > this.now()) return cached.token;
-    this.tokens.delete(key);
-    return undefined;
+    return this.memo.peek(key)?.token;
   }
 
   /** The cached token for `key`, or the result of `fetch` (shared by concurrent callers). */
   async get(key: string, fetch: () => Promise<CachedToken>): Promise<string> {
-    const cached = this.peek(key);
-    if (cached !== undefined) return cached;
-    let flight = this.pending.get(key);
-    if (flight === undefined) {
-      flight = fetch().finally(() => this.pending.delete(key));
-      this.pending.set(key, flight);
-      const token = await flight;
-      this.tokens.set(key, token);
-      return token.token;
-    }
-    return (await flight).token;
+    return (await this.memo.get(key, fetch)).token;
   }
 
   /** Forgets a token the registry refused (it was revoked, or expired early). */
   forget(key: string): void {
-    this.tokens.delete(key);
+    this.memo.delete(key);
   }
 }
 

@@ -3,15 +3,22 @@ import { anonymousKeychain } from "../credentials/types.js";
 import type { ImageReference } from "../reference/index.js";
 import { formatPlatform, normalizePlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
 import { abandonOnAbort } from "../internal/abort.js";
+import { Memo } from "../internal/memo.js";
 import type { IndexEntry, Platform, Resolution, ResolveOptions, Resolver } from "./types.js";
 
 /** Settings of a {@link RegistryResolver}: the client's, plus the cache. */
 export interface RegistryResolverOptions extends RegistryClientOptions {
   /** Keep successful answers this long (the webhook uses 30 s); default 0: no cache, one run resolves each reference once anyway. */
   cacheTtlMs?: number;
-  /** The most answers kept; the oldest go first. Default 10,000. */
+  /** The most answers kept; the least recently used go first. Default {@link defaultResolverCacheSize}. */
   cacheSize?: number;
 }
+
+/**
+ * How many answers a resolver keeps by default, in each of its two caches: far more distinct images than
+ * a cluster runs, and at a few hundred bytes an answer, a few MiB at most.
+ */
+export const defaultResolverCacheSize = 10_000;
 
 /** Options of {@link RegistryResolver.withKeychain}. */
 export interface DeriveOptions {
@@ -27,16 +34,19 @@ export interface DeriveOptions {
 export class RegistryResolver implements Resolver {
   private readonly client: RegistryClient;
   private readonly keychain: Keychain;
-  private readonly flights = new Map<string, Promise<Resolution>>();
-  private readonly cache = new Map<string, { resolution: Resolution; expiresAt: number }>();
+  /** Answers by tag, shared while in flight and kept for `cacheTtlMs`. */
+  private readonly answers: Memo<Resolution>;
   /** Answers about manifests named by digest (index entries, platforms), kept since they cannot change. */
-  private readonly digestAnswers = new Map<string, Promise<unknown>>();
+  private readonly digestAnswers: Memo<NonNullable<unknown>>;
   private readonly now: () => number;
 
   constructor(private readonly options: RegistryResolverOptions = {}, client?: RegistryClient) {
     this.keychain = options.keychain ?? anonymousKeychain;
     this.client = client ?? new RegistryClient(options);
     this.now = options.now ?? Date.now;
+    const maxEntries = options.cacheSize ?? defaultResolverCacheSize;
+    this.answers = new Memo({ maxEntries, ttlMs: options.cacheTtlMs ?? 0, now: this.now });
+    this.digestAnswers = new Memo({ maxEntries, now: this.now });
   }
 
   /**
@@ -59,20 +69,9 @@ export class RegistryResolver implements Resolver {
   async resolve(reference: ImageReference, options: ResolveOptions = {}): Promise<Resolution> {
     // Keyed by the normalized platform (linux/arm64 is linux/arm64/v8), as the digest store keys it.
     const key = `${reference.normalized}\n${options.platform ? formatPlatform(normalizePlatform(options.platform)) : ""}`;
-    const ttl = this.options.cacheTtlMs ?? 0;
-    if (ttl > 0) {
-      const cached = this.cache.get(key);
-      if (cached && cached.expiresAt > this.now()) return { ...cached.resolution, source: "cached" };
-      if (cached) this.cache.delete(key);
-    }
-    let flight = this.flights.get(key);
-    if (flight === undefined) {
-      flight = this.fetch(reference, options.platform).finally(() => this.flights.delete(key));
-      this.flights.set(key, flight);
-      if (ttl > 0) {
-        flight.then((resolution) => this.remember(key, resolution, ttl)).catch(() => {});
-      }
-    }
+    const cached = this.answers.peek(key);
+    if (cached !== undefined) return { ...cached, source: "cached" };
+    const flight = this.answers.get(key, () => this.fetch(reference, options.platform));
     return abandonOnAbort(flight, options.signal, () => timeoutError(reference));
   }
 
@@ -90,18 +89,13 @@ export class RegistryResolver implements Resolver {
    * What a manifest named by digest says cannot change, so one answer serves every later call (and
    * concurrent calls share one exchange); a reference by tag is asked each time.
    */
-  private byDigest<T>(what: string, reference: ImageReference, signal: AbortSignal | undefined, load: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  private async byDigest<T>(what: string, reference: ImageReference, signal: AbortSignal | undefined, load: (signal?: AbortSignal) => Promise<T>): Promise<T> {
     if (reference.digest === undefined) return load(signal);
     const key = `${what}\n${reference.name}@${reference.digest}`;
-    let answer = this.digestAnswers.get(key) as Promise<T> | undefined;
-    if (answer === undefined) {
-      answer = load();
-      this.digestAnswers.set(key, answer);
-      // a failure (an outage) is not an answer about the content: ask again next time
-      answer.catch(() => this.digestAnswers.delete(key));
-      while (this.digestAnswers.size > (this.options.cacheSize ?? 10_000)) this.digestAnswers.delete(this.digestAnswers.keys().next().value as string);
-    }
-    return abandonOnAbort(answer, signal, () => timeoutError(reference));
+    // The memo keeps no undefined (a manifest without a platform), so answers travel boxed. A failure (an
+    // outage) is not an answer about the content: the memo forgets it and the next call asks again.
+    const answer = this.digestAnswers.get(key, async () => ({ value: await load() })) as Promise<{ value: T }>;
+    return (await abandonOnAbort(answer, signal, () => timeoutError(reference))).value;
   }
 
   private async fetch(reference: ImageReference, platform: Platform | undefined): Promise<Resolution> {
@@ -117,13 +111,6 @@ export class RegistryResolver implements Resolver {
     if (found.platform) resolution.platform = found.platform;
     if (found.rateLimit) resolution.rateLimit = found.rateLimit;
     return resolution;
-  }
-
-  private remember(key: string, resolution: Resolution, ttl: number): void {
-    this.cache.delete(key);
-    this.cache.set(key, { resolution, expiresAt: this.now() + ttl });
-    const limit = this.options.cacheSize ?? 10_000;
-    while (this.cache.size > limit) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** Closes the connection pools (a derived resolver closes nothing). */

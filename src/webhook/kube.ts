@@ -4,6 +4,8 @@ import type { Keychain } from "../credentials/types.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
+import { Memo } from "../internal/memo.js";
+import { LRUCache } from "lru-cache";
 import type { Resolver } from "../resolve/types.js";
 import type { JsonObject } from "./pod.js";
 import type { EventSink, FallbackEvent, PodCredentials, PodCredentialsLookup } from "./review.js";
@@ -63,6 +65,16 @@ export interface PodCredentialsLookupOptions {
   logger?: Logger;
 }
 
+/** How long Secrets and ServiceAccounts read from the API are reused by default: a scale-up takes seconds. */
+export const defaultApiObjectTtlMs = 30_000;
+/** Secrets and ServiceAccounts kept: enough for the namespaces of a busy cluster, a few KiB each. */
+export const maxCachedApiObjects = 2048;
+/**
+ * Resolvers kept, one per distinct set of pull secrets (by resource version): each holds its own answer
+ * cache, so the least recently used go first.
+ */
+export const maxPodCredentialSets = 256;
+
 /**
  * Looks up a Pod's pull secrets: the names in `spec.imagePullSecrets` and in its ServiceAccount's
  * (`spec.serviceAccountName`, default `default`), each read with `get`. Objects are cached for `ttlMs`
@@ -71,19 +83,11 @@ export interface PodCredentialsLookupOptions {
  * kubelet does.
  */
 export function podCredentialsLookup(options: PodCredentialsLookupOptions): PodCredentialsLookup {
-  const ttl = options.ttlMs ?? 30_000;
-  const clock = options.clock ?? Date.now;
-  const objects = new Map<string, { at: number; value: Promise<unknown> }>();
-  const resolvers = new Map<string, PodCredentials>();
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    const hit = objects.get(key);
-    if (hit && clock() - hit.at < ttl) return hit.value as Promise<T>;
-    const value = load();
-    objects.set(key, { at: clock(), value });
-    value.catch(() => objects.delete(key));
-    if (objects.size > 2048) objects.delete(objects.keys().next().value as string);
-    return value;
-  };
+  const now = options.clock;
+  const objects = new Memo<{ object: unknown }>({ maxEntries: maxCachedApiObjects, ttlMs: options.ttlMs ?? defaultApiObjectTtlMs, ...(now ? { now } : {}) });
+  const resolvers = new LRUCache<string, PodCredentials>({ max: maxPodCredentialSets });
+  // A missing object (undefined) is an answer too, so answers travel boxed.
+  const cached = async <T>(key: string, load: () => Promise<T>): Promise<T> => (await objects.get(key, async () => ({ object: await load() }))).object as T;
   return async (namespace, podSpec) => {
     const names = new Set<string>();
     for (const ref of asList(podSpec.imagePullSecrets)) if (typeof ref.name === "string" && ref.name) names.add(ref.name);
@@ -103,7 +107,6 @@ export function podCredentialsLookup(options: PodCredentialsLookupOptions): PodC
       const keychain = options.keychainFromSecrets(secrets.map((s) => s.object));
       credentials = { keychain, resolver: options.resolverFor(keychain) };
       resolvers.set(key, credentials);
-      if (resolvers.size > 256) resolvers.delete(resolvers.keys().next().value as string);
     }
     return credentials;
   };
@@ -124,6 +127,9 @@ export interface KubeEventSinkOptions {
   logger?: Logger;
 }
 
+/** Namespace + reference pairs remembered for the event window: more than an outage touches at once. */
+export const maxEventKeys = 4096;
+
 /**
  * An {@link EventSink} that records each fallback as a `Warning` Event with reason `DigestFallback` on
  * the Pod, without waiting for the API. During an outage it records one event per namespace and
@@ -133,7 +139,7 @@ export function kubeEventSink(options: KubeEventSinkOptions): EventSink {
   const windowMs = options.windowMs ?? 60_000;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? silentLogger;
-  const recent = new Map<string, number>();
+  const recent = new LRUCache<string, number>({ max: maxEventKeys });
   return {
     fallbackUsed(event: FallbackEvent) {
       const key = `${event.namespace}\u0000${event.reference}`;
@@ -141,7 +147,6 @@ export function kubeEventSink(options: KubeEventSinkOptions): EventSink {
       const last = recent.get(key);
       if (last !== undefined && now - last < windowMs) return;
       recent.set(key, now);
-      if (recent.size > 4096) recent.delete(recent.keys().next().value as string);
       const body = eventObject(event, options.instance, new Date(now));
       options.writer.createEvent(event.namespace, body).catch((error: unknown) => {
         logger.warn({ namespace: event.namespace, err: describeError(error) }, "cannot record the fallback event");
