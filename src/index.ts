@@ -10,10 +10,10 @@ export type { Credential, CredentialCandidate, Keychain } from "./credentials/ty
 export { anonymousKeychain } from "./credentials/types.js";
 export { createKeychain, keychainFromPullSecretObjects, keychainFromSources, describeCandidates, isEmptyCredential, CredentialsError, parseDockerConfig, parsePullSecretFile, locateDockerConfig } from "./credentials/index.js";
 export type { CreateKeychainOptions, KeychainSources, CandidateDescription, CredentialsErrorCode, DockerConfig, PullSecret } from "./credentials/index.js";
-export type { IndexEntry, Platform, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
+export type { IndexEntry, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
 export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";
-export { RegistryClient, RegistryError, isRegistryError, parsePlatform, formatPlatform, normalizePlatform, mediaTypes, manifestAccept } from "./registry/index.js";
+export { RegistryClient, RegistryError, isRegistryError, mediaTypes, manifestAccept } from "./registry/index.js";
 export type { RegistryClientOptions, RegistryErrorCode, ManifestResult, RateLimit } from "./registry/index.js";
 export { RegistryResolver } from "./resolve/index.js";
 export type { RegistryResolverOptions, DeriveOptions } from "./resolve/index.js";

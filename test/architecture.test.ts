@@ -12,7 +12,7 @@ const allowed: Record<string, string[]> = {
   internal: [],
   credentials: ["reference", "internal"],
   registry: ["reference", "credentials", "internal"],
-  store: ["reference", "internal", "resolve/types"],
+  store: ["reference", "internal"],
   resolve: ["reference", "registry", "credentials", "store", "internal"],
   manifests: ["reference", "resolve", "registry", "credentials", "internal"],
   policy: ["reference", "manifests", "resolve", "internal"],

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import { describeFsError } from "../internal/fs-errors.js";
 import type { Logger } from "../internal/logger.js";
 import { domainPattern } from "../reference/grammar.js";
-import { parsePlatform, type Platform } from "../registry/index.js";
+import { parsePlatform, type Platform } from "../reference/index.js";
 import { RegistryResolver } from "../resolve/index.js";
 import { collect, positiveInteger } from "./output.js";
 

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { parseReference, type ImageReference } from "../reference/index.js";
-import type { Platform, Resolver } from "../resolve/types.js";
+import type { Platform } from "../reference/index.js";
+import type { Resolver } from "../resolve/types.js";
 import {
   belongsToVariant,
   canonicalVersion,

@@ -1,7 +1,6 @@
 import { ImagepinError } from "../errors.js";
 import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
-import { formatPlatform, normalizePlatform, parsePlatform } from "../registry/index.js";
-import type { Platform } from "../resolve/types.js";
+import { formatPlatform, normalizePlatform, parsePlatform, type Platform } from "../reference/index.js";
 
 /** One recorded resolution. */
 export interface LockEntry {

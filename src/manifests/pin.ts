@@ -1,6 +1,7 @@
 import { isImagepinError } from "../errors.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
-import type { Platform, Resolver } from "../resolve/types.js";
+import type { Platform } from "../reference/index.js";
+import type { Resolver } from "../resolve/types.js";
 import { lockPlatform, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
 import type { FoundImage, ScannedFile } from "./types.js";

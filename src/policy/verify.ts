@@ -1,7 +1,8 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, formatPlatform, imageEdit, platformMatches, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, imageEdit, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
-import type { Platform, Resolver } from "../resolve/types.js";
+import { formatPlatform, platformMatches, type Platform } from "../reference/index.js";
+import type { Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
 import type { Finding, RuleDescription, Summary } from "./types.js";
 

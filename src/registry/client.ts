@@ -7,7 +7,8 @@ import { configDescriptor, configPlatform, maxConfigBytes } from "./config-blob.
 import { RegistryError } from "./errors.js";
 import { headerDigest, maxManifestBytes, parseIndex, rateLimitOf, statusError, verifyManifest, type RateLimit } from "./manifest.js";
 import { bareMediaType, isIndexMediaType, isManifestMediaType, manifestAccept } from "./media-types.js";
-import { normalizePlatform, selectPlatform, type Platform, type PlatformEntry } from "./platform.js";
+import { normalizePlatform, type Platform } from "../reference/index.js";
+import { selectPlatform, type PlatformEntry } from "./platform.js";
 import type { HostLookup } from "./realm.js";
 import { Session, type Deadline, type SharedState } from "./session.js";
 import { Transport, type TransportOptions } from "./transport.js";

@@ -1,7 +1,7 @@
 import { isValidDigest } from "../reference/index.js";
 import { RegistryError } from "./errors.js";
 import { digestOf } from "./manifest.js";
-import type { Platform } from "./platform.js";
+import type { Platform } from "../reference/index.js";
 
 /** The largest image config read; real ones are a few KiB, history-heavy ones some hundred. */
 export const maxConfigBytes = 4 << 20;

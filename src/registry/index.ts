@@ -5,7 +5,7 @@
 export { RegistryClient, type ManifestResult, type RegistryClientOptions } from "./client.js";
 export { RegistryError, isRegistryError, type RegistryErrorCode, type RegistryErrorOptions } from "./errors.js";
 export { mediaTypes, manifestAccept, isIndexMediaType, isManifestMediaType } from "./media-types.js";
-export { parsePlatform, formatPlatform, normalizePlatform, platformMatches, selectPlatform, type Platform, type PlatformEntry } from "./platform.js";
+export { selectPlatform, type PlatformEntry } from "./platform.js";
 export { parseChallenges, type Challenge } from "./challenge.js";
 export { validateRealm, isLoopbackHost, type HostLookup } from "./realm.js";
 export { Transport, type TransportOptions, type HttpRequest, type HttpResponse } from "./transport.js";

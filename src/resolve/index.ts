@@ -1,3 +1,3 @@
 /** Resolution of references to digests: the interface, and the registry-backed resolver. */
-export type { IndexEntry, Platform, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./types.js";
+export type { IndexEntry, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./types.js";
 export { RegistryResolver, type DeriveOptions, type RegistryResolverOptions } from "./registry-resolver.js";

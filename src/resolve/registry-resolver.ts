@@ -1,10 +1,11 @@
 import type { Keychain } from "../credentials/types.js";
 import { anonymousKeychain } from "../credentials/types.js";
 import type { ImageReference } from "../reference/index.js";
-import { formatPlatform, normalizePlatform, RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
+import { formatPlatform, normalizePlatform, type Platform } from "../reference/index.js";
+import { RegistryClient, RegistryError, type RegistryClientOptions } from "../registry/index.js";
 import { abandonOnAbort } from "../internal/abort.js";
 import { Memo } from "../internal/memo.js";
-import type { IndexEntry, Platform, Resolution, ResolveOptions, Resolver } from "./types.js";
+import type { IndexEntry, Resolution, ResolveOptions, Resolver } from "./types.js";
 
 /** Settings of a {@link RegistryResolver}: the client's, plus the cache. */
 export interface RegistryResolverOptions extends RegistryClientOptions {

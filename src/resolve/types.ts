@@ -1,11 +1,8 @@
 import type { ImageReference } from "../reference/index.js";
 import type { RateLimit } from "../registry/manifest.js";
-import type { Platform, PlatformEntry } from "../registry/platform.js";
+import type { Platform } from "../reference/index.js";
+import type { PlatformEntry } from "../registry/platform.js";
 
-// One definition of a platform, its text form and its normalization (arm64 means arm64/v8) for every
-// module: the registry's. The store may import only this file, so the helpers are re-exported here too.
-export type { Platform } from "../registry/platform.js";
-export { formatPlatform, normalizePlatform, parsePlatform } from "../registry/platform.js";
 export type { RateLimit } from "../registry/manifest.js";
 
 /** How a resolution was obtained. */

@@ -1,4 +1,4 @@
-import { normalizePlatform } from "../resolve/types.js";
+import { normalizePlatform } from "../reference/index.js";
 import { matchesFilter, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 
 /**

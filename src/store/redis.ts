@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
-import { normalizePlatform } from "../resolve/types.js";
+import { normalizePlatform } from "../reference/index.js";
 import { StoreError } from "./errors.js";
 import { legacyPlatformKeys, matchesFilter, newestPerKey, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 

@@ -1,4 +1,4 @@
-import { formatPlatform, normalizePlatform, parsePlatform, type Platform } from "../resolve/types.js";
+import { defaultVariant, formatPlatform, normalizePlatform, parsePlatform, type Platform } from "../reference/index.js";
 
 /**
  * Who a record may serve. `public` records were resolved with the webhook's own credentials and serve
@@ -92,8 +92,7 @@ export function legacyPlatformKeys(platform: Platform | undefined): string[] {
   if (!platform) return [];
   const normalized = normalizePlatform(platform);
   const asGiven = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
-  const defaultVariant = normalized.architecture === "arm64" ? "v8" : normalized.architecture === "arm" ? "v7" : undefined;
-  const withoutDefault = normalized.variant === defaultVariant ? `${normalized.os}/${normalized.architecture}` : undefined;
+  const withoutDefault = normalized.variant === defaultVariant(normalized.architecture) ? `${normalized.os}/${normalized.architecture}` : undefined;
   const current = platformKey(platform);
   return [...new Set([asGiven, withoutDefault].filter((key): key is string => key !== undefined && key !== current))];
 }

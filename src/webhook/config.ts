@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ImagepinError } from "../errors.js";
-import { parsePlatform, type Platform } from "../resolve/types.js";
+import { parsePlatform, type Platform } from "../reference/index.js";
 
 /** What to do with an image whose registry could not answer (issue 5, "Failure policy"). */
 export type FailurePolicy = "fallback" | "allow" | "deny";

@@ -4,7 +4,8 @@ import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import type { ImageReference } from "../reference/index.js";
 import { RegistryResolver } from "../resolve/registry-resolver.js";
-import type { Platform, Resolution, ResolveOptions, Resolver } from "../resolve/types.js";
+import type { Platform } from "../reference/index.js";
+import type { Resolution, ResolveOptions, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
 
 // Error codes that mean "the registry could not answer now", not "the answer is no". The registry

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { createTwoFilesPatch } from "diff";
 import { UsageError } from "../../errors.js";
 import { pinFiles, type PinnedFile } from "../../manifests/index.js";
-import type { Platform } from "../../registry/index.js";
+import type { Platform } from "../../reference/index.js";
 import type { Resolver } from "../../resolve/types.js";
 import { exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { describeError, isImagepinError } from "../../errors.js";
 import { tryParseReference } from "../../reference/index.js";
-import { formatPlatform } from "../../registry/index.js";
+import { formatPlatform } from "../../reference/index.js";
 import type { Resolution } from "../../resolve/index.js";
 import { readReferenceArguments } from "../input.js";
 import { exitFindings, out } from "../output.js";

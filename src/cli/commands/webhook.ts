@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ImagepinError, UsageError } from "../../errors.js";
 import { imagepinVersion } from "../../version.js";
+import { formatPlatform } from "../../reference/index.js";
 import { isStoreScope, openStore, type StoreFilter } from "../../store/index.js";
 import { out, positiveInteger } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
@@ -193,7 +194,7 @@ async function storeCommand(action: "list" | "evict", flags: StoreFlags): Promis
       return;
     }
     for (const record of await store.list(filter)) {
-      const platform = record.platform ? `${record.platform.os}/${record.platform.architecture}${record.platform.variant ? `/${record.platform.variant}` : ""}` : "";
+      const platform = record.platform ? formatPlatform(record.platform) : "";
       if (flags.json) out(JSON.stringify(record));
       else out([record.reference, record.digest, record.scope, new Date(record.resolvedAt).toISOString(), platform].filter(Boolean).join("  "));
     }
