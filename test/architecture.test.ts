@@ -77,4 +77,14 @@ describe("module dependencies", () => {
     const upward = edges().filter(({ from, to }) => to === "cli" && from !== "cli");
     expect(upward).toEqual([]);
   });
+
+  it("are the arrows docs/architecture.md draws", () => {
+    const page = readFileSync(resolve(import.meta.dirname, "../docs/architecture.md"), "utf8");
+    const documented: Record<string, string[]> = {};
+    for (const [, module, imports] of page.matchAll(/^\| `(\w+)` \|[^|]*\| ([^|]*) \|$/gm)) {
+      documented[module as string] = imports === "nothing" ? [] : imports === "anything" ? ["*"] : (imports as string).split(", ");
+    }
+    const enforced = Object.fromEntries(Object.entries(allowed).filter(([module]) => module !== "index"));
+    expect(documented).toEqual(enforced);
+  });
 });
