@@ -1,4 +1,5 @@
 import { isAlias, isMap, isSeq, type Node, type Scalar } from "yaml";
+import { templatePlaceholders } from "./interpolation.js";
 import { commentIgnores, ignoreAnnotation, parseRuleList } from "./suppression.js";
 import type { FoundImage, ManifestFormat } from "./types.js";
 import { childMap, childString, isScalar, positionOf, replaceSlot, resolveNode, type YamlContext } from "./yaml-nodes.js";
@@ -36,7 +37,7 @@ export class ImageCollector {
     }
     // Reported where it is used (an alias's own line), rewritten where it is written (the anchor).
     const at = isAlias(node) && node.range ? (node as Node) : scalar;
-    this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(scalar as Scalar, this.source) });
+    this.images.push({ ...this.base(context, object, at), ...extra, image: scalar.value, ...replaceSlot(context, scalar as Scalar, this.source), ...placeholders(object.format, scalar.value) });
   }
 
   private addInvalid(context: YamlContext, object: ObjectInfo, node: unknown, value: Node, extra: { container?: string; pullPolicy?: string }): void {
@@ -58,6 +59,17 @@ export class ImageCollector {
     const ignored = new Set([...object.ignored, ...commentIgnores(this.lines, line)]);
     return { file: this.file, line, column, format: object.format, kind: object.kind, name: object.name, namespace: object.namespace, ignored };
   }
+}
+
+/**
+ * A Kubernetes value that is a template placeholder (`$IMAGE`, `${IMAGE}`, `{IMAGE}`, `{{ .Values.image }}`)
+ * is filled in by a tool before deploy: unknown here, not invalid. Compose interpolation is read by the
+ * Compose scanner itself.
+ */
+function placeholders(format: ManifestFormat, value: string): Partial<FoundImage> {
+  const found = templatePlaceholders(value).filter((placeholder) => format !== "compose" || !placeholder.startsWith("$"));
+  if (found.length === 0) return {};
+  return { slot: undefined, fromVariable: `the image is filled in from ${found.join(", ")} before deploy, so it is unknown here; lint and pin the rendered manifest` };
 }
 
 /** The rules an object's `imagepin.io/ignore` annotation switches off (none when absent). */

@@ -9,5 +9,6 @@ export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFai
 export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";
 // The registry's platform helpers, for the modules that may not import the registry client (policy).
 export { formatPlatform, platformMatches } from "../registry/index.js";
-export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
+export { applyEdits, formatScalar, imageEdit, isPlainSafe, withReplacedDigest, withWrittenDigest, type TextEdit } from "./rewrite.js";
+export { parseInterpolation, expand, isUnknown, templatePlaceholders, type Dialect, type Expansion, type Part } from "./interpolation.js";
 export { krmResults, krmSettings, pinResourceList, type KrmResult, type KrmSettings, type PinnedResourceList, type ResourceListOptions } from "./krm.js";

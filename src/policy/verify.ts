@@ -1,5 +1,5 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, formatPlatform, imageEdit, platformMatches, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, formatPlatform, imageEdit, platformMatches, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
@@ -57,11 +57,12 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
   const checks = await Promise.all(work.map(({ image, reference }) => checkImage(image, reference, options)));
   const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
   const edits = new Map<ScannedFile, TextEdit[]>();
-  work.forEach(({ file, image, reference }, index) => {
+  work.forEach(({ file, image }, index) => {
     const check = checks[index]!;
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
-    const edit = imageEdit(image, withWrittenDigest(image.written ?? image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
+    const written = withReplacedDigest(image, check.newDigest);
+    const edit = written === undefined ? undefined : imageEdit(image, written, check.newDigest);
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
   });
   const updated = [...edits].map(([file, fileEdits]) => ({ file, output: applyEdits(file.text, fileEdits), count: fileEdits.length }));
