@@ -1,7 +1,7 @@
 import { isAlias, isMap, isSeq, type Node, type Scalar } from "yaml";
 import { templatePlaceholders } from "./interpolation.js";
 import { commentIgnores, ignoreAnnotation, parseRuleList } from "./suppression.js";
-import type { FoundImage, ManifestFormat } from "./types.js";
+import type { FoundImage, ManifestFormat, ManifestNotice } from "./types.js";
 import { childMap, childString, isScalar, positionOf, replaceSlot, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 /** What every image of one object shares: its kind, name, namespace and object-level suppressions. */
@@ -16,6 +16,7 @@ export interface ObjectInfo {
 /** Gathers the images of one YAML file with their positions and suppressions. */
 export class ImageCollector {
   readonly images: FoundImage[] = [];
+  readonly notices: ManifestNotice[] = [];
 
   constructor(
     readonly file: string,
@@ -47,6 +48,12 @@ export class ImageCollector {
     const what = isMap(value) ? "a map" : isSeq(value) ? "a list" : `a ${typeof (value as Scalar).value} (${source}); quote it if it is meant as one`;
     const invalid = empty ? "the image is empty (null)" : `the image must be a string, not ${what}`;
     this.images.push({ ...this.base(context, object, at), ...extra, image: empty ? "" : source, invalid });
+  }
+
+  /** Adds a notice about `at` (see {@link ManifestNotice}), with the object's kind, name and suppressions. */
+  addNotice(context: YamlContext, object: ObjectInfo, at: Node, rule: string, message: string, container?: string): void {
+    const { file, line, column, kind, name, namespace, ignored } = this.base(context, object, at);
+    this.notices.push({ file, line, column, rule, message, kind, name, namespace, container, ignored });
   }
 
   /** Adds an image built from several fields (Kustomize, ImageSet); `at` is the node it is reported at. */

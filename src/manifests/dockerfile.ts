@@ -1,6 +1,6 @@
 import { expand, hasVariables, isUnknown, parseInterpolation, type Expansion, type VariableState } from "./interpolation.js";
 import { commentIgnores, splitLines } from "./suppression.js";
-import type { FoundImage, ManifestProblem, ScannedFile } from "./types.js";
+import type { FoundImage, ManifestNotice, ManifestProblem, ScannedFile } from "./types.js";
 
 /** One instruction after joining continuation lines; `offsets[i]` is where character i sits in the file. */
 interface LogicalLine {
@@ -20,6 +20,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
   const lineStarts = startsOfLines(text);
   const images: FoundImage[] = [];
   const problems: ManifestProblem[] = [];
+  const notices: ManifestNotice[] = [];
   const args = new Map<string, string>();
   const stages = new Set<string>();
   let seenFrom = false;
@@ -38,6 +39,8 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     }
     if (instruction !== "FROM") continue;
     seenFrom = true;
+    const inline = inlineIgnore(file, words, lineStarts);
+    if (inline) notices.push(inline);
     const platform = words.find((word) => word.text.startsWith("--platform="))?.text.slice("--platform=".length);
     const rest = words.filter((word) => !word.text.startsWith("--"));
     const imageWord = rest[0];
@@ -75,7 +78,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
   }
-  return { file, text, format: "dockerfile", images, problems };
+  return { file, text, format: "dockerfile", images, problems, ...(notices.length > 0 ? { notices } : {}) };
 }
 
 /**
@@ -90,6 +93,18 @@ function imageFromWord(word: string, args: ReadonlyMap<string, string>, escape: 
   const expansion = expand(word, parts, lookup);
   if (isUnknown(expansion)) return { image: word, fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it` };
   return { image: expansion.text, expansion };
+}
+
+/**
+ * Docker reads `#` as a comment only at the start of a line: `FROM nginx:1.25 # imagepin:ignore` hands
+ * `#` and `imagepin:ignore` to FROM as arguments, and the build fails. Lint says so and shows the
+ * line-above form (the suppression itself is still honoured, so the one finding is this one).
+ */
+function inlineIgnore(file: string, words: { text: string; start: number }[], lineStarts: number[]): ManifestNotice | undefined {
+  const hash = words.findIndex((word) => word.text.startsWith("#"));
+  if (hash === -1 || !/^#\s*imagepin:ignore/.test(words.slice(hash).map((word) => word.text).join(" "))) return undefined;
+  const message = "# imagepin:ignore at the end of a FROM line is not a comment to Docker (FROM gets it as arguments and the build fails); put it alone on the line above";
+  return { file, ...positionAt(lineStarts, words[hash]!.start), rule: "dockerfile-inline-ignore", kind: "Dockerfile", message };
 }
 
 /** The `# escape=` parser directive's character, default backslash. */

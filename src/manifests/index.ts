@@ -1,4 +1,4 @@
-export type { CustomKind, FoundImage, ImageSlot, KustomizeEntrySlot, ManifestFormat, ManifestProblem, ScalarStyle, ScanOptions, ScannedFile } from "./types.js";
+export type { CustomKind, FoundImage, ImageSlot, KustomizeEntrySlot, ManifestFormat, ManifestNotice, ManifestProblem, ScalarStyle, ScanOptions, ScannedFile } from "./types.js";
 export { scanText, parseCustomKinds, isDockerfileName, isYamlName } from "./scan.js";
 export { scanYaml, yamlErrorOffset } from "./yaml-scan.js";
 export { scanDockerfile } from "./dockerfile.js";
@@ -12,3 +12,4 @@ export { formatPlatform, platformMatches } from "../registry/index.js";
 export { applyEdits, formatScalar, imageEdit, isPlainSafe, withReplacedDigest, withWrittenDigest, type TextEdit } from "./rewrite.js";
 export { parseInterpolation, expand, isUnknown, templatePlaceholders, type Dialect, type Expansion, type Part } from "./interpolation.js";
 export { krmResults, krmSettings, pinResourceList, type KrmResult, type KrmSettings, type PinnedResourceList, type ResourceListOptions } from "./krm.js";
+export { kindPresets, presetFor } from "./kind-presets.js";

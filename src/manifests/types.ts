@@ -99,6 +99,26 @@ export interface ManifestProblem {
   message: string;
 }
 
+/**
+ * Something the scanner saw that would otherwise pass in silence (a container without an image, a kind
+ * it does not know that holds a pod template, an ignore comment Docker reads as arguments). Lint reports
+ * it under `rule`; it does not stop a file from being pinned.
+ */
+export interface ManifestNotice {
+  file: string;
+  line: number;
+  column: number;
+  /** The lint rule it is reported under (`image-missing`, `unknown-kind`, `dockerfile-inline-ignore`). */
+  rule: string;
+  message: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  container?: string;
+  /** Rules suppressed where the notice is (annotation, comment). */
+  ignored?: ReadonlySet<string>;
+}
+
 /** The result of scanning one file. */
 export interface ScannedFile {
   file: string;
@@ -106,6 +126,8 @@ export interface ScannedFile {
   format: ManifestFormat;
   images: FoundImage[];
   problems: ManifestProblem[];
+  /** What lint reports beside the images (absent when there is nothing). */
+  notices?: ManifestNotice[];
 }
 
 /** Teaches the scanner where other kinds keep their pod templates and images. */
