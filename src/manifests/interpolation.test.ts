@@ -86,7 +86,10 @@ function build({ reference, cuts, forms: chosen, empties, dialect }: GeneratedCa
     else if (form === "default") written = `\${${name}:-${text}}`;
     else if (form === "dash-default") written = `\${${name}-${text}}`;
     else if (form === "nested") written = `\${${name}:-\${W${index}:-${text}}}`;
-    else if (form === "alternative") (env.set(name, "on"), (written = `\${${name}:+${text}}`));
+    else if (form === "alternative") {
+      env.set(name, "on");
+      written = `\${${name}:+${text}}`;
+    }
     else {
       env.set(name, text);
       written = form === "bare" ? `\${${name}}` : form === "required" ? `\${${name}:?set ${escaped} ${name}}` : `\${${name}-${escaped}unused}`;
