@@ -5,22 +5,32 @@ import { readFile, realpath } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { describeFsError } from "../internal/fs-errors.js";
-import { loadManifests, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
+import { kindPresets, loadManifests, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
 import { readStdin } from "./input.js";
 
-/** Reads the custom kinds file, walks and scans the paths. */
-export async function loadInputs(paths: string[], kindsFile: string | undefined): Promise<LoadedManifests> {
-  let customKinds: CustomKind[] = [];
-  if (kindsFile !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(kindsFile, "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read --kinds ${kindsFile}: ${describeFsError(error)}`, { cause: error });
-    }
-    customKinds = parseCustomKinds(text, kindsFile);
-  }
+/**
+ * Reads the custom kinds (each `--kinds` value a file, or `preset:NAME` for a shipped preset), walks and
+ * scans the paths. @throws UsageError for an unreadable file or an unknown preset.
+ */
+export async function loadInputs(paths: string[], kinds: string | string[] | undefined): Promise<LoadedManifests> {
+  const customKinds: CustomKind[] = [];
+  for (const source of typeof kinds === "string" ? [kinds] : (kinds ?? [])) customKinds.push(...(await readKinds(source)));
   return loadManifests(paths, { customKinds, readStdin });
+}
+
+async function readKinds(source: string): Promise<CustomKind[]> {
+  if (source.startsWith("preset:")) {
+    const preset = kindPresets[source.slice("preset:".length)];
+    if (!preset) throw new UsageError(`--kinds ${source}: no such preset; known: ${Object.keys(kindPresets).map((name) => `preset:${name}`).join(", ")}`);
+    return [...preset];
+  }
+  let text: string;
+  try {
+    text = await readFile(source, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read --kinds ${source}: ${describeFsError(error)}`, { cause: error });
+  }
+  return parseCustomKinds(text, source);
 }
 
 /** Prints each unreadable path to stderr; true when there was any. */

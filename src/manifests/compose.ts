@@ -1,5 +1,6 @@
 import type { Node } from "yaml";
 import type { ImageCollector } from "./collector.js";
+import { composeLookup, expand, isUnknown, parseInterpolation } from "./interpolation.js";
 import type { FoundImage } from "./types.js";
 import { child, childMap, childString, isScalar, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
@@ -22,26 +23,24 @@ export function scanCompose(context: YamlContext, root: Node, collector: ImageCo
     const added = collector.images.length;
     collector.addScalar(context, { format: "compose", kind: "ComposeService", name, ignored: [] }, rawChild(context, pair.value, "image"), pullPolicy ? { pullPolicy } : {});
     const image = collector.images[added];
-    if (image?.image.includes("$")) Object.assign(image, interpolated(image));
+    if (image && image.invalid === undefined && image.image.includes("$")) Object.assign(image, interpolated(image));
   }
 }
 
 /**
  * Compose interpolation in an image (`nginx:${TAG:-1.25}`): defaults are substituted, `$$` is a `$`.
  * The environment and `.env` are not read, so the image is the one the file itself names; it is
- * pinned by appending the digest to the value as written. A variable without a default leaves the
- * image unknown, and it is not rewritten.
+ * pinned on the structure of the value as written (see written-image.ts). A variable without a
+ * default leaves the image unknown until Compose runs (`fromVariable`), and it is not rewritten.
  */
 function interpolated(image: FoundImage): Partial<FoundImage> {
-  let unresolved = false;
-  const text = image.image.replace(/\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, _braced?: string, operator?: string, word?: string) => {
-    if (whole === "$$") return "$";
-    if (operator === ":-" || operator === "-") return word ?? "";
-    unresolved = true;
-    return whole;
-  });
-  if (unresolved) return { slot: undefined, notRewritable: `the image uses a variable without a default (${image.image}); give it one (\${VAR:-value}) to pin it` };
-  return { image: text, written: image.image };
+  const parts = parseInterpolation(image.image, "compose");
+  const expansion = expand(image.image, parts, composeLookup);
+  if (isUnknown(expansion)) {
+    const named = expansion.variables.join(", ");
+    return { slot: undefined, fromVariable: `the image comes from ${named} with no default, so it is known only when Compose runs; give it one (\${VAR:-image}) to lint and pin it` };
+  }
+  return { image: expansion.text, written: image.image, expansion };
 }
 
 /** True when a document without `kind` looks like a Compose file (a `services` map). */

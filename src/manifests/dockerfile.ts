@@ -1,5 +1,6 @@
+import { expand, hasVariables, isUnknown, parseInterpolation, type Expansion, type VariableState } from "./interpolation.js";
 import { commentIgnores, splitLines } from "./suppression.js";
-import type { FoundImage, ManifestProblem, ScannedFile } from "./types.js";
+import type { FoundImage, ManifestNotice, ManifestProblem, ScannedFile } from "./types.js";
 
 /** One instruction after joining continuation lines; `offsets[i]` is where character i sits in the file. */
 interface LogicalLine {
@@ -19,11 +20,13 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
   const lineStarts = startsOfLines(text);
   const images: FoundImage[] = [];
   const problems: ManifestProblem[] = [];
+  const notices: ManifestNotice[] = [];
   const args = new Map<string, string>();
   const stages = new Set<string>();
   let seenFrom = false;
   let stageIndex = 0;
-  for (const logical of logicalLines(text, escapeCharacter(lines))) {
+  const escape = escapeCharacter(lines);
+  for (const logical of logicalLines(text, escape)) {
     const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(logical.text);
     if (!match) continue;
     const instruction = match[1]!.toUpperCase();
@@ -36,6 +39,8 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     }
     if (instruction !== "FROM") continue;
     seenFrom = true;
+    const inline = inlineIgnore(file, words, lineStarts);
+    if (inline) notices.push(inline);
     const platform = words.find((word) => word.text.startsWith("--platform="))?.text.slice("--platform=".length);
     const rest = words.filter((word) => !word.text.startsWith("--"));
     const imageWord = rest[0];
@@ -47,20 +52,17 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       problems.push({ file, ...position, message: "FROM without an image" });
       continue;
     }
-    const image = substitute(imageWord.text, args);
+    const word = imageFromWord(imageWord.text, args, escape);
+    const image = word.image;
     const isStage = stages.has(image.toLowerCase());
     if (stage) stages.add(stage.toLowerCase());
     if (isStage || image.toLowerCase() === "scratch") continue;
     const start = imageWord.start;
     const position = positionAt(lineStarts, start);
-    // An ARG without a default leaves a `$` behind: the image is not known, so it cannot be pinned.
-    const unresolved = image.includes("$");
     const split = imageWord.end - imageWord.start !== imageWord.text.length;
     const notRewritable = split
       ? "the image is split over continuation lines; write it on one line to pin it"
-      : unresolved
-        ? `the image uses an ARG without a default before the first FROM (${imageWord.text}); give it a default to pin it`
-        : undefined;
+      : word.fromVariable;
     images.push({
       file,
       ...position,
@@ -69,12 +71,40 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       name: stageName,
       image,
       ...(imageWord.text !== image ? { written: imageWord.text } : {}),
+      ...(word.expansion ? { expansion: word.expansion } : {}),
+      ...(word.fromVariable ? { fromVariable: word.fromVariable } : {}),
       platform: platform === undefined ? undefined : substitute(platform, args),
       ignored: new Set(commentIgnores(lines, position.line)),
       ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
   }
-  return { file, text, format: "dockerfile", images, problems };
+  return { file, text, format: "dockerfile", images, problems, ...(notices.length > 0 ? { notices } : {}) };
+}
+
+/**
+ * The image a FROM word names, with `ARG` defaults declared before the first FROM substituted, parsed
+ * into literal and `${…}` parts so a pin is written on its structure. An ARG without a default (or one
+ * never declared) leaves the image unknown until build time: `fromVariable`, and `image` stays as written.
+ */
+function imageFromWord(word: string, args: ReadonlyMap<string, string>, escape: string): { image: string; expansion?: Expansion; fromVariable?: string } {
+  const parts = parseInterpolation(word, "dockerfile", escape);
+  if (!hasVariables(parts)) return { image: parts.map((part) => (part.kind === "literal" ? part.text : "")).join("") };
+  const lookup = (name: string): VariableState => (args.has(name) ? { kind: "set", value: args.get(name)! } : { kind: "unknown" });
+  const expansion = expand(word, parts, lookup);
+  if (isUnknown(expansion)) return { image: word, fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it` };
+  return { image: expansion.text, expansion };
+}
+
+/**
+ * Docker reads `#` as a comment only at the start of a line: `FROM nginx:1.25 # imagepin:ignore` hands
+ * `#` and `imagepin:ignore` to FROM as arguments, and the build fails. Lint says so and shows the
+ * line-above form (the suppression itself is still honoured, so the one finding is this one).
+ */
+function inlineIgnore(file: string, words: { text: string; start: number }[], lineStarts: number[]): ManifestNotice | undefined {
+  const hash = words.findIndex((word) => word.text.startsWith("#"));
+  if (hash === -1 || !/^#\s*imagepin:ignore/.test(words.slice(hash).map((word) => word.text).join(" "))) return undefined;
+  const message = "# imagepin:ignore at the end of a FROM line is not a comment to Docker (FROM gets it as arguments and the build fails); put it alone on the line above";
+  return { file, ...positionAt(lineStarts, words[hash]!.start), rule: "dockerfile-inline-ignore", kind: "Dockerfile", message };
 }
 
 /** The `# escape=` parser directive's character, default backslash. */

@@ -1,7 +1,9 @@
-import { isMap, type Node } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
 import { annotationIgnores, type ImageCollector, type ObjectInfo } from "./collector.js";
 import { scanKustomization } from "./kustomize.js";
 import { containerLists, podSpecPaths } from "./pod-kinds.js";
+import { presetFor } from "./kind-presets.js";
+import { nearMiss } from "./near-miss.js";
 import type { CustomKind } from "./types.js";
 import { child, childItems, childMap, childString, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
@@ -34,9 +36,38 @@ export function scanKubernetesObject(context: YamlContext, root: Node, collector
     return;
   }
   const custom = customKinds.find((entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion));
-  for (const path of custom?.paths ?? builtInPaths[kind] ?? []) {
-    for (const node of nodesAt(context, root, path)) scanPodTemplateOrSpec(context, node, collector, object);
+  const paths = custom?.paths ?? builtInPaths[kind];
+  if (!paths) {
+    unknownKind(context, root, collector, object, apiVersion);
+    return;
   }
+  for (const path of paths) {
+    for (const node of nodesAt(context, root, path)) scanPodTemplateOrSpec(context, node, collector, object, custom === undefined);
+  }
+}
+
+const builtInKinds = Object.keys(podSpecPaths);
+
+/**
+ * A kind this scanner does not know is skipped, but not in silence when it looks like a workload: a
+ * misspelt built-in kind (`Deploymnet`), or any kind holding a pod template or pod spec where workloads
+ * keep one (Argo Rollouts, Knative). Those get an `unknown-kind` notice saying how to teach the kind;
+ * pod templates are not scanned by shape, so a custom resource is read only where it is taught to be.
+ */
+function unknownKind(context: YamlContext, root: Node, collector: ImageCollector, object: ObjectInfo, apiVersion: string): void {
+  const kindNode = child(context, root, "kind") ?? root;
+  // Only the built-in API groups (no dot: v1, apps/v1, batch/v1); a short kind must be one edit away.
+  const misspelt = apiVersion.includes(".") ? undefined : nearMiss(object.kind, builtInKinds, object.kind.length <= 4 ? 1 : 2);
+  if (misspelt) {
+    collector.addNotice(context, object, kindNode, "unknown-kind", `kind ${object.kind} is not a kind Kubernetes knows; did you mean ${misspelt}? Its images were not checked`);
+    return;
+  }
+  const template = ["spec.template.spec", "spec.jobTemplate.spec.template.spec", "spec"].find((path) => nodesAt(context, root, path).some((node) => containerLists.some((list) => childItems(context, node, list).length > 0)));
+  const preset = presetFor(object.kind, apiVersion);
+  if (!template && !preset) return;
+  const teach = preset ? `--kinds preset:${preset}` : `--kinds FILE with {kind: ${object.kind}, paths: [${template!.replace(/\.spec$/, "")}]}`;
+  const where = template ? `holds a pod spec at ${template}` : "holds images";
+  collector.addNotice(context, object, kindNode, "unknown-kind", `${object.kind} (${apiVersion || "no apiVersion"}) is not a kind imagepin knows, and it ${where}: its images were not checked; teach it with ${teach}`);
 }
 
 /** Every node a dotted path (`spec.template`, `spec.workers[].template`) reaches. */
@@ -51,7 +82,7 @@ function nodesAt(context: YamlContext, root: Node, path: string): Node[] {
 }
 
 /** A path may name a pod template (with `spec`), a pod spec (with containers) or an image string. */
-function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: ImageCollector, object: ObjectInfo): void {
+function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: ImageCollector, object: ObjectInfo, builtIn: boolean): void {
   if (!isMap(node)) {
     collector.addScalar(context, object, node);
     return;
@@ -61,13 +92,19 @@ function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: Imag
   if (!spec) return;
   // A template's own annotations count too: they travel to the Pods it creates.
   const withTemplate = isSpec ? object : { ...object, ignored: [...object.ignored, ...annotationIgnores(context, node)] };
-  scanPodSpec(context, spec, collector, withTemplate);
+  scanPodSpec(context, spec, collector, withTemplate, builtIn);
 }
 
-/** Containers, init and ephemeral containers, and image volumes of one pod spec. */
-export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo): void {
+/**
+ * Containers, init and ephemeral containers, and image volumes of one pod spec. In a built-in kind a
+ * container must have an image: one without (or with the key misspelt, `imgae:`) is an `image-missing`
+ * notice. A custom kind's containers may be patches merged into generated pods (prometheus-operator's
+ * spec.containers), so there an absent image is not reported.
+ */
+export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo, builtIn = true): void {
   for (const list of containerLists) {
     for (const container of childItems(context, spec, list)) {
+      if (builtIn && rawChild(context, container, "image") === undefined) missingImage(context, container, collector, object, list);
       collector.addScalar(context, object, rawChild(context, container, "image"), {
         container: childString(context, container, "name"),
         pullPolicy: childString(context, container, "imagePullPolicy"),
@@ -82,6 +119,15 @@ export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCo
       pullPolicy: childString(context, image, "pullPolicy"),
     }, true);
   }
+}
+
+function missingImage(context: YamlContext, container: Node, collector: ImageCollector, object: ObjectInfo, list: string): void {
+  const name = childString(context, container, "name");
+  const keys = isMap(container) ? container.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : "")) : [];
+  const misspelt = keys.find((key) => key !== "imagePullPolicy" && nearMiss(key, ["image"]) !== undefined);
+  const which = name === undefined ? `a container in ${list}` : `container ${name}`;
+  const hint = misspelt ? `; is ${misspelt}: meant to be image:?` : "";
+  collector.addNotice(context, object, container, "image-missing", `${which} has no image${hint}`, name);
 }
 
 /** Calico's ImageSet: `spec.images[]` of `{image, digest}`; the images are pinned by their digest field. */

@@ -47,7 +47,7 @@ describe("pin rewrite", () => {
     const result = await pinText("compose.yaml", text.replace("    image: nginx:1.25$$x\n", "    image: redis:7\n"));
     const api = fakeDigest("quay.io/org/api:2");
     expect(result.output).toBe(`services:\n  web:\n    image: nginx:\${TAG:-1.25}@${nginx}\n  api:\n    image: "\${REG-quay.io}/org/api:2@${api}"\n  job:\n    image: busybox:\${JOB_TAG}\n  cost:\n    image: redis:7@${fakeDigest("docker.io/library/redis:7")}\n`);
-    expect(result.skipped.map((entry) => entry.reason)).toEqual([expect.stringContaining("without a default")]);
+    expect(result.skipped.map((entry) => entry.reason)).toEqual([expect.stringContaining("${JOB_TAG} with no default")]);
     expect((await pinText("compose.yaml", result.output)).changed).toBe(false);
   });
 
@@ -63,6 +63,37 @@ describe("pin rewrite", () => {
     expect(result.output).toBe(`kind: Pod\nspec:\n  containers:\n    - image: localhost:5000/app@${fakeDigest("localhost:5000/app:2")}\n    - image: nginx@${nginx}\n`);
     const again = await pinText("pod.yaml", result.output);
     expect(again.changed).toBe(false);
+  });
+
+  // Issue 13: the tag is removed on the structure of the value, never at the first `:` of the written text.
+  it("removes the tag of an interpolated image part by part with keepTag false (Compose and Dockerfile)", async () => {
+    const pinned = fakeDigest("docker.io/library/nginx:1.25");
+    const compose = await pinText("compose.yaml", "services:\n  web:\n    image: ${IMG:-nginx}:${TAG:-1.25}\n", { keepTag: false });
+    expect(compose.output).toBe(`services:\n  web:\n    image: \${IMG:-nginx}@${pinned}\n`);
+    const docker = await pinText("Dockerfile", "ARG TAG=1.25\nFROM ${IMG:-nginx}:${TAG} AS web\n", { keepTag: false });
+    expect(docker.output).toBe(`ARG TAG=1.25\nFROM \${IMG:-nginx}@${pinned} AS web\n`);
+    const minor = await pinText("compose.yaml", "services:\n  web:\n    image: \"nginx:1.${MINOR:-25}\"\n", { keepTag: false });
+    expect(minor.output).toBe(`services:\n  web:\n    image: "nginx@${pinned}"\n`);
+  });
+
+  it("keeps a tag that sits inside a variable's default with keepTag false, and says why", async () => {
+    // Airflow's official docker-compose.yaml.
+    const text = "x-airflow-common:\n  &airflow-common\n  image: ${AIRFLOW_IMAGE_NAME:-apache/airflow:2.9.2}\nservices:\n  airflow-webserver:\n    <<: *airflow-common\n";
+    const result = await pinText("docker-compose.yaml", text, { keepTag: false });
+    const airflow = fakeDigest("docker.io/apache/airflow:2.9.2");
+    expect(result.output).toBe(text.replace("${AIRFLOW_IMAGE_NAME:-apache/airflow:2.9.2}", `\${AIRFLOW_IMAGE_NAME:-apache/airflow:2.9.2}@${airflow}`));
+    expect(result.changes.map((change) => change.tagKept)).toEqual([expect.stringContaining("${AIRFLOW_IMAGE_NAME:-apache/airflow:2.9.2}")]);
+    const docker = await pinText("Dockerfile", "ARG BASE=alpine:3.20\nFROM ${BASE}\n", { keepTag: false });
+    expect(docker.output).toBe(`ARG BASE=alpine:3.20\nFROM \${BASE}@${fakeDigest("docker.io/library/alpine:3.20")}\n`);
+    expect(docker.changes[0]!.tagKept).toContain("${BASE}");
+  });
+
+  it("adds no quotes a plain scalar does not need", async () => {
+    // authentik's docker-compose.yml.
+    const text = "services:\n  server:\n    image: ${AUTHENTIK_IMAGE:-ghcr.io/goauthentik/server}:${AUTHENTIK_TAG:-2024.2.2}\n";
+    const server = fakeDigest("ghcr.io/goauthentik/server:2024.2.2");
+    expect((await pinText("docker-compose.yml", text, { keepTag: false })).output).toBe(`services:\n  server:\n    image: \${AUTHENTIK_IMAGE:-ghcr.io/goauthentik/server}@${server}\n`);
+    expect((await pinText("docker-compose.yml", text)).output).toBe(`services:\n  server:\n    image: \${AUTHENTIK_IMAGE:-ghcr.io/goauthentik/server}:\${AUTHENTIK_TAG:-2024.2.2}@${server}\n`);
   });
 
   it("adds digest: to Kustomize images entries at the entry's indentation, block and flow", async () => {
@@ -125,7 +156,7 @@ describe("pin rewrite", () => {
     const app = fakeDigest("quay.io/org/app:2");
     expect(result.output).toBe(`ARG TAG=1.25\nARG REG=quay.io\nARG LATE\nFROM nginx:\${TAG}@${nginx} AS web\nFROM \${REG}/org/app:\${V:-2}@${app}\nFROM nginx:$LATE\n`);
     expect(result.changes.map((change) => change.from)).toEqual(["nginx:${TAG}", "${REG}/org/app:${V:-2}"]);
-    expect(result.skipped[0]!.reason).toContain("ARG without a default");
+    expect(result.skipped[0]!.reason).toContain("$LATE, an ARG with no default");
     expect((await pinText("Dockerfile", result.output)).changed).toBe(false);
     const noTag = await pinText("Dockerfile", "ARG TAG=1.25\nFROM nginx:${TAG}\n", { keepTag: false });
     expect(noTag.output).toBe(`ARG TAG=1.25\nFROM nginx@${nginx}\n`);
@@ -205,6 +236,19 @@ describe("formatScalar", () => {
     expect(formatScalar("it's", "single")).toBe("'it''s'");
     expect(formatScalar('a"b', "double")).toBe('"a\\"b"');
     expect(formatScalar("# not plain", "plain")).toBe('"# not plain"');
+  });
+
+  it("keeps a plain value plain when YAML 1.2 allows it in its context, else quotes it in the file's quote", () => {
+    const block = { flow: false, quote: "single" as const };
+    const flow = { flow: true, quote: "double" as const };
+    expect(formatScalar("${IMG:-nginx}@sha256:00", "plain", block)).toBe("${IMG:-nginx}@sha256:00");
+    expect(formatScalar("${IMG:-nginx}@sha256:00", "plain", flow)).toBe('"${IMG:-nginx}@sha256:00"');
+    expect(formatScalar("a: b", "plain", block)).toBe("'a: b'");
+    expect(formatScalar("a #b", "plain", block)).toBe("'a #b'");
+    expect(formatScalar("1.25", "plain", block)).toBe("'1.25'");
+    expect(formatScalar("-x", "plain", flow)).toBe("-x");
+    expect(formatScalar("@x", "plain", flow)).toBe('"@x"');
+    expect(formatScalar("nginx:1.25@sha256:00", "plain", flow)).toBe("nginx:1.25@sha256:00");
   });
 });
 

@@ -25,6 +25,8 @@ export interface PinChange {
   image: FoundImage;
   from: string;
   to: string;
+  /** Set when the tag was asked to go (`keepTag: false`) but stays, and why (it is part of a variable). */
+  tagKept?: string;
 }
 
 /** An image that could not be pinned, and why. */
@@ -112,6 +114,11 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
     if (isSuppressed(image)) continue;
+    // `image: $IMAGE`, `FROM ${BASE}` without a default: unknown until run time, reported once here.
+    if (image.fromVariable !== undefined) {
+      result.skipped.push({ image, reason: image.fromVariable });
+      continue;
+    }
     // Not a string at all: pinning would write a reference the author never meant (`1.25:latest@…`).
     if (image.invalid !== undefined) {
       result.failures.push({ image, code: "invalid-reference", message: image.invalid });
@@ -135,11 +142,11 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
       continue;
     }
     const written = image.written ?? image.image;
-    const to = withWrittenDigest(written, outcome.digest, keepTag, reference.tag === undefined);
-    const edit = imageEdit(image, to, outcome.digest, keepTag);
+    const pinned = withWrittenDigest(image, outcome.digest, keepTag, reference.tag === undefined);
+    const edit = imageEdit(image, pinned.text, outcome.digest, keepTag);
     if (!edit) continue;
     edits.push(edit);
-    result.changes.push({ image, from: written, to });
+    result.changes.push({ image, from: written, to: pinned.text, ...(pinned.tagKept ? { tagKept: pinned.tagKept } : {}) });
   }
   if (result.failures.length > 0) result.failed = true;
   if (result.failed || edits.length === 0) return result;

@@ -1,4 +1,6 @@
-import type { FoundImage, ScalarStyle } from "./types.js";
+import type { Expansion } from "./interpolation.js";
+import type { FoundImage, PlainContext, ScalarStyle } from "./types.js";
+import { literalExpansion, pinWritten, replaceWrittenDigest, type WrittenPin } from "./written-image.js";
 
 /** Replace the characters `start..end` of a text with `text` (an insertion when start equals end). */
 export interface TextEdit {
@@ -26,17 +28,43 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   return result + text.slice(at);
 }
 
-// Plain scalars may not start with an indicator or contain ": " / " #"; references never do, but a
-// value that could be misread is double-quoted rather than risk changing its meaning.
-const safePlain = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/;
-
-/** Writes `value` as a YAML scalar in the given style, escaping as that style needs. */
-export function formatScalar(value: string, style: ScalarStyle): string {
+/**
+ * Writes `value` as a YAML scalar in the given style, escaping as that style needs. A plain value stays
+ * plain when YAML 1.2 reads the new text back as the same string in its place (block or flow, per
+ * `context`; flow when unknown); otherwise it is quoted with the file's quote (`context.quote`, else double).
+ */
+export function formatScalar(value: string, style: ScalarStyle, context?: PlainContext): string {
   if (style === "raw") return value;
-  if (style === "single") return `'${value.replace(/'/g, "''")}'`;
-  if (style === "double" || !safePlain.test(value)) return JSON.stringify(value);
-  return value;
+  if (style === "plain" && isPlainSafe(value, context?.flow ?? true)) return value;
+  const quote = style === "plain" ? (context?.quote ?? "double") : style;
+  if (quote === "single" && !/[\x00-\x1f\x7f]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  return JSON.stringify(value);
 }
+
+const indicators = new Set("-?:,[]{}#&*!|>'\"%@`");
+const flowIndicators = /[,[\]{}]/;
+
+/**
+ * True when `value` can be written as a plain scalar (YAML 1.2, ns-plain) in block or flow context and
+ * still reads as that string under the core schema: no leading indicator (except `-`, `?`, `:` before a
+ * safe character), no `: ` or ` #`, no trailing `:`, no flow indicators inside flow collections, no
+ * control characters or surrounding spaces, and not a null, boolean or number.
+ */
+export function isPlainSafe(value: string, flow: boolean): boolean {
+  if (value === "" || /^\s|\s$|[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(value)) return false;
+  const first = value[0]!;
+  const second = value[1];
+  if (indicators.has(first)) {
+    const safeNext = second !== undefined && second !== " " && !(flow && flowIndicators.test(second));
+    if (!("-?:".includes(first) && safeNext)) return false;
+  }
+  if (value.includes(": ") || value.includes(" #") || value.endsWith(":")) return false;
+  if (flow && (flowIndicators.test(value) || /:[,[\]{}]/.test(value))) return false;
+  return !coreSchemaScalar.test(value);
+}
+
+// What the YAML 1.2 core schema resolves to null, a boolean, an integer or a float.
+const coreSchemaScalar = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /**
  * The edit that writes a new image value (or, for a Kustomize entry, its digest) into the file.
@@ -46,13 +74,7 @@ export function formatScalar(value: string, style: ScalarStyle): string {
 export function imageEdit(image: FoundImage, newImage: string, digest: string, keepTag = true): TextEdit | undefined {
   const slot = image.slot;
   if (!slot) return undefined;
-  if (slot.kind === "replace") {
-    // A plain value that parsed in place (`nginx:${TAG:-1}`) stays plain when the pin only appends a
-    // digest to it: the appended characters are safe in any plain scalar.
-    const kept = withoutDigest(image.written ?? image.image);
-    const appendsOnly = slot.style === "plain" && newImage.startsWith(kept) && /^(:latest)?@[a-z0-9]+:[a-f0-9]+$/.test(newImage.slice(kept.length));
-    return { start: slot.start, end: slot.end, text: appendsOnly ? newImage : formatScalar(newImage, slot.style) };
-  }
+  if (slot.kind === "replace") return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style, slot.yaml) };
   const entry = slot.entry;
   if (entry.existing) return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
   if (!keepTag && entry.tagPair) return { start: entry.tagPair.start, end: entry.tagPair.end, text: `digest: ${digest}` };
@@ -60,27 +82,21 @@ export function imageEdit(image: FoundImage, newImage: string, digest: string, k
   return { start: entry.insertAt, end: entry.insertAt, text };
 }
 
-function withoutDigest(image: string): string {
-  const at = image.indexOf("@");
-  return at === -1 ? image : image.slice(0, at);
-}
-
-/** `name:tag` as written, without the tag (`localhost:5000/app:1` → `localhost:5000/app`). */
-export function withoutWrittenTag(image: string): string {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const colon = name.indexOf(":", name.lastIndexOf("/") + 1);
-  return colon === -1 ? name : name.slice(0, colon);
+/** The image value as written, parsed into parts (one literal part when it has no variables). */
+export function writtenExpansion(image: FoundImage): Expansion {
+  return image.expansion ?? literalExpansion(image.written ?? image.image);
 }
 
 /**
- * The image as written with `digest` in place of any digest it had. With `keepTag`, an image whose
- * reference has no tag (`untagged`) is written `name:latest@digest`: the tag that was resolved, as the
- * lock records it and the webhook writes it, so `verify` can tell when it moves.
+ * The image as written, pinned to `digest` (see {@link pinWritten}): `name:tag@digest` with `keepTag`
+ * (`name:latest@digest` for an `untagged` image: the tag that was resolved, as the lock records it and
+ * the webhook writes it, so `verify` can tell when it moves), else `name@digest` where the tag can go.
  */
-export function withWrittenDigest(image: string, digest: string, keepTag = true, untagged = false): string {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  if (!keepTag) return `${withoutWrittenTag(name)}@${digest}`;
-  return `${name}${untagged ? ":latest" : ""}@${digest}`;
+export function withWrittenDigest(image: FoundImage, digest: string, keepTag = true, untagged = false): WrittenPin {
+  return pinWritten(writtenExpansion(image), digest, keepTag, untagged);
+}
+
+/** The image as written with its digest replaced (verify --update); undefined when the digest is not written in it. */
+export function withReplacedDigest(image: FoundImage, digest: string): string | undefined {
+  return replaceWrittenDigest(writtenExpansion(image), digest);
 }

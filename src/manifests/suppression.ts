@@ -2,7 +2,8 @@
 export const ignoreAnnotation = "imagepin.io/ignore";
 
 // `# imagepin:ignore` alone switches every rule off; `# imagepin:ignore digest-missing,latest-tag` only those.
-const commentPattern = /#\s*imagepin:ignore(?:[ \t]+([A-Za-z0-9*,\s-]+?))?\s*$/;
+// Any word is taken as a rule id, so a misspelt one (`digest_missing`) is reported by lint, not ignored.
+const commentPattern = /#\s*imagepin:ignore(?:[ \t]+([^#\r\n]+?))?\s*$/;
 
 /** The rule ids of an annotation value or comment list; `all` and `*` become `*`. */
 export function parseRuleList(text: string | undefined): string[] {

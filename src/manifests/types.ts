@@ -1,3 +1,5 @@
+import type { Expansion } from "./interpolation.js";
+
 /** Which kind of file an image was found in. */
 export type ManifestFormat = "kubernetes" | "kustomization" | "compose" | "dockerfile";
 
@@ -13,8 +15,17 @@ export type ScalarStyle = "plain" | "single" | "double" | "raw";
  * `images:` entry (or its existing `digest:` value at `start..end` is replaced).
  */
 export type ImageSlot =
-  | { kind: "replace"; start: number; end: number; style: ScalarStyle }
+  | { kind: "replace"; start: number; end: number; style: ScalarStyle; yaml?: PlainContext }
   | { kind: "kustomize-digest"; entry: KustomizeEntrySlot };
+
+/**
+ * Where a plain YAML scalar sits, so a new value stays plain when YAML 1.2 allows it there (`flow`: inside
+ * `[…]` or `{…}`), and which quote the file uses when it must be quoted.
+ */
+export interface PlainContext {
+  flow: boolean;
+  quote: "single" | "double";
+}
 
 /** What the rewrite needs to add `digest:` to one Kustomize `images:` entry. */
 export interface KustomizeEntrySlot {
@@ -52,6 +63,11 @@ export interface FoundImage {
    * an update is written onto this text, so the ARG stays in the file.
    */
   written?: string;
+  /**
+   * The value parsed into literal and `${…}` parts with what each expanded to (Compose interpolation,
+   * Dockerfile ARGs), when it has variables: pins and updates are written on this structure.
+   */
+  expansion?: Expansion;
   /** `imagePullPolicy` as written, when there is one. */
   pullPolicy?: string;
   /** `--platform` of a Dockerfile FROM, as written. */
@@ -67,6 +83,12 @@ export interface FoundImage {
    * list): the kubelet refuses it, so it is an invalid reference whatever `image` would parse as.
    */
   invalid?: string;
+  /**
+   * Set when the image comes from a variable nobody gives a value before run time (`image: $IMAGE`,
+   * `FROM ${BASE}` without a default, a `{IMAGE}` template): it is unknown, not invalid, and never pinned.
+   * The text says which variables.
+   */
+  fromVariable?: string;
 }
 
 /** A document or line that could not be read; the rest of the file is still scanned. */
@@ -77,6 +99,26 @@ export interface ManifestProblem {
   message: string;
 }
 
+/**
+ * Something the scanner saw that would otherwise pass in silence (a container without an image, a kind
+ * it does not know that holds a pod template, an ignore comment Docker reads as arguments). Lint reports
+ * it under `rule`; it does not stop a file from being pinned.
+ */
+export interface ManifestNotice {
+  file: string;
+  line: number;
+  column: number;
+  /** The lint rule it is reported under (`image-missing`, `unknown-kind`, `dockerfile-inline-ignore`). */
+  rule: string;
+  message: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  container?: string;
+  /** Rules suppressed where the notice is (annotation, comment). */
+  ignored?: ReadonlySet<string>;
+}
+
 /** The result of scanning one file. */
 export interface ScannedFile {
   file: string;
@@ -84,6 +126,8 @@ export interface ScannedFile {
   format: ManifestFormat;
   images: FoundImage[];
   problems: ManifestProblem[];
+  /** What lint reports beside the images (absent when there is nothing). */
+  notices?: ManifestNotice[];
 }
 
 /** Teaches the scanner where other kinds keep their pod templates and images. */

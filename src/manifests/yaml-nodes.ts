@@ -1,5 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
-import type { ImageSlot, ScalarStyle } from "./types.js";
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import type { ImageSlot, PlainContext, ScalarStyle } from "./types.js";
 
 /** A parsed YAML document with what position lookups need. */
 export interface YamlContext {
@@ -78,8 +78,9 @@ export function styleOf(scalar: Scalar): ScalarStyle | undefined {
 }
 
 /** Where a scalar's value can be replaced (`source` is the file text its range points into), or why it cannot. */
-export function replaceSlot(scalar: Scalar, source: string): { slot?: ImageSlot; notRewritable?: string } {
+export function replaceSlot(context: YamlContext, scalar: Scalar, source: string): { slot?: ImageSlot; notRewritable?: string } {
   const style = styleOf(scalar);
+  if (style === "plain" && scalar.range) return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style, yaml: plainContext(context, scalar.range[0]) } };
   if (style && scalar.range) return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style } };
   const line = blockScalarLine(scalar, source);
   if (line) return { slot: { kind: "replace", ...line, style: "raw" } };
@@ -100,6 +101,38 @@ function blockScalarLine(scalar: Scalar, source: string): { start: number; end: 
   const at = body.indexOf(value);
   if (at === -1 || body.indexOf(value, at + 1) !== -1) return undefined;
   return { start: bodyStart + at, end: bodyStart + at + value.length };
+}
+
+/** What one document tells about its scalars: the ranges of its flow collections and the quote it uses most. */
+interface DocumentStyle {
+  flowRanges: [number, number][];
+  quote: "single" | "double";
+}
+
+const documentStyles = new WeakMap<Document, DocumentStyle>();
+
+/**
+ * Whether a plain scalar at `offset` is inside a flow collection, and the file's own quote (the one its
+ * quoted scalars use most; double when tied or none): read once per document, on the first plain image.
+ */
+function plainContext(context: YamlContext, offset: number): PlainContext {
+  let style = documentStyles.get(context.document);
+  if (!style) {
+    const found: DocumentStyle = { flowRanges: [], quote: "double" };
+    let single = 0;
+    let double = 0;
+    visit(context.document, {
+      Node(_key, node) {
+        if (isCollection(node) && node.flow && node.range) found.flowRanges.push([node.range[0], node.range[1]]);
+        if (isScalar(node) && node.type === "QUOTE_SINGLE") single++;
+        if (isScalar(node) && node.type === "QUOTE_DOUBLE") double++;
+      },
+    });
+    found.quote = single > double ? "single" : "double";
+    documentStyles.set(context.document, found);
+    style = found;
+  }
+  return { flow: style.flowRanges.some(([start, end]) => start < offset && offset < end), quote: style.quote };
 }
 
 export { isMap, isScalar, isSeq };

@@ -45,7 +45,7 @@ export function scanDocuments(file: string, text: string, documents: Document.Pa
       scanCompose(context, root, collector);
     }
   }
-  return { file, text, format, images: collector.images, problems };
+  return { file, text, format, images: collector.images, problems, ...(collector.notices.length > 0 ? { notices: collector.notices } : {}) };
 }
 
 /**

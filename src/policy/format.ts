@@ -18,7 +18,8 @@ export interface FormatOptions {
 export function formatFindings(findings: Finding[], format: OutputFormat, options: FormatOptions): string {
   if (format === "json") return `${JSON.stringify({ findings, summary: options.summary })}\n`;
   if (format === "sarif") return `${JSON.stringify(sarifLog(findings, options.rules, options.toolVersion), null, 2)}\n`;
-  return options.tty ? groupedText(findings, options.summary) : findings.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.rule} ${finding.message}\n`).join("");
+  // The severity closes the line, as ESLint's unix format does, so `file:line:col rule` stays greppable.
+  return options.tty ? groupedText(findings, options.summary) : findings.map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.rule} ${finding.message} [${finding.severity}]\n`).join("");
 }
 
 const colour = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
@@ -33,7 +34,7 @@ function groupedText(findings: Finding[], summary: Summary): string {
       text += `${text === "" ? "" : "\n"}${colour.bold}${file}${colour.reset}\n`;
     }
     const tint = finding.severity === "error" ? colour.red : finding.severity === "warning" ? colour.yellow : colour.cyan;
-    text += `  ${colour.dim}${finding.file}:${finding.line}:${finding.column}${colour.reset} ${tint}${finding.rule}${colour.reset} ${finding.message}\n`;
+    text += `  ${colour.dim}${finding.file}:${finding.line}:${finding.column}${colour.reset} ${tint}${finding.severity}${colour.reset} ${tint}${finding.rule}${colour.reset} ${finding.message}\n`;
   }
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
   text += `${text === "" ? "" : "\n"}${plural(summary.findings, "finding")} (${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}) in ${plural(summary.files, "file")}, ${plural(summary.images, "image")}\n`;

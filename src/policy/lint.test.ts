@@ -2,7 +2,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { scanText } from "../manifests/index.js";
+import { kindPresets, scanText } from "../manifests/index.js";
 import { formatFindings } from "./format.js";
 import { lintFiles } from "./lint.js";
 import { lintRules } from "./rules.js";
@@ -73,19 +73,77 @@ describe("lint rules", () => {
   });
 });
 
+describe("no silent passes (issue 13)", () => {
+  it("reports images from variables with their own rule, the same way in Compose, Dockerfiles and YAML", () => {
+    // Sentry self-hosted, a Dockerfile build arg, and a Kubernetes template filled in by a script.
+    const compose = 'services:\n  snuba:\n    image: "$SNUBA_IMAGE"\n  web:\n    image: ${REG:-quay.io}/web:${TAG}\n  ok:\n    image: nginx:${TAG:-1.25}\n';
+    expect(lint("docker-compose.yml", compose).findings.map((finding) => `${finding.line}:${finding.rule}:${finding.severity}`)).toEqual(["3:image-from-variable:warning", "5:image-from-variable:warning", "7:digest-missing:error"]);
+    expect(rulesOf("Dockerfile", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n")).toEqual(["2:image-from-variable"]);
+    const pod = 'kind: Pod\nspec:\n  containers:\n    - image: "{IMAGE}"\n    - image: $REGISTRY/app:${TAG}\n    - image: "{{ .Values.image }}"\n    - image: Nginx:1\n';
+    expect(rulesOf("pod.yaml", pod)).toEqual(["4:image-from-variable", "5:image-from-variable", "6:image-from-variable", "7:invalid-reference"]);
+    expect(rulesOf("Dockerfile", "ARG BASE_IMAGE\n# imagepin:ignore image-from-variable\nFROM ${BASE_IMAGE}\n")).toEqual([]);
+  });
+
+  it("reports a container without an image and names a misspelt key", () => {
+    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          imgae: nginx:1.25\n        - name: sidecar\n";
+    const findings = lint("d.yaml", text).findings;
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}:${finding.container}`)).toEqual(["8:image-missing:web", "10:image-missing:sidecar"]);
+    expect(findings[0]!.message).toContain("imgae");
+  });
+
+  it("hints at --kinds for a misspelt workload kind and for unknown kinds with a pod template or images", () => {
+    const text = [
+      "apiVersion: apps/v1\nkind: Deploymnet\nspec: {template: {spec: {containers: [{image: nginx:1.25}]}}}",
+      "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec: {template: {spec: {containers: [{image: app:1}]}}}",
+      "apiVersion: serving.knative.dev/v1\nkind: Service\nspec: {template: {spec: {containers: [{image: app:1}]}}}",
+      "apiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\nspec: {image: quay.io/prometheus/alertmanager:v0.27.0}",
+      "apiVersion: v1\nkind: Service\nspec: {ports: [{port: 80}]}",
+      "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}",
+    ].join("\n---\n");
+    const findings = lint("all.yaml", text).findings;
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}`)).toEqual(["2:unknown-kind", "6:unknown-kind", "10:unknown-kind", "14:unknown-kind"]);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining("did you mean Deployment?"),
+      expect.stringContaining("--kinds preset:argo-rollouts"),
+      expect.stringContaining("--kinds preset:knative"),
+      expect.stringContaining("--kinds preset:prometheus-operator"),
+    ]);
+  });
+
+  it("reads Prometheus, Alertmanager and ThanosRuler images with the shipped preset", () => {
+    const text = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nspec:\n  image: quay.io/prometheus/prometheus:v2.50.0\n  containers:\n    - name: prometheus\n      resources: {}\n    - name: proxy\n      image: quay.io/oauth2-proxy/oauth2-proxy:v7.5.1\n---\napiVersion: monitoring.coreos.com/v1\nkind: ThanosRuler\nspec: {image: quay.io/thanos/thanos:v0.34.0}\n";
+    const scanned = scanText("p.yaml", text, { customKinds: [...kindPresets["prometheus-operator"]!] });
+    expect(scanned.images.map((image) => image.image)).toEqual(["quay.io/prometheus/prometheus:v2.50.0", "quay.io/oauth2-proxy/oauth2-proxy:v7.5.1", "quay.io/thanos/thanos:v0.34.0"]);
+    expect(lintFiles([scanned]).findings.filter((finding) => finding.rule !== "digest-missing")).toEqual([]);
+  });
+
+  it("warns about a suppression naming an unknown rule id, listing the known ones", () => {
+    const text = 'kind: Pod\nmetadata:\n  annotations: {imagepin.io/ignore: "digest-mising"}\nspec:\n  containers:\n    - image: nginx   # imagepin:ignore digest_missing\n';
+    const findings = lint("p.yaml", text).findings.filter((finding) => finding.rule === "unknown-rule");
+    expect(findings.map((finding) => finding.message)).toEqual([expect.stringContaining('"digest-mising"'), expect.stringContaining('"digest_missing"')]);
+    expect(findings[0]!.message).toContain("digest-missing, latest-tag");
+  });
+
+  it("warns about # imagepin:ignore at the end of a Dockerfile FROM line", () => {
+    const findings = lint("Dockerfile", "FROM nginx:1.25 # imagepin:ignore\nFROM alpine:3.20 AS a\n").findings;
+    expect(findings.map((finding) => `${finding.line}:${finding.column}:${finding.rule}`)).toEqual(["1:17:dockerfile-inline-ignore", "2:6:digest-missing"]);
+  });
+});
+
 describe("formats", () => {
   const result = lint("deploy/app.yaml", "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}]}\n");
 
-  it("text is file:line:col rule message", () => {
+  it("text is file:line:col rule message [severity]", () => {
     const text = formatFindings(result.findings, "text", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0" });
-    expect(text.split("\n")[0]).toBe("deploy/app.yaml:3:38 digest-missing nginx is not pinned to a digest; run imagepin pin");
+    expect(text.split("\n").slice(0, 2)).toEqual(["deploy/app.yaml:3:38 digest-missing nginx is not pinned to a digest; run imagepin pin [error]", "deploy/app.yaml:3:38 latest-tag nginx uses no tag (:latest); pick a release tag and pin it [warning]"]);
   });
 
   it("text on a terminal is grouped by file, coloured, with a summary", () => {
     const text = formatFindings(result.findings, "text", { summary: result.summary, rules: lintRules, toolVersion: "0.1.0", tty: true });
     const lines = text.split("\n");
     expect(lines[0]).toBe("\u001b[1mdeploy/app.yaml\u001b[0m");
-    expect(lines[1]).toContain("\u001b[31mdigest-missing\u001b[0m");
+    expect(lines[1]).toContain("\u001b[31merror\u001b[0m \u001b[31mdigest-missing\u001b[0m");
+    expect(lines[2]).toContain("\u001b[33mwarning\u001b[0m");
     expect(lines[2]).toContain("\u001b[33mlatest-tag\u001b[0m");
     expect(text).toContain("2 findings (1 error, 1 warning) in 1 file, 1 image");
   });
@@ -111,5 +169,9 @@ describe("formats", () => {
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(log.runs[0].results[0]).toMatchObject({ ruleId: "digest-missing", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "deploy/app.yaml" }, region: { startLine: 3, startColumn: 38 } } }] });
     expect(validate({ ...log, runs: [{ results: [] }] })).toBe(false);
+    for (const rule of log.runs[0].tool.driver.rules) {
+      expect(rule.fullDescription.text.length).toBeGreaterThan(rule.shortDescription.text.length / 2);
+      expect(rule.helpUri).toMatch(new RegExp(`docs/lint\\.md#${rule.id}$`));
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { relative, sep } from "node:path";
+import { docsBaseUri } from "./rules.js";
 import type { Finding, RuleDescription } from "./types.js";
 
 /** The schema URI code-scanning services expect in `$schema`. */
@@ -24,6 +25,8 @@ export function sarifLog(findings: Finding[], rules: RuleDescription[], toolVers
               id: rule.id,
               name: rule.id,
               shortDescription: { text: rule.description },
+              fullDescription: { text: rule.help },
+              helpUri: docsBaseUri + rule.docs,
               defaultConfiguration: { level: rule.severity },
             })),
           },

@@ -21,6 +21,10 @@ export interface RuleDescription {
   id: string;
   severity: Severity;
   description: string;
+  /** What the rule protects against and how to fix a finding (SARIF `fullDescription`). */
+  help: string;
+  /** The docs page and anchor of the rule (`lint.md#digest-missing`), for SARIF `helpUri`. */
+  docs: string;
 }
 
 /** Counts of a run: files scanned, images seen, findings by rule and by severity. */

@@ -1,5 +1,5 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, imageEdit, withWrittenDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, imageEdit, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import { formatPlatform, platformMatches, type Platform } from "../reference/index.js";
 import type { Resolver } from "../resolve/types.js";
@@ -8,10 +8,41 @@ import type { Finding, RuleDescription, Summary } from "./types.js";
 
 /** The verify rules, with stable ids. */
 export const verifyRules: RuleDescription[] = [
-  { id: "digest-not-found", severity: "error", description: "The pinned digest does not exist in the repository (deleted, or never pushed there)." },
-  { id: "tag-moved", severity: "warning", description: "The tag pinned beside the digest now points to another image." },
-  { id: "registry-error", severity: "error", description: "The registry could not be asked (unreachable, unauthorized, …)." },
-  { id: "invalid-yaml", severity: "error", description: "A YAML document could not be parsed; its images were not checked." },
+  {
+    id: "digest-not-found",
+    severity: "error",
+    description: "The pinned digest does not exist in the repository (deleted, or never pushed there).",
+    help: "Nodes that do not have the image cached cannot pull it. Pin again (`imagepin pin`) to a digest that exists, or push the image.",
+    docs: "verify.md#digest-not-found",
+  },
+  {
+    id: "tag-moved",
+    severity: "warning",
+    description: "The tag pinned beside the digest now points to another image.",
+    help: "The pin still runs the image it named; the tag now names another. Review the new image and run `imagepin verify --update` to follow it.",
+    docs: "verify.md#tag-moved",
+  },
+  {
+    id: "lock-stale",
+    severity: "warning",
+    description: "A lock file entry no longer matches what the registry gives for its reference.",
+    help: "`pin --offline` would write the old digest. Run `imagepin verify --update --lock FILE` (or `imagepin pin --lock FILE`) to record the current digest.",
+    docs: "verify.md#lock-stale",
+  },
+  {
+    id: "registry-error",
+    severity: "error",
+    description: "The registry could not be asked (unreachable, unauthorized, …).",
+    help: "Nothing is known about the pin; the message names the registry's answer. Check credentials (docs/auth.md) and reachability.",
+    docs: "verify.md#registry-error",
+  },
+  {
+    id: "invalid-yaml",
+    severity: "error",
+    description: "A YAML document could not be parsed; its images were not checked.",
+    help: "The document is reported where the syntax error starts; the other documents of the file are still checked.",
+    docs: "lint.md#invalid-yaml",
+  },
 ];
 
 const indexMediaTypes = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
@@ -58,11 +89,12 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
   const checks = await Promise.all(work.map(({ image, reference }) => checkImage(image, reference, options)));
   const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
   const edits = new Map<ScannedFile, TextEdit[]>();
-  work.forEach(({ file, image, reference }, index) => {
+  work.forEach(({ file, image }, index) => {
     const check = checks[index]!;
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
-    const edit = imageEdit(image, withWrittenDigest(image.written ?? image.image, check.newDigest, reference.tag !== undefined), check.newDigest);
+    const written = withReplacedDigest(image, check.newDigest);
+    const edit = written === undefined ? undefined : imageEdit(image, written, check.newDigest);
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
   });
   const updated = [...edits].map(([file, fileEdits]) => ({ file, output: applyEdits(file.text, fileEdits), count: fileEdits.length }));

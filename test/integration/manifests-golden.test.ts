@@ -46,3 +46,32 @@ describe("golden corpus", () => {
     });
   }
 });
+
+// Issue 13: every corpus file, in each line-ending and byte-order-mark variant, pins to the same bytes
+// as its LF form with the same variant applied (so only image values change), with and without the
+// tag, and pinning the result again changes nothing.
+const variants: Record<string, (lf: string) => string> = {
+  lf: (lf) => lf,
+  crlf: (lf) => lf.replace(/\n/g, "\r\n"),
+  "bom-lf": (lf) => `\uFEFF${lf}`,
+  "bom-crlf": (lf) => `\uFEFF${lf.replace(/\n/g, "\r\n")}`,
+};
+
+describe("corpus in every line-ending and BOM variant", () => {
+  for (const path of files(corpus).sort()) {
+    const name = relative(corpus, path);
+    for (const keepTag of [true, false]) {
+      it(`pins ${name} byte-exactly${keepTag ? "" : " with --no-keep-tag"}`, async () => {
+        const lf = readFileSync(path, "utf8").replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+        const pin = async (text: string) => (await pinFiles([scanText(`corpus/${name}`, text, { customKinds })], { resolver: memoryResolver(), keepTag }))[0]!;
+        const expected = (await pin(lf)).output;
+        for (const [variant, apply] of Object.entries(variants)) {
+          const pinned = await pin(apply(lf));
+          expect(pinned.output, variant).toBe(apply(expected));
+          expect((await pin(pinned.output)).changed, `${variant} again`).toBe(false);
+        }
+      });
+    }
+  }
+});
+

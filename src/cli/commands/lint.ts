@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { formatFindings, lintFiles, lintRules, outputFormats, type OutputFormat } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
-import { exitFindings, exitUsage } from "../output.js";
+import { collect, exitFindings, exitUsage } from "../output.js";
 import { loadInputs, reportUnreadable } from "../manifest-io.js";
 
 interface LintFlags {
   format: string;
-  kinds?: string;
+  kinds?: string[];
 }
 
 /** `imagepin lint PATH...`: report images not selected by digest, and related problems. */
@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description("report images that are not pinned to a digest (Kubernetes YAML, Kustomize, Compose, Dockerfiles)")
     .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
     .option("--format <format>", "text, json or sarif", "text")
-    .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}")
+    .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect)
     .addHelpText(
       "after",
       `

@@ -4,7 +4,7 @@ import { UsageError } from "../../errors.js";
 import { pinFiles, type PinnedFile } from "../../manifests/index.js";
 import type { Platform } from "../../reference/index.js";
 import type { Resolver } from "../../resolve/types.js";
-import { exitFindings, exitUsage } from "../output.js";
+import { collect, exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
 import { loadInputs, readLock, reportUnreadable, writeFilesBack, writeLockFile } from "../manifest-io.js";
 
@@ -14,7 +14,7 @@ interface PinFlags extends RegistryFlags {
   keepTag: boolean;
   lock?: string;
   offline?: boolean;
-  kinds?: string;
+  kinds?: string[];
 }
 
 /** `imagepin pin PATH...`: resolve unpinned images and rewrite them to name:tag@digest, nothing else. */
@@ -29,7 +29,7 @@ export function register(program: Command): void {
       .option("--no-keep-tag", "write name@sha256:… instead of name:tag@sha256:…")
       .option("--lock <file>", "record every resolution in this lock file (sorted JSON)")
       .option("--offline", "resolve from the --lock file only, never from a registry")
-      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect),
   )
     .addHelpText(
       "after",

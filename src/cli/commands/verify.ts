@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { UsageError } from "../../errors.js";
 import { formatFindings, verifyFiles, verifyRules } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
-import { exitFindings, exitUsage } from "../output.js";
+import { collect, exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
 import { checkFormat, useColour } from "./lint.js";
@@ -10,7 +10,7 @@ import { checkFormat, useColour } from "./lint.js";
 interface VerifyFlags extends RegistryFlags {
   format: string;
   update?: boolean;
-  kinds?: string;
+  kinds?: string[];
 }
 
 /** `imagepin verify PATH...`: pinned digests still exist; tags pinned beside them have not moved. */
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
       .option("--format <format>", "text, json or sarif", "text")
       .option("--update", "rewrite moved tags to their new digest in place (an index stays an index, a platform manifest follows its platform)")
-      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect),
   )
     .addHelpText(
       "after",
