@@ -59,7 +59,7 @@ describe("parseCredentialProviderConfig", () => {
     ["a negative defaultCacheDuration", eks.replace('"12h"', '"-1m"'), 8, 5, /greater than or equal to 0/],
     ["a malformed duration", eks.replace('"12h"', '"12 hours"'), 8, 5, /duration such as 12h/],
     ["a name with a slash", eks.replace("name: ecr-credential-provider", "name: ../ecr"), 4, 5, /cannot contain '\/'/],
-    ["no matchImages", eks.replace(/    matchImages:\n.*\n.*\n/, ""), 4, 5, /matchImages: at least one pattern/],
+    ["no matchImages", eks.replace(/ {4}matchImages:\n.*\n.*\n/, ""), 4, 5, /matchImages: at least one pattern/],
     ["no providers", "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders: []\n", 3, 1, /at least one provider/],
     ["a number where a string belongs", eks.replace("args: [get-credentials]", "args: [1]"), 10, 12, /args\[0\]: must be a string/],
     ["tokenAttributes", eks.replace("    args:", "    tokenAttributes: {serviceAccountTokenAudience: x}\n    args:"), 10, 5, /not supported by imagepin/],
