@@ -10,6 +10,8 @@ export type { Credential, CredentialCandidate, Keychain } from "./credentials/ty
 export { anonymousKeychain } from "./credentials/types.js";
 export { createKeychain, keychainFromPullSecretObjects, keychainFromSources, describeCandidates, isEmptyCredential, CredentialsError, parseDockerConfig, parsePullSecretFile, locateDockerConfig } from "./credentials/index.js";
 export type { CreateKeychainOptions, KeychainSources, CandidateDescription, CredentialsErrorCode, DockerConfig, PullSecret } from "./credentials/index.js";
+export { loadCredentialProviders, parseCredentialProviderConfig, CredentialProviderPlugin } from "./credentials/index.js";
+export type { CredentialProviderSpec, LoadCredentialProvidersOptions } from "./credentials/index.js";
 export type { IndexEntry, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
 export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";

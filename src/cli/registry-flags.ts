@@ -19,6 +19,10 @@ export interface RegistryFlags {
   dockerConfig?: string;
   pullSecret?: string[];
   timeout?: number;
+  /** `--credential-provider-config`: a kubelet CredentialProviderConfig file or directory. */
+  credentialProviderConfig?: string;
+  /** `--credential-provider-bin-dir`: where its plugins are installed. */
+  credentialProviderBinDir?: string;
   /** `--debug`, wherever it was written: registry exchanges are logged on standard error. */
   debug?: boolean;
 }
@@ -32,7 +36,9 @@ export function addRegistryFlags(command: Command): Command {
     .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect)
     .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
     .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect)
-    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
+    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")))
+    .option("--credential-provider-config <path>", "kubelet CredentialProviderConfig file (or directory): run its credential provider plugins")
+    .option("--credential-provider-bin-dir <dir>", "directory of the credential provider plugins (needed with --credential-provider-config)");
 }
 
 /** A flag that may be given once: a second value would otherwise silently replace the first. */
@@ -130,7 +136,14 @@ export async function createResolverFromFlags(
   const platform = platformFromFlag(flags.platform);
   const logger = options.logger ?? (flags.debug ? stderrDebugLogger() : undefined);
   const caCertificates = await Promise.all((flags.caFile ?? []).map(readCaFile));
-  const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env });
+  const keychain = await createKeychain({
+    pullSecretFiles: flags.pullSecret ?? [],
+    dockerConfigPath: flags.dockerConfig,
+    env,
+    credentialProviderConfig: flags.credentialProviderConfig,
+    credentialProviderBinDir: flags.credentialProviderBinDir,
+    ...(logger ? { logger } : {}),
+  });
   const resolver = new RegistryResolver({
     keychain,
     concurrency: flags.concurrency ?? 16,

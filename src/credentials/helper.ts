@@ -20,6 +20,8 @@ export interface HelperRunResult {
   timedOut?: boolean;
   /** Why it could not be started at all (`EACCES`), other than not existing. */
   spawnError?: string;
+  /** True when it was killed for writing more than the output cap (1 MiB); stdout is then empty. */
+  outputTooLarge?: boolean;
 }
 
 /** Options a {@link HelperRunner} receives. */
@@ -48,7 +50,8 @@ export interface CredentialHelperOptions {
 /** The default time a credential helper may take. */
 export const defaultHelperTimeoutMs = 5000;
 /** Helpers answer with a few hundred bytes; more than this is not a helper answer. */
-const maxOutputBytes = 1 << 20;
+export const maxHelperOutputBytes = 1 << 20;
+const maxOutputBytes = maxHelperOutputBytes;
 /** The answer every helper gives for an unknown server (docker-credential-helpers' ErrCredentialsNotFound). */
 const notFoundPattern = /credentials not found/i;
 /** Helpers put this user name beside an identity (refresh) token. */
@@ -80,6 +83,7 @@ export async function runCredentialHelper(helper: string, serverUrl: string, opt
   if (result.notFound) throw fail("is not installed (not found on PATH)", `install ${program} or remove it from the docker config`);
   if (result.spawnError !== undefined) throw fail(`could not be started: ${result.spawnError}`);
   if (result.timedOut) throw fail(`did not answer within ${timeoutMs} ms`);
+  if (result.outputTooLarge) throw fail(`wrote more than ${maxOutputBytes} bytes; that is not a credential`);
   if (notFoundPattern.test(result.stdout) || notFoundPattern.test(result.stderr)) return {};
   if (result.exitCode !== 0) throw fail(`exited with status ${result.exitCode ?? "killed"}${describeOutput(result)}`);
 
@@ -105,7 +109,7 @@ export async function runCredentialHelper(helper: string, serverUrl: string, opt
  * or a single word (a bare token or password printed where an error was expected). Helpers' real
  * complaints are sentences ("error getting credentials - err: exit status 1").
  */
-function describeOutput(result: HelperRunResult): string {
+export function describeOutput(result: HelperRunResult): string {
   const text = (result.stderr.trim() || result.stdout.trim()).split("\n")[0]?.trim() ?? "";
   if (text === "" || text.includes("{") || !/\s/.test(text)) return "";
   return `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
@@ -123,6 +127,7 @@ export const spawnHelperRunner: HelperRunner = (program, args, input, options) =
     const stderr: Buffer[] = [];
     let size = 0;
     let settled = false;
+    let tooLarge = false;
     const finish = (result: HelperRunResult) => {
       if (settled) return;
       settled = true;
@@ -137,7 +142,12 @@ export const spawnHelperRunner: HelperRunner = (program, args, input, options) =
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length;
       if (size <= maxOutputBytes) into.push(chunk);
-      else child.kill("SIGKILL");
+      else if (!tooLarge) {
+        tooLarge = true;
+        child.kill("SIGKILL");
+        // Answer now: whatever it wrote is not an answer, and a grandchild may keep the pipes open.
+        finish({ exitCode: null, stdout: "", stderr: "", outputTooLarge: true });
+      }
     };
     child.stdout.on("data", collect(stdout));
     child.stderr.on("data", collect(stderr));

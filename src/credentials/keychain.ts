@@ -1,16 +1,22 @@
 /**
  * The keychain: every credential source, in order, matched against an image's registry and
- * repository. Sources, as issue 3 lists them: `--pull-secret` files in the order given (each
- * secret in file order), then the one docker config Docker itself would use (`--docker-config`,
- * else `$DOCKER_CONFIG`, else `~/.docker/config.json`). Within a secret or config, more specific
- * keys come first; in a docker config, `credHelpers` before `auths` before `credsStore`.
+ * repository. Sources, as issues 3 and 14 list them, in the kubelet's order (pull secrets, then the
+ * node's credentials, then credential provider plugins): `--pull-secret` files in the order given
+ * (each secret in file order), then the one docker config Docker itself would use (`--docker-config`,
+ * else `$DOCKER_CONFIG`, else `~/.docker/config.json`), then the containers auth files in the order
+ * podman and crane read them, then kubelet credential providers in config order. Within a secret or
+ * config, more specific keys come first; in a docker config, `credHelpers` before `auths` before
+ * `credsStore`.
  */
 
 import type { DockerConfig } from "./docker-config.js";
 import { parseDockerConfig } from "./docker-config.js";
 import { CredentialsError } from "./errors.js";
 import { runCredentialHelper, type HelperRunner } from "./helper.js";
-import { locateDockerConfig, readCredentialsFile } from "./locate.js";
+import { locateContainersAuthFiles, locateDockerConfig, readCredentialsFile } from "./locate.js";
+import type { Logger } from "../internal/logger.js";
+import type { CredentialProviderPlugin } from "./provider.js";
+import { loadCredentialProviders } from "./provider-load.js";
 import { compareSpecificity, credentialStoreServerUrl, keyMatches, matchTarget, parseConfigKey, type ConfigKey, type MatchTarget } from "./match.js";
 import { parsePullSecretFile, pullSecretFromObject, type PullSecret } from "./pull-secret.js";
 import type { Credential, CredentialCandidate, Keychain } from "./types.js";
@@ -29,6 +35,10 @@ export interface KeychainHelperOptions {
 export interface KeychainSources extends KeychainHelperOptions {
   pullSecrets?: PullSecret[];
   dockerConfig?: DockerConfig;
+  /** Containers auth files (`$REGISTRY_AUTH_FILE`, podman's auth.json), after the docker config. */
+  containersAuth?: DockerConfig[];
+  /** Kubelet credential provider plugins, last, in config order. */
+  providers?: CredentialProviderPlugin[];
 }
 
 /** One static entry or helper reference, with its key taken apart once. */
@@ -54,9 +64,9 @@ export function keychainFromSources(sources: KeychainSources): Keychain {
     groups.push(entries(secret.auths.map((auth) => ({ source: secret.source, raw: auth.key, kind: "auth", credential: auth.credential }))));
   }
   const config = sources.dockerConfig;
-  if (config !== undefined) {
-    groups.push(entries(config.credHelpers.map((entry) => ({ source: `cred-helper:${entry.helper} (${config.source})`, raw: entry.key, kind: "helper", helper: entry.helper }))));
-    groups.push(entries(config.auths.map((auth) => ({ source: `docker-config:${config.source}`, raw: auth.key, kind: "auth", credential: auth.credential }))));
+  for (const file of [...(config ? [config] : []), ...(sources.containersAuth ?? [])]) {
+    groups.push(entries(file.credHelpers.map((entry) => ({ source: `cred-helper:${entry.helper} (${file.source})`, raw: entry.key, kind: "helper", helper: entry.helper }))));
+    groups.push(entries(file.auths.map((auth) => ({ source: `docker-config:${file.source}`, raw: auth.key, kind: "auth", credential: auth.credential }))));
   }
   const helperAnswers = new Map<string, Promise<Credential>>();
   const askHelper = (helper: string, serverUrl: string): Promise<Credential> => {
@@ -80,9 +90,28 @@ export function keychainFromSources(sources: KeychainSources): Keychain {
         // Docker asks its store about every registry; the store answers "not found" for strangers.
         found.push({ source: `creds-store:${store} (${config.source})`, key: serverUrl, get: () => askHelper(store, serverUrl) });
       }
+      found.push(...providerCandidates(sources.providers ?? [], `${registry}/${repository}`, target));
       return found;
     },
   };
+}
+
+/**
+ * One deferred candidate per provider whose `matchImages` select the image: running it yields the
+ * plugin's `auth` map, of which the most specific key that matches the image (config.json rules) is
+ * used; none matching means nothing for this image.
+ */
+function providerCandidates(providers: CredentialProviderPlugin[], image: string, target: MatchTarget): CredentialCandidate[] {
+  return providers.flatMap((provider) => {
+    const pattern = provider.matchingPattern(image);
+    if (pattern === undefined) return [];
+    const get = async (): Promise<Credential> => {
+      const { entries: answer } = await provider.lookup(image);
+      const best = answer.filter((entry) => keyMatches(entry.key, target)).sort((a, b) => compareSpecificity(a.key, b.key))[0];
+      return best === undefined ? {} : { ...best.credential };
+    };
+    return [{ source: `credential-provider:${provider.name}`, key: pattern, deferred: true, get }];
+  });
 }
 
 function entries(list: { source: string; raw: string; kind: "auth" | "helper"; credential?: Credential; helper?: string }[]): Group {
@@ -114,8 +143,19 @@ export interface CreateKeychainOptions extends KeychainHelperOptions {
   pullSecretFiles?: string[];
   /** `--docker-config PATH`: a config file or a directory holding `config.json`. */
   dockerConfigPath?: string;
-  /** The environment: `DOCKER_CONFIG`, `HOME` find the config; PATH finds credential helpers. */
+  /**
+   * The environment: `DOCKER_CONFIG`, `HOME` find the docker config; `REGISTRY_AUTH_FILE`,
+   * `XDG_RUNTIME_DIR`, `XDG_CONFIG_HOME` the containers auth files; PATH finds credential helpers.
+   */
   env: Record<string, string | undefined>;
+  /** `--credential-provider-config`: a kubelet CredentialProviderConfig file or directory. */
+  credentialProviderConfig?: string;
+  /** `--credential-provider-bin-dir`: where the provider plugins are installed. */
+  credentialProviderBinDir?: string;
+  /** How long one provider run may take; default 60 s, the kubelet's. */
+  providerTimeoutMs?: number;
+  /** Where provider runs are logged (debug: duration, cache hits; never an answer). */
+  logger?: Logger;
 }
 
 /**
@@ -133,7 +173,24 @@ export async function createKeychain(options: CreateKeychainOptions): Promise<Ke
   }
   const configPath = await locateDockerConfig({ explicitPath: options.dockerConfigPath, env: options.env });
   const dockerConfig = configPath === undefined ? undefined : parseDockerConfig(await readCredentialsFile(configPath, "docker config"), configPath);
-  return keychainFromSources({ ...options, pullSecrets, dockerConfig });
+  const containersAuth: DockerConfig[] = [];
+  for (const file of await locateContainersAuthFiles(options.env)) {
+    if (file !== configPath) containersAuth.push(parseDockerConfig(await readCredentialsFile(file, "containers auth file"), file));
+  }
+  const providers = await providersFromOptions(options);
+  return keychainFromSources({ ...options, pullSecrets, dockerConfig, containersAuth, providers });
+}
+
+/** The configured credential providers; both paths are needed, as for the kubelet. */
+async function providersFromOptions(options: CreateKeychainOptions): Promise<CredentialProviderPlugin[]> {
+  const { credentialProviderConfig: configPath, credentialProviderBinDir: binDir } = options;
+  if (!configPath && !binDir) return [];
+  if (!configPath || !binDir) {
+    throw new CredentialsError("config-not-found", `${configPath ? "--credential-provider-bin-dir" : "--credential-provider-config"} is needed with ${configPath ? "--credential-provider-config" : "--credential-provider-bin-dir"}`, {
+      hint: "give both, as the kubelet's --image-credential-provider-config and --image-credential-provider-bin-dir",
+    });
+  }
+  return loadCredentialProviders({ configPath, binDir, env: options.env, ...(options.providerTimeoutMs !== undefined ? { timeoutMs: options.providerTimeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });
 }
 
 /** Options of {@link keychainFromPullSecretObjects}. */

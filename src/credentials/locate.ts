@@ -67,3 +67,21 @@ export async function readCredentialsFile(path: string, what: string): Promise<s
     throw new CredentialsError("config-unreadable", `cannot read ${what}: ${code ?? "error"}`, { location: { file: path }, cause: error });
   }
 }
+
+/**
+ * The containers (podman, skopeo, buildah) auth files that exist, in the order podman and crane read
+ * them: `$REGISTRY_AUTH_FILE` alone when it is set (podman's `--authfile` default; crane's second
+ * choice), else `$XDG_RUNTIME_DIR/containers/auth.json` (where `podman login` writes) and then
+ * `${XDG_CONFIG_HOME:-~/.config}/containers/auth.json`. They share the docker config's format.
+ */
+export async function locateContainersAuthFiles(env: Record<string, string | undefined>): Promise<string[]> {
+  const explicit = env.REGISTRY_AUTH_FILE;
+  if (explicit !== undefined && explicit !== "") return (await isFile(explicit)) ? [explicit] : [];
+  const candidates: string[] = [];
+  if (env.XDG_RUNTIME_DIR) candidates.push(join(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  const configHome = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, ".config") : undefined);
+  if (configHome) candidates.push(join(configHome, "containers", "auth.json"));
+  const found: string[] = [];
+  for (const file of candidates) if (await isFile(file)) found.push(file);
+  return found;
+}

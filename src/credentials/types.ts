@@ -20,6 +20,11 @@ export interface CredentialCandidate {
   /** The user name, safe to show; undefined for token-only credentials. */
   username?: string;
   /**
+   * True when `get()` runs a kubelet credential provider plugin: the registry client asks for it only
+   * once the registry has challenged (never for a registry that answers anonymously).
+   */
+  deferred?: boolean;
+  /**
    * Fetches the secret; credential helpers run only when this is called, at most once per
    * candidate (the answer is kept).
    *

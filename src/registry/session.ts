@@ -93,6 +93,11 @@ export class Session {
     // that a helper is not installed (which otherwise only --debug shows).
     const attempt: AuthAttempt = { refused: [], failures: [] };
     for (const candidate of candidates) {
+      if (candidate.deferred && !this.shared.challenges.has(request.host)) {
+        // A credential provider plugin runs only for a registry that asks for credentials (issue 14).
+        const anonymous = await this.probeAnonymously(request, budget);
+        if (anonymous !== undefined) return anonymous;
+      }
       let credential: Credential;
       try {
         credential = await candidate.get();
@@ -125,6 +130,18 @@ export class Session {
     if (refusal instanceof RegistryError) throw refusal;
     refusal!.auth = attempt;
     return refusal!;
+  }
+
+  /**
+   * Sends the request without credentials: the response when the registry answers without a challenge,
+   * undefined (with the challenge learnt) when it answers 401.
+   */
+  private async probeAnonymously(request: ApiRequest, budget: Deadline): Promise<HttpResponse | undefined> {
+    const response = await this.sendFollowingRedirects(request, undefined, budget);
+    if (response.status !== 401) return response;
+    const challenge = pickChallenge(response.headers["www-authenticate"]);
+    if (challenge !== undefined) this.shared.challenges.set(request.host, challenge);
+    return undefined;
   }
 
   private async withCredential(request: ApiRequest, credential: Credential | undefined, budget: Deadline): Promise<HttpResponse> {

@@ -49,6 +49,10 @@ export interface WebhookConfig {
    * purpose: it absorbs a scale-up's burst while a moved tag is still seen within half a minute.
    */
   cacheTtlMs: number;
+  /** A kubelet CredentialProviderConfig file or directory (`--credential-provider-config`); default none. */
+  credentialProviderConfig?: string;
+  /** Where its plugins are installed (`--credential-provider-bin-dir`). */
+  credentialProviderBinDir?: string;
 }
 
 /** The defaults of every setting. */
@@ -87,6 +91,8 @@ const knownKeys = new Set([
   "platform",
   "maxBodyBytes",
   "cacheTtlSeconds",
+  "credentialProviderConfig",
+  "credentialProviderBinDir",
 ]);
 const policies: FailurePolicy[] = ["fallback", "allow", "deny"];
 
@@ -197,6 +203,11 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
     } catch {
       fail(["platform"], "must be os/architecture[/variant], such as linux/amd64");
     }
+  }
+  if (value.credentialProviderConfig !== undefined) config.credentialProviderConfig = string(["credentialProviderConfig"], value.credentialProviderConfig);
+  if (value.credentialProviderBinDir !== undefined) config.credentialProviderBinDir = string(["credentialProviderBinDir"], value.credentialProviderBinDir);
+  if ((config.credentialProviderConfig === undefined) !== (config.credentialProviderBinDir === undefined)) {
+    fail([config.credentialProviderConfig === undefined ? "credentialProviderBinDir" : "credentialProviderConfig"], "credentialProviderConfig and credentialProviderBinDir are given together");
   }
   return config;
 }

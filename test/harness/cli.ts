@@ -17,13 +17,13 @@ export interface CliResult {
 
 /**
  * Runs `imagepin ARGS` without blocking this process (tests that run servers in it need the event loop).
- * The default environment points DOCKER_CONFIG nowhere, so the machine's own docker credentials never
- * take part in a test; pass `env` to set up credentials explicitly.
+ * The default environment points DOCKER_CONFIG and REGISTRY_AUTH_FILE nowhere, so the machine's own
+ * docker and podman credentials never take part in a test; pass `env` to set up credentials explicitly.
  */
 export function runImagepin(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [imagepinBin, ...args], {
-      env: options.env ?? { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" },
+      env: options.env ?? { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test", REGISTRY_AUTH_FILE: "/nonexistent-imagepin-test/auth.json" },
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     let stdout = "";

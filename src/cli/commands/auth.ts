@@ -9,6 +9,8 @@ interface WhichFlags {
   json?: boolean;
   dockerConfig?: string;
   pullSecret?: string[];
+  credentialProviderConfig?: string;
+  credentialProviderBinDir?: string;
 }
 
 /** `imagepin auth which IMAGE...`: show which credentials would be tried for each image, never a secret. */
@@ -21,13 +23,18 @@ export function register(program: Command): void {
     .option("--json", "print one JSON object per image")
     .option("--docker-config <path>", "docker config file, or a directory holding config.json (instead of $DOCKER_CONFIG and ~/.docker)")
     .option("--pull-secret <file>", "Kubernetes pull secret file (YAML or JSON); repeatable, tried in order", collect)
+    .option("--credential-provider-config <path>", "kubelet CredentialProviderConfig file (or directory): list its matching providers")
+    .option("--credential-provider-bin-dir <dir>", "directory of the credential provider plugins (needed with --credential-provider-config)")
     .addHelpText(
       "after",
       `
 Sources, in the order they are tried: --pull-secret files (each secret in file order), then one docker
-config: --docker-config, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json. Within a source,
-more specific keys come first; in a docker config, credHelpers before auths before credsStore.
-Credential helpers are run to show their user name; a helper with nothing for the registry is left out.
+config: --docker-config, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json; then the
+containers auth files ($REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json and
+~/.config/containers/auth.json); then kubelet credential providers (credential-provider:NAME, key =
+the matchImages pattern). Within a source, more specific keys come first; in a docker config,
+credHelpers before auths before credsStore. Credential helpers and providers are run to show their
+user name; one with nothing for the registry is left out.
 
 Output:
   text: the image, then one line per candidate: source, key, user
@@ -42,7 +49,13 @@ Exit status: 0; 2 when an image is invalid or a credentials file is missing or m
         if (!("normalized" in result)) throw new UsageError(result.message);
         return result;
       });
-      const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env: process.env });
+      const keychain = await createKeychain({
+        pullSecretFiles: flags.pullSecret ?? [],
+        dockerConfigPath: flags.dockerConfig,
+        env: process.env,
+        credentialProviderConfig: flags.credentialProviderConfig,
+        credentialProviderBinDir: flags.credentialProviderBinDir,
+      });
       for (const [index, reference] of references.entries()) {
         const input = inputs[index] as string;
         const candidates = await describeCandidates(keychain, reference);

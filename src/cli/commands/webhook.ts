@@ -40,6 +40,8 @@ interface ManifestFlags {
   mutateWorkloads?: boolean;
   ephemeralContainers?: boolean;
   store?: string;
+  credentialProviderConfig?: string;
+  credentialProviderBinDir?: string;
 }
 
 /** `imagepin webhook serve|store|manifests`: the admission webhook, its digest store, and its install manifests. */
@@ -86,6 +88,8 @@ export function register(program: Command): void {
     .option("--mutate-workloads", "also pin pod templates of Deployments, StatefulSets, DaemonSets, Jobs, CronJobs")
     .option("--ephemeral-containers", "also pin images of ephemeral containers (pods/ephemeralcontainers)")
     .option("--store <url>", "--store of the server (default SQLite on the Pod's emptyDir)")
+    .option("--credential-provider-config <file>", "kubelet CredentialProviderConfig to put in the webhook's ConfigMap (the one on your nodes)")
+    .option("--credential-provider-bin-dir <dir>", "the nodes' plugin directory, mounted read-only from the host (with --credential-provider-config)")
     .action(async (flags: ManifestFlags) => manifestsCommand(flags));
 }
 
@@ -116,7 +120,9 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const metrics = new webhook.WebhookMetrics({ processMetrics: true });
   // The positive cache sits behind the last-known-digest fallback: it answers a scale-up's burst, and an
   // outage is only noticed (and the fallback used) once the cached answer has aged out.
-  const { resolver, close: closeResolver } = await createResolverFromFlags(flags, process.env, {
+  // Flags win over the config file, key by key; the pair is taken from one place so they stay together.
+  const providerFlags = flags.credentialProviderConfig || flags.credentialProviderBinDir ? {} : { credentialProviderConfig: config.credentialProviderConfig, credentialProviderBinDir: config.credentialProviderBinDir };
+  const { resolver, close: closeResolver } = await createResolverFromFlags({ ...flags, ...providerFlags }, process.env, {
     cacheTtlMs: config.cacheTtlMs,
     logger,
     onRegistryRequest: (status) => metrics.registryRequest(status),
@@ -238,6 +244,19 @@ async function manifestsCommand(flags: ManifestFlags): Promise<void> {
       mutateWorkloads: Boolean(flags.mutateWorkloads),
       ephemeralContainers: Boolean(flags.ephemeralContainers),
       ...(flags.store ? { store: flags.store } : {}),
+      ...(await credentialProviderInstall(flags)),
     }),
   );
+}
+
+/** The provider config to ship, validated here so a bad file fails now rather than in the cluster. */
+async function credentialProviderInstall(flags: ManifestFlags): Promise<{ credentialProvider?: { config: string; binDir: string } }> {
+  const { credentialProviderConfig: file, credentialProviderBinDir: binDir } = flags;
+  if (!file && !binDir) return {};
+  if (!file || !binDir) throw new UsageError("--credential-provider-config and --credential-provider-bin-dir are given together");
+  if (!binDir.startsWith("/")) throw new UsageError(`--credential-provider-bin-dir is the absolute path of the plugin directory on the nodes, not ${JSON.stringify(binDir)}`);
+  const { parseCredentialProviderConfig } = await import("../../credentials/index.js");
+  const config = readConfig(file);
+  parseCredentialProviderConfig(config, file);
+  return { credentialProvider: { config, binDir } };
 }

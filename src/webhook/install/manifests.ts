@@ -28,6 +28,11 @@ export interface InstallOptions {
   ephemeralContainers?: boolean;
   /** `--store` of the server; default SQLite on the Pod's emptyDir (`sqlite:///var/lib/imagepin/digests.db`). */
   store?: string;
+  /**
+   * Kubelet credential providers (issue 14): the CredentialProviderConfig text goes into the ConfigMap,
+   * and the nodes' plugin directory `binDir` is mounted read-only from the host at the same path.
+   */
+  credentialProvider?: { config: string; binDir: string };
 }
 
 const defaultLabel = { key: "digest-resolution", value: "enabled" };
@@ -95,7 +100,9 @@ export function installObjects(options: InstallOptions): Record<string, unknown>
       },
     );
   }
-  objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(`${name}-config`), data: { "config.yaml": stringify(config, plainYaml) } });
+  const providers = options.credentialProvider;
+  if (providers) Object.assign(config, { credentialProviderConfig: "/etc/imagepin/config/credential-providers.yaml", credentialProviderBinDir: providers.binDir });
+  objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: meta(`${name}-config`), data: { "config.yaml": stringify(config, plainYaml), ...(providers ? { "credential-providers.yaml": providers.config } : {}) } });
   objects.push(...tlsObjects(options.tls, name, namespace, tlsSecret, dnsNames, meta));
   objects.push(deployment(options, name, namespace, labels, tlsSecret, store), {
     apiVersion: "v1",
@@ -174,6 +181,7 @@ function deployment(options: InstallOptions, name: string, namespace: string, la
                 { name: "tls", mountPath: "/etc/imagepin/tls", readOnly: true },
                 { name: "config", mountPath: "/etc/imagepin/config", readOnly: true },
                 { name: "data", mountPath: "/var/lib/imagepin" },
+                ...(options.credentialProvider ? [{ name: "credential-provider-bin", mountPath: options.credentialProvider.binDir, readOnly: true }] : []),
               ],
             },
           ],
@@ -181,6 +189,7 @@ function deployment(options: InstallOptions, name: string, namespace: string, la
             { name: "tls", secret: { secretName: tlsSecret } },
             { name: "config", configMap: { name: `${name}-config` } },
             { name: "data", emptyDir: {} },
+            ...(options.credentialProvider ? [{ name: "credential-provider-bin", hostPath: { path: options.credentialProvider.binDir, type: "Directory" } }] : []),
           ],
         },
       },
