@@ -15,9 +15,15 @@ import {
   type StoreScope,
 } from "./types.js";
 
-/** How long a call without a signal (the CLI's `store list|evict`) waits for a locked file: SQLite's old busy timeout. */
-export const busyWaitMs = 5000;
+/**
+ * The longest wait for a file another connection holds locked, as long as a Redis command may take: a
+ * commit holds the lock for milliseconds, so a longer hold is an outage of the store, and a review must
+ * not spend its whole budget on a write that only feeds a later fallback.
+ */
+export const busyWaitMs = 2000;
 /** The pauses between tries on a locked file, ms: short at first (a commit takes milliseconds), then capped. */
+/** How long opening waits for a lock (nothing is served yet): SQLite's busy timeout before issue 18. */
+const openWaitMs = 5000;
 const busyRetryFirstMs = 2;
 const busyRetryMaxMs = 50;
 
@@ -43,7 +49,7 @@ interface Row {
  * A file locked by another process never blocks the event loop: better-sqlite3 is synchronous, and
  * SQLite's own busy handler sleeps inside the call (the whole webhook froze for its 5 s), so the busy
  * timeout is zero and a busy call is tried again after a short timer, without blocking, until the
- * caller's signal aborts (the review deadline) or, without one, {@link busyWaitMs} passed; then it fails
+ * caller's signal aborts (the review deadline) or {@link busyWaitMs} passed; then it fails
  * `store-unavailable` saying the file is locked.
  *
  * @throws StoreError `store-unavailable` when the file cannot be opened or written.
@@ -59,7 +65,7 @@ export class SqliteDigestStore implements DigestStore {
   constructor(readonly path: string) {
     this.description = `sqlite://${path}`;
     try {
-      this.db = new Database(path, { timeout: busyWaitMs });
+      this.db = new Database(path, { timeout: openWaitMs });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = FULL");
       this.db.exec(`CREATE TABLE IF NOT EXISTS digests (
@@ -118,11 +124,11 @@ export class SqliteDigestStore implements DigestStore {
 
   /**
    * Runs a synchronous statement, trying again after a timer while another connection holds the file
-   * locked, until `signal` aborts (or {@link busyWaitMs} without one).
+   * locked, until `signal` aborts or {@link busyWaitMs} passed.
    * @throws StoreError `store-unavailable`
    */
   private async whileBusy<T>(what: "read" | "write", signal: AbortSignal | undefined, run: () => T): Promise<T> {
-    const giveUpAt = signal ? Number.POSITIVE_INFINITY : Date.now() + busyWaitMs;
+    const giveUpAt = Date.now() + busyWaitMs;
     for (let pause = busyRetryFirstMs; ; pause = Math.min(pause * 2, busyRetryMaxMs)) {
       try {
         return run();
