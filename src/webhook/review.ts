@@ -1,6 +1,7 @@
 import type { Keychain } from "../credentials/types.js";
 import { describeError, ImagepinError, isImagepinError } from "../errors.js";
 import { abandonOnAbort } from "../internal/abort.js";
+import { JsonTooDeepError, parseBoundedJson } from "../internal/bounded-json.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
@@ -13,7 +14,7 @@ import { ReviewBudgets, type ReviewBudget } from "./budget.js";
 import type { WebhookConfig } from "./config.js";
 import { failurePolicyFor, isIncluded, pinnedImage } from "./filters.js";
 import type { ReviewOutcome, WebhookMetrics } from "./metrics.js";
-import { annotationOperations, jsonPointer, type PatchOperation } from "./patch.js";
+import { jsonPointer, metadataAnnotationOperations, type PatchOperation } from "./patch.js";
 import { changedSites, findImageSites, objectName, type ImageSite, type JsonObject } from "./pod.js";
 
 /** Credentials from a Pod's pull secrets: a keychain to ask which registries they cover, and a resolver using them. */
@@ -137,7 +138,7 @@ export class AdmissionReviewer {
   }
 
   /** The candidates of a request: changed, well-formed, unpinned, included images; plus warnings for malformed ones. */
-  private candidates(request: AdmissionRequest): { candidates: Candidate[]; invalid: ImageSite[]; podSpec?: JsonObject; annotations?: Record<string, unknown> } | undefined {
+  private candidates(request: AdmissionRequest): { candidates: Candidate[]; invalid: ImageSite[]; metadata: unknown; podSpec?: JsonObject; annotations?: Record<string, unknown> } | undefined {
     const { config } = this.options;
     if (request.operation !== "CREATE" && request.operation !== "UPDATE") return undefined;
     if (request.namespace && config.excludedNamespaces.includes(request.namespace)) return undefined;
@@ -152,7 +153,7 @@ export class AdmissionReviewer {
       if (!("normalized" in reference)) invalid.push(site);
       else if (!reference.isPinned && isIncluded(config, reference)) candidates.push({ site, reference });
     }
-    return { candidates, invalid, ...(found.podSpec ? { podSpec: found.podSpec } : {}), ...(found.annotations ? { annotations: found.annotations } : {}) };
+    return { candidates, invalid, metadata: found.metadata, ...(found.podSpec ? { podSpec: found.podSpec } : {}), ...(found.annotations ? { annotations: found.annotations } : {}) };
   }
 
   private decideValidation(request: AdmissionRequest): [AdmissionDecision, ReviewOutcome] {
@@ -229,11 +230,14 @@ export class AdmissionReviewer {
     if (patch.length > 0 && request.subResource !== "ephemeralcontainers") {
       const annotations: Record<string, string> = {};
       const prefix = config.annotationPrefix;
-      annotations[`${prefix}/original-images`] = JSON.stringify({ ...parseJsonMap(found.annotations?.[`${prefix}/original-images`]), ...originals });
-      if (Object.keys(fallbacks).length > 0) {
-        annotations[`${prefix}/fallback`] = JSON.stringify({ ...parseJsonMap(found.annotations?.[`${prefix}/fallback`]), ...fallbacks });
-      }
-      patch.push(...annotationOperations(["metadata"], found.annotations, annotations));
+      const merged = (key: string, entries: Record<string, unknown>) => {
+        const read = readAnnotationMap(found.annotations?.[key]);
+        if ("unreadable" in read) warnings.push(`imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`);
+        annotations[key] = JSON.stringify({ ...("map" in read ? read.map : {}), ...entries });
+      };
+      merged(`${prefix}/original-images`, originals);
+      if (Object.keys(fallbacks).length > 0) merged(`${prefix}/fallback`, fallbacks);
+      patch.push(...metadataAnnotationOperations(found.metadata, found.annotations, annotations));
     }
     return [{ allowed: true, patch, warnings }, patch.length > 0 ? "patched" : "unchanged"];
   }
@@ -284,12 +288,19 @@ export class AdmissionReviewer {
   }
 }
 
-function parseJsonMap(value: unknown): Record<string, unknown> {
-  if (typeof value !== "string") return {};
+/**
+ * The map one of our annotations holds (empty when absent), or why it cannot be read: it comes from the
+ * Pod's author, so it is read with a nesting bound (a value nested 10,000 deep overflowed the stack
+ * when written back, issue 18) and anything but a JSON object is set aside, never an internal error.
+ */
+function readAnnotationMap(value: unknown): { map: Record<string, unknown> } | { unreadable: string } {
+  if (value === undefined) return { map: {} };
+  if (typeof value !== "string") return { unreadable: "not a string" };
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
+    parsed = parseBoundedJson(value);
+  } catch (error) {
+    return { unreadable: error instanceof JsonTooDeepError ? error.message : "not JSON" };
   }
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? { map: parsed as Record<string, unknown> } : { unreadable: "not a JSON object" };
 }
