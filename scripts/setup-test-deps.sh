@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against, from Debian's packages, when it is missing:
 # the CNCF distribution registry, skopeo (an independent client to cross-check digests),
-# redis-server (the shared digest store), openssl (test certificates) and podman (`podman login` writes
-# the containers auth.json the credential tests read). Safe to run again; does
+# redis-server and redis-sentinel (the shared digest store and its failover), openssl (test certificates),
+# sqlite3 (a second process holding the SQLite store locked) and podman (`podman login` writes the
+# containers auth.json the credential tests read). Safe to run again; does
 # nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
 wanted=("$@")
-if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl podman); fi
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman); fi
 need=()
 for command in "${wanted[@]}"; do
   command -v "$command" >/dev/null 2>&1 || need+=("$command")

@@ -15,10 +15,12 @@ export type { CredentialProviderSpec, LoadCredentialProvidersOptions } from "./c
 export type { IndexEntry, Resolution, ResolutionSource, ResolveOptions, Resolver } from "./resolve/types.js";
 export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";
-export { RegistryClient, RegistryError, isRegistryError, mediaTypes, manifestAccept } from "./registry/index.js";
+export { RegistryClient, RegistryError, isRegistryError, isOutage, mediaTypes, manifestAccept } from "./registry/index.js";
 export type { RegistryClientOptions, RegistryErrorCode, ManifestResult, RateLimit } from "./registry/index.js";
 export { RegistryResolver } from "./resolve/index.js";
 export type { RegistryResolverOptions, DeriveOptions } from "./resolve/index.js";
+export { FallbackResolver, FallbackUnavailableError } from "./resolve/index.js";
+export type { FallbackResolverOptions, FallbackResolveOptions } from "./resolve/index.js";
 export { scanText, scanYaml, scanDockerfile, parseCustomKinds, loadManifests, collectFiles, pinFiles, Lockfile, applyEdits, ignoreAnnotation } from "./manifests/index.js";
 export type { CustomKind, FoundImage, ManifestFormat, ManifestProblem, ScannedFile, ScanOptions, PinOptions, PinnedFile, PinChange, PinFailure, LockEntry, TextEdit } from "./manifests/index.js";
 export { lintFiles, lintRules, verifyFiles, verifyRules, formatFindings, sarifLog } from "./policy/index.js";

@@ -4,6 +4,7 @@ import { Memo } from "../internal/memo.js";
 import { RegistryError } from "./errors.js";
 import { statusError } from "./manifest.js";
 import type { Transport } from "./transport.js";
+import { JsonTooDeepError, parseBoundedJson } from "../internal/bounded-json.js";
 
 /** The largest token response read: tokens are JWTs of a few KiB; anything near this is not one. */
 export const maxTokenBytes = 1 << 20;
@@ -115,10 +116,11 @@ export async function fetchToken(transport: Transport, request: TokenRequest, no
   if (response.status !== 200) throw statusError(response, { registry, where: scopes.length > 0 ? `${where} for ${scopes.join(" ")}` : where });
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
-    body = JSON.parse(response.body.toString("utf8")) as typeof body;
-  } catch {
-    throw new RegistryError("invalid-response", `${where} answered something that is not JSON`, { registry, status: 200 });
+    body = parseBoundedJson(response.body.toString("utf8")) as typeof body;
+  } catch (error) {
+    throw new RegistryError("invalid-response", `${where} answered something that is not JSON${error instanceof JsonTooDeepError ? ` (${error.message})` : ""}`, { registry, status: 200 });
   }
+  if (typeof body !== "object" || body === null) throw new RegistryError("invalid-response", `${where} answered something that is not a JSON object`, { registry, status: 200 });
   const token = typeof body.token === "string" && body.token !== "" ? body.token : body.access_token;
   if (typeof token !== "string" || token === "") throw new RegistryError("invalid-response", `${where} answered without a token`, { registry, status: 200 });
   const lifetimeMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60) * 1000;

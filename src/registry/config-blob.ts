@@ -2,6 +2,7 @@ import { isValidDigest } from "../reference/index.js";
 import { RegistryError } from "./errors.js";
 import { digestOf } from "./manifest.js";
 import type { Platform } from "../reference/index.js";
+import { parseBoundedJson } from "../internal/bounded-json.js";
 
 /** The largest image config read; real ones are a few KiB, history-heavy ones some hundred. */
 export const maxConfigBytes = 4 << 20;
@@ -9,8 +10,8 @@ export const maxConfigBytes = 4 << 20;
 /** The config descriptor of an image manifest, or undefined when the manifest names none (an artifact). */
 export function configDescriptor(manifest: Buffer): { digest: string; size: number } | undefined {
   try {
-    const parsed = JSON.parse(manifest.toString("utf8")) as { config?: { digest?: unknown; size?: unknown } };
-    const { digest, size } = parsed.config ?? {};
+    const parsed = parseBoundedJson(manifest.toString("utf8")) as { config?: { digest?: unknown; size?: unknown } } | null;
+    const { digest, size } = parsed?.config ?? {};
     if (typeof digest !== "string" || !isValidDigest(digest) || typeof size !== "number") return undefined;
     return { digest, size };
   } catch {
@@ -31,8 +32,8 @@ export function configPlatform(bytes: Buffer, digest: string, context: { registr
     });
   }
   try {
-    const parsed = JSON.parse(bytes.toString("utf8")) as { os?: unknown; architecture?: unknown; variant?: unknown };
-    if (typeof parsed.os !== "string" || typeof parsed.architecture !== "string") return undefined;
+    const parsed = parseBoundedJson(bytes.toString("utf8")) as { os?: unknown; architecture?: unknown; variant?: unknown } | null;
+    if (!parsed || typeof parsed.os !== "string" || typeof parsed.architecture !== "string") return undefined;
     return { os: parsed.os, architecture: parsed.architecture, ...(typeof parsed.variant === "string" && parsed.variant !== "" ? { variant: parsed.variant } : {}) };
   } catch {
     return undefined;

@@ -61,6 +61,17 @@ export class RegistryError extends ImagepinError {
   }
 }
 
+/**
+ * The one rule for "the registry is having an outage": true when `error` says it is `temporary`, as a
+ * {@link RegistryError} does for connection refused or reset, timeouts, 429 and 5xx. An untrusted
+ * certificate, a refusal of credentials, a missing tag, an answer that is not the distribution API and a
+ * digest mismatch are answers, not outages, and are not temporary. A custom resolver marks its own
+ * outages with `temporary: true`; any other error (a bug included) is not an outage.
+ */
+export function isOutage(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { temporary?: unknown }).temporary === true;
+}
+
 /** True when `error` is a {@link RegistryError}, optionally with the given code. */
 export function isRegistryError(error: unknown, code?: RegistryErrorCode): error is RegistryError {
   return error instanceof RegistryError && (code === undefined || error.code === code);

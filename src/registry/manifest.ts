@@ -4,6 +4,7 @@ import { RegistryError } from "./errors.js";
 import { bareMediaType, isManifestMediaType } from "./media-types.js";
 import type { PlatformEntry } from "./platform.js";
 import type { HttpResponse } from "./transport.js";
+import { JsonTooDeepError, parseBoundedJson } from "../internal/bounded-json.js";
 
 /** The largest manifest read (distribution's own limit for a manifest PUT). */
 export const maxManifestBytes = 4 << 20;
@@ -65,7 +66,7 @@ export function verifyManifest(response: HttpResponse, context: { registry: stri
 
 function mediaTypeField(body: Buffer): string | undefined {
   try {
-    const parsed = JSON.parse(body.toString("utf8")) as { mediaType?: unknown };
+    const parsed = parseBoundedJson(body.toString("utf8")) as { mediaType?: unknown };
     return typeof parsed.mediaType === "string" ? parsed.mediaType : undefined;
   } catch {
     return undefined;
@@ -80,10 +81,11 @@ export function parseIndex(body: Buffer, context: { registry: string; reference:
   const invalid = (why: string) => new RegistryError("invalid-response", `registry ${context.registry} sent an index for ${context.reference} that ${why}`, { registry: context.registry });
   let parsed: { manifests?: unknown };
   try {
-    parsed = JSON.parse(body.toString("utf8")) as { manifests?: unknown };
-  } catch {
-    throw invalid("is not JSON");
+    parsed = parseBoundedJson(body.toString("utf8")) as { manifests?: unknown };
+  } catch (error) {
+    throw invalid(error instanceof JsonTooDeepError ? `nests deeper than ${error.maxDepth} levels` : "is not JSON");
   }
+  if (typeof parsed !== "object" || parsed === null) throw invalid("is not a JSON object");
   if (!Array.isArray(parsed.manifests)) throw invalid("has no manifests list");
   return parsed.manifests.map((item: unknown) => {
     const entry = item as { digest?: unknown; mediaType?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } };
@@ -146,8 +148,8 @@ function refusalOf(response: HttpResponse, registry: string): string {
 function registryErrorCode(body: Buffer): string | undefined {
   if (body.length === 0) return undefined;
   try {
-    const parsed = JSON.parse(body.toString("utf8")) as { errors?: { code?: unknown }[] };
-    const code = parsed.errors?.[0]?.code;
+    const parsed = parseBoundedJson(body.toString("utf8")) as { errors?: { code?: unknown }[] } | null;
+    const code = parsed?.errors?.[0]?.code;
     return typeof code === "string" && /^[A-Z_]{1,64}$/.test(code) ? code : undefined;
   } catch {
     return undefined;

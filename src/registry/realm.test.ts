@@ -36,6 +36,14 @@ describe("validateRealm", () => {
     ["IPv6 unspecified", "https://[::]/token", https, true],
     ["loopback realm for a loopback registry", "http://127.0.0.1:9000/token", loopback, false],
     ["https realm for a loopback http registry", "https://localhost:9000/token", loopback, false],
+    // A port-forwarded loopback registry may use a loopback token server, never a metadata or link-local one (issue 18).
+    ["metadata realm for a loopback registry", "http://169.254.169.254/latest", loopback, true],
+    ["link-local realm for a loopback registry", "http://169.254.10.1/token", loopback, true],
+    ["IPv6 link-local realm for a loopback registry", "http://[fe80::1]/token", loopback, true],
+    ["AWS IPv6 metadata realm for a loopback registry", "http://[fd00:ec2::254]/token", loopback, true],
+    ["GCP metadata name for a loopback registry", "http://metadata.google.internal/token", loopback, true],
+    ["unspecified realm for a loopback registry", "http://0.0.0.0/token", loopback, true],
+    ["localhost realm for a localhost registry", "http://localhost:9000/token", new URL("http://localhost:5000"), false],
   ])("%s", async (_name, realm, registry, expected) => {
     expect(await refused(realm, registry)).toBe(expected);
   });
@@ -43,6 +51,8 @@ describe("validateRealm", () => {
   it("refuses a name that resolves to a forbidden address", async () => {
     expect(await refused("https://rebind.example.com/token", https, async () => ["93.184.216.34", "127.0.0.1"])).toBe(true);
     expect(await refused("https://meta.example.com/token", https, async () => ["169.254.169.254"])).toBe(true);
+    expect(await refused("http://meta.example.com/token", loopback, async () => ["169.254.169.254"])).toBe(true);
+    expect(await refused("http://auth.localhost/token", loopback, async () => ["127.0.0.1"])).toBe(false);
   });
 });
 

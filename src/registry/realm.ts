@@ -20,11 +20,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return isIP(host) === 6 && expandIpv6(host) === "0000:0000:0000:0000:0000:0000:0000:0001";
 }
 
-/** Why an address may not receive a token request, or undefined when it may. */
-function forbiddenAddressKind(hostname: string): string | undefined {
+/** Why an address may not receive a token request, or undefined when it may; loopback is allowed for a loopback registry. */
+function forbiddenAddressKind(hostname: string, allowLoopback: boolean): string | undefined {
   const host = unbracket(hostname).toLowerCase();
   if (metadataNames.has(host) || metadataAddresses.has(host)) return "a cloud metadata address";
-  if (isLoopbackHost(host)) return "a loopback address";
+  if (!allowLoopback && isLoopbackHost(host)) return "a loopback address";
   const v4 = ipv4Of(host);
   if (v4) {
     if (metadataAddresses.has(v4.join("."))) return "a cloud metadata address";
@@ -43,8 +43,9 @@ function forbiddenAddressKind(hostname: string): string | undefined {
 
 /**
  * Checks a bearer realm before anything is sent to it, as issue 3's security rules say: https unless the
- * registry itself is http; no user info; no loopback, link-local, metadata or unspecified address (by
- * literal or by what the name resolves to) unless the registry is itself on loopback.
+ * registry itself is http; no user info; no link-local, metadata or unspecified address (by literal or by
+ * what the name resolves to) for any registry, and no loopback address unless the registry is itself on
+ * loopback (a port-forwarded `localhost:5000` with its token server beside it).
  * @throws RegistryError `invalid-response` naming the registry and why the realm was refused.
  */
 export async function validateRealm(realm: string, registryUrl: URL, registry: string, resolveHost: HostLookup = defaultLookup): Promise<URL> {
@@ -60,8 +61,8 @@ export async function validateRealm(realm: string, registryUrl: URL, registry: s
     throw refuse(`${url.protocol.replace(":", "")} realm for an ${registryUrl.protocol.replace(":", "")} registry`);
   }
   if (url.username !== "" || url.password !== "") throw refuse("the realm URL carries user info");
-  if (isLoopbackHost(registryUrl.hostname)) return url;
-  const literal = forbiddenAddressKind(url.hostname);
+  const loopbackRegistry = isLoopbackHost(registryUrl.hostname);
+  const literal = forbiddenAddressKind(url.hostname, loopbackRegistry);
   if (literal) throw refuse(`${url.host} is ${literal}`);
   if (isIP(unbracket(url.hostname)) === 0) {
     let addresses: string[];
@@ -71,7 +72,7 @@ export async function validateRealm(realm: string, registryUrl: URL, registry: s
       throw new RegistryError("unreachable", `cannot resolve the token realm host ${url.hostname} of registry ${registry}`, { registry, cause: error });
     }
     for (const address of addresses) {
-      const kind = forbiddenAddressKind(address);
+      const kind = forbiddenAddressKind(address, loopbackRegistry);
       if (kind) throw refuse(`${url.hostname} resolves to ${kind}`);
     }
   }

@@ -66,6 +66,9 @@ const certificateErrors = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_NOT_YET_VALID",
 ]);
 const timeoutErrors = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+// The peer answered, but not in HTTP/1.1 a client can read (a 100 KB header, bytes of another protocol): an
+// answer that is not the distribution API (`invalid-response`), not an outage to bridge with a fallback.
+const protocolErrors = new Set(["UND_ERR_HEADERS_OVERFLOW", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 
 /** A connection that failed because the peer does not speak TLS (a plain-http registry asked over https). */
 export class TlsProtocolError extends RegistryError {}
@@ -202,6 +205,9 @@ export class Transport {
     if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number|packet length too long/i.test(String((error as Error)?.message))) {
       return new TlsProtocolError("unreachable", `registry ${where} does not speak TLS`, { registry: request.registry, cause: error, temporary: false, hint: "pass --insecure-registry to use http" });
     }
+    if (isProtocolError(error)) {
+      return new RegistryError("invalid-response", `registry ${where} answered something that is not HTTP/1.1: ${code ?? (error as Error).message}`, { registry: request.registry, cause: error });
+    }
     return new RegistryError("unreachable", `cannot reach registry ${where}: ${code ?? (error as Error)?.message ?? String(error)}`, { registry: request.registry, cause: error });
   }
 
@@ -231,6 +237,17 @@ function errorCode(error: unknown): string | undefined {
   }
   const top = (error as Error & { code?: unknown })?.code;
   return typeof top === "string" ? top : undefined;
+}
+
+/** True when undici could not read the response as HTTP (llhttp's parse errors, a header overflow). */
+function isProtocolError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (current.name === "HTTPParserError" || (typeof code === "string" && (protocolErrors.has(code) || code.startsWith("HPE_")))) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 async function readCapped(body: AsyncIterable<Buffer | Uint8Array>, cap: number, request: HttpRequest): Promise<Buffer> {

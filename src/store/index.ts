@@ -1,4 +1,4 @@
-export type { DigestRecord, DigestStore, StoreFilter, StoreKey, StoreScope } from "./types.js";
+export type { DigestRecord, DigestStore, StoreCallOptions, StoreFilter, StoreKey, StoreScope } from "./types.js";
 export { platformKey, parsePlatformKey, matchesFilter, isStoreScope } from "./types.js";
 export { StoreError, type StoreErrorCode } from "./errors.js";
 export { MemoryDigestStore } from "./memory.js";

@@ -9,10 +9,23 @@ import {
   sortRecords,
   type DigestRecord,
   type DigestStore,
+  type StoreCallOptions,
   type StoreFilter,
   type StoreKey,
   type StoreScope,
 } from "./types.js";
+
+/**
+ * The longest wait for a file another connection holds locked, as long as a Redis command may take: a
+ * commit holds the lock for milliseconds, so a longer hold is an outage of the store, and a review must
+ * not spend its whole budget on a write that only feeds a later fallback.
+ */
+export const busyWaitMs = 2000;
+/** The pauses between tries on a locked file, ms: short at first (a commit takes milliseconds), then capped. */
+/** How long opening waits for a lock (nothing is served yet): SQLite's busy timeout before issue 18. */
+const openWaitMs = 5000;
+const busyRetryFirstMs = 2;
+const busyRetryMaxMs = 50;
 
 interface Row {
   reference: string;
@@ -31,7 +44,13 @@ interface Row {
  * commit is in the OS page cache), and FULL adds an fsync of the WAL per commit so a power loss cannot
  * drop a record a response already relied on. Puts happen only on fresh registry answers (at most one per
  * reference per cache TTL), so the fsync costs little. Several processes may share one file (WAL allows
- * concurrent readers and one writer; `busy_timeout` waits for the writer lock).
+ * concurrent readers and one writer).
+ *
+ * A file locked by another process never blocks the event loop: better-sqlite3 is synchronous, and
+ * SQLite's own busy handler sleeps inside the call (the whole webhook froze for its 5 s), so the busy
+ * timeout is zero and a busy call is tried again after a short timer, without blocking, until the
+ * caller's signal aborts (the review deadline) or {@link busyWaitMs} passed; then it fails
+ * `store-unavailable` saying the file is locked.
  *
  * @throws StoreError `store-unavailable` when the file cannot be opened or written.
  */
@@ -46,7 +65,7 @@ export class SqliteDigestStore implements DigestStore {
   constructor(readonly path: string) {
     this.description = `sqlite://${path}`;
     try {
-      this.db = new Database(path, { timeout: 5000 });
+      this.db = new Database(path, { timeout: openWaitMs });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = FULL");
       this.db.exec(`CREATE TABLE IF NOT EXISTS digests (
@@ -67,57 +86,84 @@ export class SqliteDigestStore implements DigestStore {
         WHERE excluded.resolved_at >= digests.resolved_at`);
       this.allStatement = this.db.prepare("SELECT * FROM digests");
       this.deleteStatement = this.db.prepare("DELETE FROM digests WHERE reference = ? AND platform = ? AND scope = ?");
+      // Opening may wait for a lock (nothing is served yet); from here on a busy file is retried on a timer.
+      this.db.pragma("busy_timeout = 0");
     } catch (error) {
       throw unavailable(`cannot open the digest store ${path}`, error);
     }
   }
 
-  async get(key: StoreKey): Promise<DigestRecord | undefined> {
-    try {
+  async get(key: StoreKey, options: StoreCallOptions = {}): Promise<DigestRecord | undefined> {
+    return this.whileBusy("read", options.signal, () => {
       // Rows written before platform keys were normalized (`linux/arm64`) are found under their old key.
       const found = [platformKey(key.platform), ...legacyPlatformKeys(key.platform)]
         .map((platform) => this.getStatement.get(key.reference, platform, key.scope))
         .filter((row): row is Row => row !== undefined)
         .map(fromRow);
       return newestPerKey(found)[0];
-    } catch (error) {
-      throw unavailable(`cannot read the digest store ${this.path}`, error);
-    }
+    });
   }
 
-  async put(record: DigestRecord): Promise<void> {
-    try {
-      this.putStatement.run(toRow(record));
-    } catch (error) {
-      throw unavailable(`cannot write the digest store ${this.path}`, error);
-    }
+  async put(record: DigestRecord, options: StoreCallOptions = {}): Promise<void> {
+    await this.whileBusy("write", options.signal, () => this.putStatement.run(toRow(record)));
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
-    try {
-      return sortRecords(newestPerKey(this.allStatement.all().map(fromRow)).filter((record) => matchesFilter(record, filter)));
-    } catch (error) {
-      throw unavailable(`cannot read the digest store ${this.path}`, error);
-    }
+    return this.whileBusy("read", undefined, () => sortRecords(newestPerKey(this.allStatement.all().map(fromRow)).filter((record) => matchesFilter(record, filter))));
   }
 
   async evict(filter: StoreFilter): Promise<number> {
-    try {
-      // By the rows' own platform column, so rows under an older key form go too.
-      const remove = this.db.transaction((): number => {
-        const rows = this.allStatement.all().filter((row) => matchesFilter(fromRow(row), filter));
-        for (const row of rows) this.deleteStatement.run(row.reference, row.platform, row.scope);
-        return newestPerKey(rows.map(fromRow)).length;
-      });
-      return remove();
-    } catch (error) {
-      throw unavailable(`cannot write the digest store ${this.path}`, error);
+    // By the rows' own platform column, so rows under an older key form go too.
+    const remove = this.db.transaction((): number => {
+      const rows = this.allStatement.all().filter((row) => matchesFilter(fromRow(row), filter));
+      for (const row of rows) this.deleteStatement.run(row.reference, row.platform, row.scope);
+      return newestPerKey(rows.map(fromRow)).length;
+    });
+    return this.whileBusy("write", undefined, () => remove());
+  }
+
+  /**
+   * Runs a synchronous statement, trying again after a timer while another connection holds the file
+   * locked, until `signal` aborts or {@link busyWaitMs} passed.
+   * @throws StoreError `store-unavailable`
+   */
+  private async whileBusy<T>(what: "read" | "write", signal: AbortSignal | undefined, run: () => T): Promise<T> {
+    const giveUpAt = Date.now() + busyWaitMs;
+    for (let pause = busyRetryFirstMs; ; pause = Math.min(pause * 2, busyRetryMaxMs)) {
+      try {
+        return run();
+      } catch (error) {
+        if (!isBusy(error)) throw unavailable(`cannot ${what} the digest store ${this.path}`, error);
+        if (signal?.aborted || Date.now() + pause > giveUpAt || !(await pauseUnlessAborted(pause, signal))) {
+          throw unavailable(`cannot ${what} the digest store ${this.path}: the file is locked by another connection`, error);
+        }
+      }
     }
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** True for SQLITE_BUSY and SQLITE_LOCKED with their extended codes: another connection holds the lock. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
+
+/** Waits `ms` on a timer; resolves false at once when `signal` aborts first. */
+function pauseUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (finished: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(finished);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function toRow(record: DigestRecord): Row {

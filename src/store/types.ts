@@ -41,15 +41,24 @@ export interface StoreFilter {
 }
 
 /**
+ * Options of one {@link DigestStore.get} or {@link DigestStore.put}: `signal` ends the wait for a busy
+ * backend (a SQLite file locked by another process is retried without blocking until it aborts). The
+ * caller still races the call against its deadline, as a backend may not honour the signal at once.
+ */
+export interface StoreCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
  * Keeps the last known digest of each reference so the webhook can answer while a registry is down.
  * `put` resolves only once the record is durable in the backend (committed to SQLite, acknowledged
  * by Redis), so a response sent after it never refers to a record a crash could lose.
  */
 export interface DigestStore {
   /** The record for a key, or undefined when there is none. @throws ImagepinError `store-unavailable`. */
-  get(key: StoreKey): Promise<DigestRecord | undefined>;
+  get(key: StoreKey, options?: StoreCallOptions): Promise<DigestRecord | undefined>;
   /** Inserts or replaces a record; an older `resolvedAt` never replaces a newer one. @throws `store-unavailable`. */
-  put(record: DigestRecord): Promise<void>;
+  put(record: DigestRecord, options?: StoreCallOptions): Promise<void>;
   /** Records matching the filter, sorted by reference, scope and platform. @throws `store-unavailable`. */
   list(filter?: StoreFilter): Promise<DigestRecord[]>;
   /** Deletes the records matching the filter and resolves to how many there were. @throws `store-unavailable`. */

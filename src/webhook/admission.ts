@@ -64,24 +64,54 @@ export function parseAdmissionReview(body: string): AdmissionReviewRequest {
     throw new BadReviewError("invalid-review", `apiVersion ${JSON.stringify(apiVersion)} is not supported; use ${admissionVersions.join(" or ")}`);
   }
   const request = value.request;
-  if (!isObject(request)) throw new BadReviewError("invalid-review", "AdmissionReview has no request");
-  if (typeof request.uid !== "string" || request.uid === "") throw new BadReviewError("invalid-review", "request.uid is missing");
+  if (!isObject(request)) throw new BadReviewError("invalid-review", `request ${request === undefined ? "is missing" : `must be an object, not ${typeName(request)}`}`);
+  const uid = field(request, "uid", "string", "request.");
+  if (uid === undefined || uid === "") throw new BadReviewError("invalid-review", "request.uid is missing");
   const kind = request.kind;
-  if (!isObject(kind) || typeof kind.kind !== "string") throw new BadReviewError("invalid-review", "request.kind is missing");
-  if (typeof request.operation !== "string") throw new BadReviewError("invalid-review", "request.operation is missing");
+  if (!isObject(kind)) throw new BadReviewError("invalid-review", `request.kind ${kind === undefined ? "is missing" : `must be an object, not ${typeName(kind)}`}`);
+  const kindName = field(kind, "kind", "string", "request.kind.");
+  if (kindName === undefined) throw new BadReviewError("invalid-review", "request.kind.kind is missing");
+  const operation = field(request, "operation", "string", "request.");
+  if (operation === undefined) throw new BadReviewError("invalid-review", "request.operation is missing");
+  const subResource = field(request, "subResource", "string", "request.");
+  const namespace = field(request, "namespace", "string", "request.");
+  for (const name of ["object", "oldObject"]) {
+    if (request[name] !== undefined && request[name] !== null && !isObject(request[name])) throw wrongType(`request.${name}`, "an object", request[name]);
+  }
   return {
     apiVersion: apiVersion as AdmissionVersion,
     request: {
-      uid: request.uid,
-      kind: { group: String(kind.group ?? ""), version: String(kind.version ?? ""), kind: kind.kind },
-      ...(typeof request.subResource === "string" && request.subResource ? { subResource: request.subResource } : {}),
-      ...(typeof request.namespace === "string" ? { namespace: request.namespace } : {}),
-      operation: request.operation,
+      uid,
+      kind: { group: field(kind, "group", "string", "request.kind.") ?? "", version: field(kind, "version", "string", "request.kind.") ?? "", kind: kindName },
+      ...(subResource ? { subResource } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      operation,
       object: request.object,
       oldObject: request.oldObject,
-      ...(request.dryRun === true ? { dryRun: true } : {}),
+      ...(field(request, "dryRun", "boolean", "request.") === true ? { dryRun: true } : {}),
     },
   };
+}
+
+/**
+ * A member of the wrong type is a 400 naming it (`request.namespace must be a string, not an object`),
+ * never a value coerced or an engine's message. Absent and null members read as undefined.
+ */
+function field<T extends "string" | "boolean">(object: Record<string, unknown>, name: string, type: T, prefix: string): (T extends "string" ? string : boolean) | undefined {
+  const value = object[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== type) throw wrongType(`${prefix}${name}`, type === "string" ? "a string" : "a boolean", value);
+  return value as T extends "string" ? string : boolean;
+}
+
+function wrongType(path: string, expected: string, value: unknown): BadReviewError {
+  return new BadReviewError("invalid-review", `${path} must be ${expected}, not ${typeName(value)}`);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** The AdmissionReview response for a decision, in the request's API version, echoing its uid. */

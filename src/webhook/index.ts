@@ -1,10 +1,10 @@
 export { parseWebhookConfig, defaultWebhookConfig, type WebhookConfig, type FailurePolicy, type FailurePolicyRule } from "./config.js";
-export { FallbackResolver, isTransientRegistryError, describeError, type FallbackResolverOptions, type FallbackResolveOptions } from "./fallback.js";
 export { AdmissionReviewer, type ReviewerOptions, type ReviewAnswer, type EventSink, type FallbackEvent, type PodCredentials, type PodCredentialsLookup } from "./review.js";
 export { parseAdmissionReview, admissionResponse, admissionVersions, BadReviewError, type AdmissionDecision, type AdmissionRequest, type AdmissionReviewRequest, type AdmissionVersion } from "./admission.js";
 export { escapePointerToken, jsonPointer, type PatchOperation } from "./patch.js";
 export { findImageSites, changedSites, workloadTemplatePaths, type ImageSite, type ImageSites } from "./pod.js";
 export { isIncluded, failurePolicyFor, pinnedImage } from "./filters.js";
+export { ReviewBudgets, fallbackReserveMs, answerMarginMs, type ReviewBudget } from "./budget.js";
 export { WebhookMetrics, type ReviewOutcome, type ResolutionOutcome } from "./metrics.js";
 export { startWebhookServer, type WebhookServer, type WebhookServerOptions } from "./server.js";
 export { loadTls, watchTls, type TlsFiles } from "./tls.js";

@@ -20,6 +20,8 @@ export interface ImageSites {
   sites: ImageSite[];
   /** Tokens of the metadata the webhook annotates. */
   metadataPath: (string | number)[];
+  /** What the object's `metadata` member holds (undefined when missing; not always an object). */
+  metadata: unknown;
   /** The object's current annotations. */
   annotations: Record<string, unknown> | undefined;
   /** The pod spec (for imagePullSecrets and serviceAccountName), when there is one. */
@@ -82,6 +84,7 @@ export function findImageSites(object: unknown, kind: string, workloads: boolean
   return {
     sites,
     metadataPath: ["metadata"],
+    metadata,
     annotations,
     podSpec: kind === "EphemeralContainers" || !isObject(spec) ? undefined : spec,
   };

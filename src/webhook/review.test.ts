@@ -2,6 +2,7 @@ import fastJsonPatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { ImagepinError } from "../errors.js";
 import type { ImageReference } from "../reference/index.js";
+import { RegistryError } from "../registry/errors.js";
 import { jsonPointer } from "./patch.js";
 import type { Resolution, Resolver } from "../resolve/types.js";
 import { MemoryDigestStore } from "../store/memory.js";
@@ -18,7 +19,7 @@ class TableResolver implements Resolver {
   constructor(private readonly table: Record<string, string>) {}
   async resolve(reference: ImageReference): Promise<Resolution> {
     this.calls++;
-    if (this.down) throw new ImagepinError("unreachable", `cannot connect to ${reference.domain}`);
+    if (this.down) throw new RegistryError("unreachable", `cannot connect to ${reference.domain}`, { registry: reference.domain });
     const found = this.table[reference.normalized];
     if (!found) throw new ImagepinError("not-found", `${reference.normalized} not found`);
     return { reference, pinned: reference.withDigest(found), digest: found, mediaType: "application/vnd.oci.image.index.v1+json", source: "fresh", resolvedAt: 1_700_000_000_000 };

@@ -1,16 +1,20 @@
 import type { Keychain } from "../credentials/types.js";
-import { describeError } from "../errors.js";
+import { describeError, ImagepinError, isImagepinError } from "../errors.js";
+import { abandonOnAbort } from "../internal/abort.js";
+import { JsonTooDeepError, parseBoundedJson } from "../internal/bounded-json.js";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
+import { isOutage } from "../registry/errors.js";
+import { FallbackResolver, FallbackUnavailableError } from "../resolve/fallback.js";
 import type { Resolution, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
 import { admissionResponse, BadReviewError, parseAdmissionReview, type AdmissionDecision, type AdmissionRequest } from "./admission.js";
+import { ReviewBudgets, type ReviewBudget } from "./budget.js";
 import type { WebhookConfig } from "./config.js";
-import { FallbackResolver, isTransientRegistryError, withSignal } from "./fallback.js";
 import { failurePolicyFor, isIncluded, pinnedImage } from "./filters.js";
 import type { ReviewOutcome, WebhookMetrics } from "./metrics.js";
-import { annotationOperations, jsonPointer, type PatchOperation } from "./patch.js";
+import { jsonPointer, metadataAnnotationOperations, type PatchOperation } from "./patch.js";
 import { changedSites, findImageSites, objectName, type ImageSite, type JsonObject } from "./pod.js";
 
 /** Credentials from a Pod's pull secrets: a keychain to ask which registries they cover, and a resolver using them. */
@@ -78,17 +82,18 @@ export class AdmissionReviewer {
   private readonly logger: Logger;
   private readonly fallback: FallbackResolver;
   private readonly clock: () => number;
-  private deadline: { startedAt: number; signal: AbortSignal } | undefined;
+  private readonly budgets: ReviewBudgets;
 
   constructor(private readonly options: ReviewerOptions) {
     this.logger = options.logger ?? silentLogger;
     this.fallback = new FallbackResolver({ resolver: options.resolver, store: options.store, logger: this.logger });
     this.clock = options.clock ?? Date.now;
+    this.budgets = new ReviewBudgets(options.config.deadlineMs, this.clock);
   }
 
   /** Answers a `/mutate` request body. */
   mutate(body: string): Promise<ReviewAnswer> {
-    return this.answer("mutate", body, (request) => this.decideMutation(request));
+    return this.answer("mutate", body, (request) => this.decideMutation(request, this.budgets.take()));
   }
 
   /** Answers a `/validate` request body. */
@@ -115,9 +120,10 @@ export class AdmissionReviewer {
     try {
       [decision, outcome] = await decide(request);
     } catch (error) {
-      // A bug must not block Pods: admit unchanged, as failurePolicy Ignore would.
-      this.logger.error({ endpoint, uid: request.uid, err: describeError(error) }, "review failed");
-      decision = { allowed: true, warnings: [`imagepin: internal error, image left unchanged: ${describeError(error).message}`] };
+      // A bug or a hung callee must not block Pods: admit unchanged, as failurePolicy Ignore would.
+      const late = isImagepinError(error, "deadline-exceeded");
+      this.logger.error({ endpoint, uid: request.uid, err: describeError(error) }, late ? "review ran out of time" : "review failed");
+      decision = { allowed: true, warnings: [late ? `imagepin: ${describeError(error).message}; images left unchanged` : `imagepin: internal error, image left unchanged: ${describeError(error).message}`] };
       outcome = "error";
     }
     const seconds = (this.clock() - started) / 1000;
@@ -132,7 +138,7 @@ export class AdmissionReviewer {
   }
 
   /** The candidates of a request: changed, well-formed, unpinned, included images; plus warnings for malformed ones. */
-  private candidates(request: AdmissionRequest): { candidates: Candidate[]; invalid: ImageSite[]; podSpec?: JsonObject; annotations?: Record<string, unknown> } | undefined {
+  private candidates(request: AdmissionRequest): { candidates: Candidate[]; invalid: ImageSite[]; metadata: unknown; podSpec?: JsonObject; annotations?: Record<string, unknown> } | undefined {
     const { config } = this.options;
     if (request.operation !== "CREATE" && request.operation !== "UPDATE") return undefined;
     if (request.namespace && config.excludedNamespaces.includes(request.namespace)) return undefined;
@@ -147,7 +153,7 @@ export class AdmissionReviewer {
       if (!("normalized" in reference)) invalid.push(site);
       else if (!reference.isPinned && isIncluded(config, reference)) candidates.push({ site, reference });
     }
-    return { candidates, invalid, ...(found.podSpec ? { podSpec: found.podSpec } : {}), ...(found.annotations ? { annotations: found.annotations } : {}) };
+    return { candidates, invalid, metadata: found.metadata, ...(found.podSpec ? { podSpec: found.podSpec } : {}), ...(found.annotations ? { annotations: found.annotations } : {}) };
   }
 
   private decideValidation(request: AdmissionRequest): [AdmissionDecision, ReviewOutcome] {
@@ -159,39 +165,24 @@ export class AdmissionReviewer {
     return [{ allowed: false, message: `${request.kind.kind} ${objectName(request.object)} has images not pinned to a digest: ${list}` }, "denied"];
   }
 
-  private async decideMutation(request: AdmissionRequest): Promise<[AdmissionDecision, ReviewOutcome]> {
+  private async decideMutation(request: AdmissionRequest, budget: ReviewBudget): Promise<[AdmissionDecision, ReviewOutcome]> {
     const found = this.candidates(request);
     if (!found) return [{ allowed: true }, "skipped"];
     const warnings = found.invalid.map((site) => `imagepin: ${site.label}: image ${JSON.stringify(site.image)} is not a valid reference; left unchanged`);
     if (found.candidates.length === 0) return [{ allowed: true, warnings }, "unchanged"];
-
-    return this.mutationWithin(request, found, warnings, this.deadlineSignal());
+    // Every step below keeps to its slice of the budget; this race is the guarantee for one that does not.
+    const deadlineSeconds = this.options.config.deadlineMs / 1000;
+    return abandonOnAbort(this.mutationWithin(request, found, warnings, budget), budget.review, () => new ImagepinError("deadline-exceeded", `the review did not finish within deadlineSeconds (${deadlineSeconds} s)`));
   }
 
-  /**
-   * The abort signal of a review's registry budget. Reviews that start within the same 50 ms share one
-   * signal (armed for the budget from the first of them), so each review's budget is at most 50 ms short
-   * while a busy webhook creates 20 timers and controllers a second instead of one per review, which
-   * showed in the benchmark. A slice of the deadline is kept for the fallback lookups and the response.
-   */
-  private deadlineSignal(): AbortSignal {
-    const now = this.clock();
-    if (!this.deadline || now - this.deadline.startedAt > 50 || now < this.deadline.startedAt) {
-      const budget = this.options.config.deadlineMs;
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), Math.max(1, budget - Math.min(1000, budget / 5))).unref();
-      this.deadline = { startedAt: now, signal: controller.signal };
-    }
-    return this.deadline.signal;
-  }
-
-  private async mutationWithin(request: AdmissionRequest, found: NonNullable<ReturnType<AdmissionReviewer["candidates"]>>, warnings: string[], signal: AbortSignal): Promise<[AdmissionDecision, ReviewOutcome]> {
+  private async mutationWithin(request: AdmissionRequest, found: NonNullable<ReturnType<AdmissionReviewer["candidates"]>>, warnings: string[], budget: ReviewBudget): Promise<[AdmissionDecision, ReviewOutcome]> {
+    const signal = budget.registry;
     const { config } = this.options;
     const namespace = request.namespace ?? "";
     let credentials: PodCredentials | undefined;
     if (config.pullSecrets && this.options.podCredentials && found.podSpec && namespace) {
       try {
-        credentials = await withSignal(this.options.podCredentials(namespace, found.podSpec, signal), signal);
+        credentials = await abandonOnAbort(this.options.podCredentials(namespace, found.podSpec, signal), signal, () => new ImagepinError("timeout", "the pull secrets were not read within the review deadline"));
       } catch (error) {
         warnings.push(`imagepin: cannot read the Pod's pull secrets (${describeError(error).message}); resolving with the webhook's own credentials`);
         this.logger.warn({ uid: request.uid, namespace, err: describeError(error) }, "cannot read pull secrets");
@@ -204,7 +195,7 @@ export class AdmissionReviewer {
     const results = new Map<string, Resolution | { error: unknown }>();
     await Promise.all(
       [...distinct.entries()].map(async ([key, reference]) => {
-        results.set(key, await this.resolveOne(reference, namespace, credentials, signal).catch((error: unknown) => ({ error })));
+        results.set(key, await this.resolveOne(reference, namespace, credentials, budget).catch((error: unknown) => ({ error })));
       }),
     );
 
@@ -239,16 +230,19 @@ export class AdmissionReviewer {
     if (patch.length > 0 && request.subResource !== "ephemeralcontainers") {
       const annotations: Record<string, string> = {};
       const prefix = config.annotationPrefix;
-      annotations[`${prefix}/original-images`] = JSON.stringify({ ...parseJsonMap(found.annotations?.[`${prefix}/original-images`]), ...originals });
-      if (Object.keys(fallbacks).length > 0) {
-        annotations[`${prefix}/fallback`] = JSON.stringify({ ...parseJsonMap(found.annotations?.[`${prefix}/fallback`]), ...fallbacks });
-      }
-      patch.push(...annotationOperations(["metadata"], found.annotations, annotations));
+      const merged = (key: string, entries: Record<string, unknown>) => {
+        const read = readAnnotationMap(found.annotations?.[key]);
+        if ("unreadable" in read) warnings.push(`imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`);
+        annotations[key] = JSON.stringify({ ...("map" in read ? read.map : {}), ...entries });
+      };
+      merged(`${prefix}/original-images`, originals);
+      if (Object.keys(fallbacks).length > 0) merged(`${prefix}/fallback`, fallbacks);
+      patch.push(...metadataAnnotationOperations(found.metadata, found.annotations, annotations));
     }
     return [{ allowed: true, patch, warnings }, patch.length > 0 ? "patched" : "unchanged"];
   }
 
-  private async resolveOne(reference: ImageReference, namespace: string, credentials: PodCredentials | undefined, signal: AbortSignal): Promise<Resolution> {
+  private async resolveOne(reference: ImageReference, namespace: string, credentials: PodCredentials | undefined, budget: ReviewBudget): Promise<Resolution> {
     const { config, metrics } = this.options;
     let scope: StoreScope = "public";
     let resolver: Resolver | undefined;
@@ -260,7 +254,8 @@ export class AdmissionReviewer {
     try {
       const resolution = await this.fallback.resolve(reference, {
         scope,
-        signal,
+        signal: budget.registry,
+        storeSignal: budget.store,
         fallback: failurePolicyFor(config, reference) === "fallback",
         ...(resolver ? { resolver } : {}),
         ...(config.platform ? { platform: config.platform } : {}),
@@ -277,25 +272,35 @@ export class AdmissionReviewer {
   private failure(site: ImageSite, reference: ImageReference, error: unknown): { deny: boolean; message: string } {
     const { config } = this.options;
     const policy = failurePolicyFor(config, reference);
-    const { code, message } = describeError(error);
-    const transient = isTransientRegistryError(error);
-    this.logger.warn({ label: site.label, reference: reference.normalized, code, err: message, policy, transient }, "cannot resolve image");
+    const storeUnreadable = error instanceof FallbackUnavailableError;
+    const registryError = storeUnreadable ? error.outage : error;
+    const { code, message } = describeError(registryError);
+    const outage = isOutage(registryError);
+    this.logger.warn({ label: site.label, reference: reference.normalized, code, err: message, policy, outage }, "cannot resolve image");
     const what = `${site.label}: cannot resolve ${reference.familiar} (${code}: ${message})`;
     if (policy === "deny") return { deny: true, message: `imagepin: ${what}; failure policy deny` };
-    if (policy === "fallback" && transient) {
-      if (config.onFailure === "deny") return { deny: true, message: `imagepin: ${what}; no last known digest and onFailure is deny` };
-      return { deny: false, message: `imagepin: ${what}; no last known digest, image left unchanged` };
+    if (policy === "fallback" && outage) {
+      const missing = storeUnreadable ? `the digest store could not be read (${describeError(error.storeError).message})` : "no last known digest";
+      if (config.onFailure === "deny") return { deny: true, message: `imagepin: ${what}; ${missing} and onFailure is deny` };
+      return { deny: false, message: `imagepin: ${what}; ${missing}, image left unchanged` };
     }
     return { deny: false, message: `imagepin: ${what}; image left unchanged` };
   }
 }
 
-function parseJsonMap(value: unknown): Record<string, unknown> {
-  if (typeof value !== "string") return {};
+/**
+ * The map one of our annotations holds (empty when absent), or why it cannot be read: it comes from the
+ * Pod's author, so it is read with a nesting bound (a value nested 10,000 deep overflowed the stack
+ * when written back, issue 18) and anything but a JSON object is set aside, never an internal error.
+ */
+function readAnnotationMap(value: unknown): { map: Record<string, unknown> } | { unreadable: string } {
+  if (value === undefined) return { map: {} };
+  if (typeof value !== "string") return { unreadable: "not a string" };
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
+    parsed = parseBoundedJson(value);
+  } catch (error) {
+    return { unreadable: error instanceof JsonTooDeepError ? error.message : "not JSON" };
   }
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? { map: parsed as Record<string, unknown> } : { unreadable: "not a JSON object" };
 }

@@ -49,6 +49,8 @@ export interface TestRegistry {
   restart(): Promise<void>;
   /** Stops the process but keeps the port and files, so {@link restart} can bring it back. */
   pause(): Promise<void>;
+  /** Sends a signal to the running process by PID: SIGSTOP hangs it with its connections open, SIGCONT resumes. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 /** True when the distribution registry binary is installed (`npm test`'s pretest installs it). */
@@ -142,6 +144,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     requests: () => log.slice(),
     clearRequests: () => void log.splice(0),
     pause: halt,
+    signal: (signal) => child?.signal(signal),
     async restart() {
       await halt();
       await launch();

@@ -1,6 +1,6 @@
 // Runs the compiled webhook server (dist/) in a child process for crash and sharing tests. Its resolver
 // reads a JSON table {normalizedReference: digest} from a file on every call: the file missing means the
-// registry is down (ImagepinError `unreachable`). Needs `npm run build`. Started with spawnTracked, so
+// registry is down (RegistryError `unreachable`, an outage). Needs `npm run build`. Started with spawnTracked, so
 // a failing test never leaves one running.
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -26,11 +26,12 @@ export async function startServerProcess(options: { store: string; certFile: str
     const { serveWebhook, defaultWebhookConfig, WebhookMetrics } = await import(${JSON.stringify(join(dist, "webhook/index.js"))});
     const { openStore } = await import(${JSON.stringify(join(dist, "store/index.js"))});
     const { ImagepinError } = await import(${JSON.stringify(join(dist, "errors.js"))});
+    const { RegistryError } = await import(${JSON.stringify(join(dist, "registry/index.js"))});
     const { readFileSync } = await import("node:fs");
     const resolver = { async resolve(reference) {
       let table;
       try { table = JSON.parse(readFileSync(${JSON.stringify(options.tableFile)}, "utf8")); }
-      catch { throw new ImagepinError("unreachable", "registry is down (test table missing)"); }
+      catch { throw new RegistryError("unreachable", "registry is down (test table missing)", { registry: reference.domain }); }
       const digest = table[reference.normalized];
       if (!digest) throw new ImagepinError("not-found", "no such tag");
       return { reference, pinned: reference.withDigest(digest), digest, mediaType: "application/vnd.oci.image.manifest.v1+json", source: "fresh", resolvedAt: Date.now() };

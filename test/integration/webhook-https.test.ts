@@ -9,6 +9,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImagepinError } from "../../src/errors.js";
+import { RegistryError } from "../../src/registry/errors.js";
 import type { ImageReference } from "../../src/reference/index.js";
 import type { Resolution, Resolver } from "../../src/resolve/types.js";
 import { MemoryDigestStore } from "../../src/store/index.js";
@@ -23,7 +24,7 @@ class GatedResolver implements Resolver {
   down = false;
   async resolve(reference: ImageReference): Promise<Resolution> {
     if (this.gate) await this.gate;
-    if (this.down) throw new ImagepinError("unreachable", "connection refused");
+    if (this.down) throw new RegistryError("unreachable", "connection refused", { registry: reference.domain });
     if (reference.path === "library/missing") throw new ImagepinError("not-found", "manifest unknown");
     return { reference, pinned: reference.withDigest(digest), digest, mediaType: "application/vnd.oci.image.index.v1+json", source: "fresh", resolvedAt: Date.now() };
   }

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { parseReference } from "../reference/index.js";
 import { RegistryResolver } from "../resolve/registry-resolver.js";
 import type { Resolution, Resolver } from "../resolve/types.js";
+import { RegistryError } from "../registry/errors.js";
 import { MemoryDigestStore } from "../store/memory.js";
-import type { DigestRecord } from "../store/types.js";
-import { FallbackResolver } from "./fallback.js";
+import type { DigestRecord, DigestStore } from "../store/types.js";
+import { FallbackResolver, FallbackUnavailableError } from "./fallback.js";
 
 const reference = parseReference("registry.example/team/app:1");
 const digest = `sha256:${"d".repeat(64)}`;
@@ -47,32 +48,51 @@ describe("FallbackResolver", () => {
 
 describe("FallbackResolver and the review deadline", () => {
   const aborting = (ms: number) => AbortSignal.timeout(ms);
+  const record = { reference: reference.normalized, digest, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: 1_700_000_000_000, scope: "public" as const };
+  /** A store whose calls never settle, as a stopped Redis with its connection open. */
+  const hungStore = (): DigestStore => ({ description: "hung:", get: () => new Promise(() => {}), put: () => new Promise(() => {}), list: async () => [], evict: async () => 0, close: async () => {} });
 
-  it("races a resolver that ignores the signal against it", async () => {
+  it("races a resolver that ignores the signal against it: a temporary timeout, so an outage", async () => {
     const ignoring: Resolver = { resolve: () => new Promise<Resolution>(() => {}) };
     const fallback = new FallbackResolver({ resolver: ignoring, store: new MemoryDigestStore() });
-    await expect(fallback.resolve(reference, { scope: "public", signal: aborting(20), fallback: false })).rejects.toMatchObject({
-      code: "timeout",
-      message: "the registry did not answer within the review deadline",
-    });
+    const failure = fallback.resolve(reference, { scope: "public", signal: aborting(20), fallback: false });
+    await expect(failure).rejects.toMatchObject({ code: "timeout", temporary: true });
+    await expect(failure).rejects.toBeInstanceOf(RegistryError);
   });
 
-  it("leaves the registry resolver's own deadline error in place instead of wrapping it again", async () => {
+  it("races the registry resolver too, and serves the last known digest when it gives up", async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const host = `127.0.0.1:${(silent.address() as { port: number }).port}`;
     const resolver = new RegistryResolver({ insecureRegistries: [host], timeoutMs: 2000 });
+    const hostReference = parseReference(`${host}/team/app:1`);
     try {
-      const fallback = new FallbackResolver({ resolver, store: new MemoryDigestStore() });
-      await expect(fallback.resolve(parseReference(`${host}/team/app:1`), { scope: "public", signal: aborting(50), fallback: false })).rejects.toMatchObject({
-        code: "timeout",
-        message: `gave up waiting for ${host}/team/app:1: deadline exceeded`,
-      });
+      const store = new MemoryDigestStore();
+      const fallback = new FallbackResolver({ resolver, store });
+      await expect(fallback.resolve(hostReference, { scope: "public", signal: aborting(50), fallback: false })).rejects.toMatchObject({ code: "timeout", temporary: true });
+      await store.put({ ...record, reference: hostReference.normalized });
+      const started = Date.now();
+      const served = await fallback.resolve(hostReference, { scope: "public", signal: aborting(50) });
+      expect(served).toMatchObject({ source: "fallback", digest, fallbackReason: { code: "timeout" } });
+      expect(Date.now() - started).toBeLessThan(1500);
     } finally {
       for (const socket of sockets) socket.destroy();
       await resolver.close();
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it("gives up a hung store lookup at the store signal and says the store could not be read", async () => {
+    const down: Resolver = { resolve: async () => Promise.reject(new RegistryError("unreachable", "connection refused", { registry: "registry.example" })) };
+    const fallback = new FallbackResolver({ resolver: down, store: hungStore() });
+    const failure = fallback.resolve(reference, { scope: "namespace:team", signal: aborting(10), storeSignal: aborting(60) });
+    await expect(failure).rejects.toBeInstanceOf(FallbackUnavailableError);
+    await expect(failure).rejects.toMatchObject({ code: "store-unavailable", outage: { code: "unreachable" } });
+  });
+
+  it("answers a fresh resolution when the store write hangs past the store signal", async () => {
+    const fallback = new FallbackResolver({ resolver: sharedAnswer(), store: hungStore() });
+    await expect(fallback.resolve(reference, { scope: "public", storeSignal: aborting(60) })).resolves.toMatchObject({ source: "fresh", digest });
   });
 });
