@@ -15,6 +15,11 @@ export function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Writes a note for the person at the terminal to standard error, prefixed `imagepin: `. */
+export function note(line: string): void {
+  process.stderr.write(`imagepin: ${line}\n`);
+}
+
 /** Prints an error the way every command does: `imagepin: message`, a hint, a stack only with --debug. */
 export function printError(error: unknown, debug: boolean): void {
   if (error instanceof ImagepinError) {

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ImagepinError, UsageError } from "../../errors.js";
 import { imagepinVersion } from "../../version.js";
 import { isStoreScope, openStore, type StoreFilter } from "../../store/index.js";
-import { out, positiveInteger } from "../output.js";
+import { note, out, positiveInteger } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 
 interface ServeFlags extends RegistryFlags {
@@ -206,23 +206,12 @@ async function manifestsCommand(flags: ManifestFlags): Promise<void> {
   if (flags.certManager && flags.selfSigned) throw new UsageError("--cert-manager and --self-signed exclude each other");
   const [key, value, extra] = flags.namespaceLabel.split("=");
   if (!key || value === undefined || extra !== undefined) throw new UsageError(`--namespace-label takes KEY=VALUE, not ${JSON.stringify(flags.namespaceLabel)}`);
-  const { installManifests, generateServingCertificates } = await import("../../webhook/index.js");
+  const { installManifests, selfSignedCertificates, serviceDnsNames } = await import("../../webhook/index.js");
   let tls: Parameters<typeof installManifests>[0]["tls"] = { mode: "cert-manager" };
   if (flags.selfSigned) {
-    const dir = flags.selfSigned;
-    const files = { caCert: "ca.crt", caKey: "ca.key", cert: "tls.crt", key: "tls.key" } as const;
-    const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof files, string>;
-    let certificates;
-    if (Object.values(paths).every((p) => existsSync(p))) {
-      // Reuse: running the command again must not change the caBundle of an installed webhook.
-      certificates = { caCert: readFileSync(paths.caCert, "utf8"), caKey: readFileSync(paths.caKey, "utf8"), cert: readFileSync(paths.cert, "utf8"), key: readFileSync(paths.key, "utf8") };
-    } else {
-      const svc = flags.name;
-      certificates = generateServingCertificates({ dnsNames: [svc, `${svc}.${flags.namespace}`, `${svc}.${flags.namespace}.svc`, `${svc}.${flags.namespace}.svc.cluster.local`] });
-      mkdirSync(dir, { recursive: true });
-      for (const [k, path] of Object.entries(paths)) writeFileSync(path, certificates[k as keyof typeof files], { mode: k.endsWith("Key") || k === "key" ? 0o600 : 0o644 });
-    }
-    tls = { mode: "self-signed", certificates };
+    const directory = await selfSignedCertificates(flags.selfSigned, serviceDnsNames(flags.name, flags.namespace));
+    if (directory.action === "reissued") note(`re-issued ${join(flags.selfSigned, "tls.crt")} for ${serviceDnsNames(flags.name, flags.namespace)[2]} with the CA in ca.crt (caBundle unchanged): ${directory.reason}`);
+    tls = { mode: "self-signed", certificates: directory.certificates };
   }
   process.stdout.write(
     installManifests({

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { ImagepinError } from "../../errors.js";
 import type { ServingCertificates } from "./certs.js";
+import { serviceDnsNames } from "./cert-dir.js";
 
 /** How the serving certificate is provided. */
 export type InstallTls = { mode: "cert-manager" } | { mode: "self-signed"; certificates: ServingCertificates };
@@ -71,7 +72,7 @@ export function installObjects(options: InstallOptions): Record<string, unknown>
   const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "imagepin" };
   const meta = (objectName: string, extra: Record<string, unknown> = {}) => ({ name: objectName, namespace, labels, ...extra });
   const tlsSecret = `${name}-tls`;
-  const dnsNames = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+  const dnsNames = serviceDnsNames(name, namespace);
   const store = options.store ?? "sqlite:///var/lib/imagepin/digests.db";
   const config = { pullSecrets, events, mutateWorkloads: options.mutateWorkloads ?? false, excludedNamespaces: ["kube-system", namespace] };
 
