@@ -118,7 +118,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const { resolver, close: closeResolver } = await createResolverFromFlags(flags, process.env, {
     cacheTtlMs: config.cacheTtlMs,
     logger,
-    onRegistryRequest: (status) => metrics.registryRequest(status),
+    onRegistryRequest: (status, host) => metrics.registryRequest(status, host),
   });
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
   const kube = inCluster ? await webhook.inClusterKube() : undefined;
