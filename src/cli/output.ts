@@ -49,6 +49,15 @@ export function positiveInteger(flag: string) {
   };
 }
 
+/** A flag parser for whole numbers of 0 or more (`--shutdown-delay 0` turns the delay off). */
+export function nonNegativeInteger(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${flag} takes a whole number of 0 or more, not ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}
+
 /** Collects a repeatable flag's values into an array. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
