@@ -15,6 +15,11 @@ export function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Writes a note for the person at the terminal to standard error, prefixed `imagepin: `. */
+export function note(line: string): void {
+  process.stderr.write(`imagepin: ${line}\n`);
+}
+
 /** Prints an error the way every command does: `imagepin: message`, a hint, a stack only with --debug. */
 export function printError(error: unknown, debug: boolean): void {
   if (error instanceof ImagepinError) {
@@ -40,6 +45,15 @@ export function positiveInteger(flag: string) {
   return (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}
+
+/** A flag parser for whole numbers of 0 or more (`--shutdown-delay 0` turns the delay off). */
+export function nonNegativeInteger(flag: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${flag} takes a whole number of 0 or more, not ${JSON.stringify(value)}`);
     return parsed;
   };
 }

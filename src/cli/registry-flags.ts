@@ -119,8 +119,8 @@ export interface ResolverFromFlagsOptions {
   cacheTtlMs?: number;
   /** Where registry exchanges are logged; default standard error with `--debug`, else nowhere. */
   logger?: Logger;
-  /** Counts registry responses by status ("error": no response), for metrics. */
-  onRegistryRequest?: (status: number | "error") => void;
+  /** Counts registry responses by status ("error": no response) and registry host, for metrics. */
+  onRegistryRequest?: (status: number | "error", host: string) => void;
 }
 
 /**

@@ -52,8 +52,8 @@ export interface TransportOptions {
   /** How long one attempt may take, connecting included; default 15 s. */
   requestTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Called once per HTTP response with its status, or "error" when no response came. */
-  onResponse?: (status: number | "error") => void;
+  /** Called once per HTTP response with its status, or "error" when no response came, and the registry's host[:port]. */
+  onResponse?: (status: number | "error", host: string) => void;
   /** Injected for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -172,10 +172,10 @@ export class Transport {
         bodyTimeout: this.requestTimeoutMs,
       });
     } catch (error) {
-      this.options.onResponse?.("error");
+      this.options.onResponse?.("error", request.url.host);
       throw this.connectionError(error, request, attemptTimeout);
     }
-    this.options.onResponse?.(data.statusCode);
+    this.options.onResponse?.(data.statusCode, request.url.host);
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(data.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
     try {

@@ -11,4 +11,5 @@ export { loadTls, watchTls, type TlsFiles } from "./tls.js";
 export { serveWebhook, type ServeWebhookOptions } from "./serve.js";
 export { inClusterKube, podCredentialsLookup, kubeEventSink, eventObject, type KubeReader, type KubeEventWriter, type PodCredentialsLookupOptions, type KubeEventSinkOptions } from "./kube.js";
 export { installManifests, installObjects, type InstallOptions, type InstallTls } from "./install/manifests.js";
-export { generateServingCertificates, type ServingCertificates, type CertificateOptions } from "./install/certs.js";
+export { generateServingCertificates, issueServingCertificate, servingCertificateProblem, defaultServingDays, type ServingCertificates, type CertificateOptions, type CertificateCheckOptions } from "./install/certs.js";
+export { selfSignedCertificates, serviceDnsNames, certificateFiles, type CertificateDirectory } from "./install/cert-dir.js";

@@ -1,6 +1,9 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ResolutionSource } from "../resolve/types.js";
 
+/** Distinct registry hosts labelled in `imagepin_registry_requests_total` before the rest count as `other`. */
+export const maxRegistryLabels = 50;
+
 /** How a review ended, the `outcome` label of `imagepin_webhook_reviews_total`. */
 export type ReviewOutcome = "patched" | "unchanged" | "skipped" | "denied" | "invalid" | "error";
 
@@ -13,7 +16,9 @@ export type ResolutionOutcome = ResolutionSource | "failed";
  * - `imagepin_webhook_reviews_total{endpoint,outcome}`
  * - `imagepin_webhook_review_duration_seconds{endpoint}` (histogram)
  * - `imagepin_webhook_resolutions_total{outcome}`: fresh, cached, fallback, failed
- * - `imagepin_registry_requests_total{status}`: fed by the registry client's request hook
+ * - `imagepin_registry_requests_total{registry,status}`: fed by the registry client's request hook; the
+ *   registry is the host[:port] (never a path), and after {@link maxRegistryLabels} distinct hosts the rest
+ *   count as `other`, so a stream of Pods naming new registries cannot grow the series without bound
  * - the process metrics of prom-client (`process_*`, `nodejs_*`) when `processMetrics` is on.
  */
 export class WebhookMetrics {
@@ -21,7 +26,8 @@ export class WebhookMetrics {
   private readonly reviews: Counter<"endpoint" | "outcome">;
   private readonly duration: Histogram<"endpoint">;
   private readonly resolutions: Counter<"outcome">;
-  private readonly registryRequests: Counter<"status">;
+  private readonly registryRequests: Counter<"registry" | "status">;
+  private readonly registryHosts = new Set<string>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
     this.reviews = new Counter({
@@ -45,8 +51,8 @@ export class WebhookMetrics {
     });
     this.registryRequests = new Counter({
       name: "imagepin_registry_requests_total",
-      help: "Requests to registries by HTTP status (or error code when there was no response).",
-      labelNames: ["status"],
+      help: "Requests to registries by registry host and HTTP status (error when there was no response).",
+      labelNames: ["registry", "status"],
       registers: [this.registry],
     });
     for (const outcome of ["fresh", "cached", "fallback", "failed"]) this.resolutions.inc({ outcome }, 0);
@@ -76,9 +82,13 @@ export class WebhookMetrics {
     this.child(`s|${outcome}`, () => this.resolutions.labels(outcome)).inc();
   }
 
-  /** Counts one registry request; pass it to the registry client as its request hook. */
-  registryRequest(status: number | string): void {
-    this.registryRequests.inc({ status: String(status) });
+  /** Counts one registry request to `host` (host[:port]); pass it to the registry client as its request hook. */
+  registryRequest(status: number | string, host = "unknown"): void {
+    if (!this.registryHosts.has(host)) {
+      if (this.registryHosts.size >= maxRegistryLabels) host = "other";
+      else this.registryHosts.add(host);
+    }
+    this.child(`q|${host}|${status}`, () => this.registryRequests.labels(host, String(status))).inc();
   }
 
   /** The exposition text for `/metrics`. */

@@ -130,6 +130,27 @@ describe("mutate", () => {
     expect(await metrics.text()).toMatch(/imagepin_webhook_resolutions_total\{outcome="fallback"\} 1/);
   });
 
+  it("logs one info line per patched Pod naming each image, its digest and where it came from", async () => {
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const capture = (level: string) => (fields: Record<string, unknown>, message: string) => lines.push({ level, fields, message });
+    const logger = { debug: capture("debug"), info: capture("info"), warn: capture("warn"), error: capture("error") };
+    const resolver = new TableResolver(table);
+    const reviewer = new AdmissionReviewer({ config: parseWebhookConfig(""), resolver, store: new MemoryDigestStore(), metrics: new WebhookMetrics(), logger });
+    const object = pod({ containers: [{ name: "web", image: "nginx:1.25" }, { name: "side", image: "busybox" }, { name: "fixed", image: `nginx@${digest("d")}` }] });
+    await reviewer.mutate(review(object));
+    resolver.down = true;
+    await reviewer.mutate(review(object));
+    await reviewer.mutate(review(pod({ containers: [{ name: "fixed", image: `nginx@${digest("d")}` }] })));
+    const pinned = lines.filter((line) => line.level === "info" && line.message === "pinned");
+    expect(pinned).toHaveLength(2);
+    expect(pinned[0]?.fields).toMatchObject({ namespace: "default", name: "web", kind: "Pod" });
+    expect(pinned[0]?.fields.images).toEqual([
+      { label: "containers/web", image: "nginx:1.25", digest: digest("a"), source: "fresh" },
+      { label: "containers/side", image: "busybox", digest: digest("b"), source: "fresh" },
+    ]);
+    expect((pinned[1]?.fields.images as { source: string }[]).map((image) => image.source)).toEqual(["fallback", "fallback"]);
+  });
+
   it("follows the failure policy when there is no record", async () => {
     const down = new TableResolver(table);
     down.down = true;

@@ -128,9 +128,9 @@ export class AdmissionReviewer {
     }
     const seconds = (this.clock() - started) / 1000;
     this.options.metrics?.review(endpoint, outcome, seconds);
-    // Routine reviews log at debug: at hundreds of Pods per second an info line each costs more than the
-    // review, the Pod's annotation already records what was pinned, and metrics count them. Denials and
-    // errors (and fallbacks, logged where they happen) stay visible at info and above.
+    // This summary line logs at debug for routine reviews: a patched object already has its own info line
+    // ("pinned", with every image), unchanged and skipped ones are counted by metrics. Denials and errors
+    // (and fallbacks, logged where they happen) stay visible at info and above.
     const fields = { endpoint, uid: request.uid, namespace: request.namespace, kind: request.kind.kind, operation: request.operation, outcome, ms: Math.round(seconds * 1000) };
     if (outcome === "denied" || outcome === "error") this.logger.info(fields, "admission review");
     else this.logger.debug(fields, "admission review");
@@ -203,6 +203,7 @@ export class AdmissionReviewer {
     const originals: Record<string, string> = {};
     const fallbacks: Record<string, { reference: string; digest: string; resolvedAt: string; reason: string }> = {};
     const denials: string[] = [];
+    const pinned: { label: string; image: string; digest: string; source: string }[] = [];
     for (const { site, reference } of found.candidates) {
       const result = results.get(reference.normalized);
       if (!result) continue;
@@ -214,6 +215,7 @@ export class AdmissionReviewer {
       }
       patch.push({ op: "replace", path: jsonPointer(site.path), value: pinnedImage(site.image, reference, result.digest) });
       originals[site.label] = site.image;
+      pinned.push({ label: site.label, image: site.image, digest: result.digest, source: result.source });
       if (result.source === "fallback") {
         const reason = result.fallbackReason ?? { code: "unknown", message: "unknown" };
         const at = new Date(result.resolvedAt).toISOString();
@@ -239,6 +241,8 @@ export class AdmissionReviewer {
       if (Object.keys(fallbacks).length > 0) merged(`${prefix}/fallback`, fallbacks);
       patch.push(...metadataAnnotationOperations(found.metadata, found.annotations, annotations));
     }
+    // The audit trail of what was pinned (issue 11): one info line per patched object, every image in it.
+    if (pinned.length > 0) this.logger.info({ uid: request.uid, namespace, name: objectName(request.object), kind: request.kind.kind, operation: request.operation, dryRun: request.dryRun ?? false, images: pinned }, "pinned");
     return [{ allowed: true, patch, warnings }, patch.length > 0 ? "patched" : "unchanged"];
   }
 

@@ -33,17 +33,19 @@ export interface WebhookServer {
   /** Reviews being answered right now. */
   readonly inFlight: number;
   /**
-   * Stops gracefully: `/readyz` turns 503, no new connections are accepted, in-flight reviews finish;
-   * after `graceMs` (default 20 s) remaining connections are cut.
+   * Stops gracefully: `/readyz` turns 503 at once; requests are still served for `delayMs` (default 0),
+   * the time Kubernetes needs to take the Pod out of the Service's endpoints; then no new connections
+   * are accepted and in-flight reviews finish; after `graceMs` (default 20 s) remaining connections are cut.
    */
-  close(graceMs?: number): Promise<void>;
+  close(graceMs?: number, delayMs?: number): Promise<void>;
 }
 
 /**
  * Starts the HTTPS admission server: `POST /mutate`, `POST /validate`, `GET /healthz`, `/readyz`,
  * `/metrics`. TLS 1.2 minimum; the certificate and key are reloaded when the files change. Every
- * request gets an answer: bad bodies a 400 (or 413 when too large), unknown paths 404, and nothing a
- * client sends can end the process.
+ * request gets an answer: bad bodies a 400 (or 413 when too large), unknown paths 404, other methods
+ * 405, each with a JSON body `{code, message}` (`invalid-review`, `body-too-large`, `not-found`,
+ * `method-not-allowed`, `internal-error`), and nothing a client sends can end the process.
  *
  * @throws ImagepinError `invalid-tls` when the certificate or key cannot be loaded; `listen-failed`
  *   naming the address (`EADDRINUSE`, …) when it cannot be bound.
@@ -54,6 +56,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const { fingerprint, ...tlsOptions } = loadTls(options.tls);
   let inFlight = 0;
   let closing = false;
+  /** Set when stopping begins, before `closing`: /readyz answers 503 through the shutdown delay. */
+  let notReady = false;
   let drained: (() => void) | undefined;
 
   const server: Server = createServer({ ...tlsOptions }, (req, res) => {
@@ -65,7 +69,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
           return;
         }
         logger.error({ err: (error as Error).message, path: req.url }, "request failed");
-        if (!res.headersSent) send(res, 500, { message: "internal error" });
+        if (!res.headersSent) send(res, 500, { code: "internal-error", message: "internal error" });
         else res.destroy();
       })
       .finally(() => {
@@ -89,21 +93,21 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/mutate" || path === "/validate") {
-      if (req.method !== "POST") return send(res, 405, { message: `${path} takes POST` }, { allow: "POST" });
+      if (req.method !== "POST") return send(res, 405, { code: "method-not-allowed", message: `${path} takes POST, not ${req.method}` }, { allow: "POST" });
       const body = await readBody(req, maxBody);
       if (body === undefined) {
         options.metrics.review(path.slice(1), "invalid", 0);
         res.setHeader("connection", "close");
-        return send(res, 413, { message: `request body is larger than ${maxBody} bytes` });
+        return send(res, 413, { code: "body-too-large", message: `request body is larger than ${maxBody} bytes` });
       }
       const answer: ReviewAnswer = path === "/mutate" ? await options.reviewer.mutate(body) : await options.reviewer.validate(body);
       if (answer.status === 400) return send(res, 400, { code: answer.code, message: answer.message });
       return send(res, 200, answer.body);
     }
-    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { message: "method not allowed" }, { allow: "GET" });
+    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { code: "method-not-allowed", message: `${path} takes GET, not ${req.method}` }, { allow: "GET, HEAD" });
     if (path === "/healthz") return sendText(res, 200, "ok\n");
     if (path === "/readyz") {
-      const ready = !closing && (options.ready ? await options.ready().catch(() => false) : true);
+      const ready = !notReady && (options.ready ? await options.ready().catch(() => false) : true);
       return sendText(res, ready ? 200 : 503, ready ? "ok\n" : "not ready\n");
     }
     if (path === "/metrics") {
@@ -111,7 +115,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       res.end(await options.metrics.text());
       return;
     }
-    return send(res, 404, { message: `no such path ${path}; use /mutate, /validate, /healthz, /readyz or /metrics` });
+    return send(res, 404, { code: "not-found", message: `no such path ${path}; use /mutate, /validate, /healthz, /readyz or /metrics` });
   }
 
   const host = options.host ?? "0.0.0.0";
@@ -141,8 +145,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     get inFlight() {
       return inFlight;
     },
-    async close(graceMs = 20_000) {
-      if (closing) return;
+    async close(graceMs = 20_000, delayMs = 0) {
+      if (closing || notReady) return;
+      notReady = true;
+      // API servers keep sending reviews until the endpoint removal reaches them: answer them meanwhile.
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       closing = true;
       stopWatching();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

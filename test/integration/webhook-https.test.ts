@@ -136,9 +136,23 @@ describe("webhook over HTTPS", () => {
 
   it("answers an oversize body with 413, declared or streamed", async () => {
     const big = review({ ...pod, metadata: { ...pod.metadata, annotations: { pad: "x".repeat(70_000) } } });
-    expect((await send(server.port, first.cert, "POST", "/mutate", big)).status).toBe(413);
+    const declared = await send(server.port, first.cert, "POST", "/mutate", big);
+    expect(declared.status).toBe(413);
+    expect(declared.json()).toEqual({ code: "body-too-large", message: expect.stringContaining("larger than") });
     const streamed = await sendRaw(server.port, first.cert, `POST /mutate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(70_000).toString(16)}\r\n${"y".repeat(70_000)}\r\n0\r\n\r\n`);
     expect(streamed).toMatch(/^HTTP\/1\.1 413/);
+  });
+
+  it("answers unknown paths and wrong methods with {code, message} like the 400s", async () => {
+    const missing = await send(server.port, first.cert, "GET", "/nope");
+    expect(missing.status).toBe(404);
+    expect(missing.json()).toEqual({ code: "not-found", message: expect.stringContaining("/mutate") });
+    const getMutate = await send(server.port, first.cert, "GET", "/mutate");
+    expect(getMutate.status).toBe(405);
+    expect(getMutate.json()).toEqual({ code: "method-not-allowed", message: "/mutate takes POST, not GET" });
+    const postHealth = await send(server.port, first.cert, "POST", "/healthz", "{}");
+    expect(postHealth.status).toBe(405);
+    expect(postHealth.json()).toMatchObject({ code: "method-not-allowed" });
   });
 
   it("answers an invalid image and an unknown kind with well-formed reviews", async () => {

@@ -86,7 +86,9 @@ describe("imagepin webhook serve with the real registry", () => {
     expect(answer.images).toEqual([`${web}@${await skopeoDigest(web)}`, `${cache}@${await skopeoDigest(cache)}`]);
     expect(JSON.parse(answer.annotations["imagepin.io/original-images"]!)).toMatchObject({ "containers/c0": web, "containers/c1": cache });
     const metrics = await send(port, cert.cert, "GET", "/metrics");
-    expect(metrics.text).toMatch(/imagepin_registry_requests_total\{status="200"\} [1-9]/);
+    // The registry label is the host:port the client called, never a path.
+    expect(metrics.text).toContain(`imagepin_registry_requests_total{registry="${registry.host}",status="200"}`);
+    expect(metrics.text).toMatch(/imagepin_registry_requests_total\{registry="[^"/]+",status="200"\} [1-9]/);
     expect(metrics.text).toMatch(/imagepin_webhook_resolutions_total\{outcome="fresh"\} [1-9]/);
   });
 

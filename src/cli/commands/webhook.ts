@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
-import { ImagepinError, UsageError } from "../../errors.js";
-import { imagepinVersion } from "../../version.js";
-import { formatPlatform } from "../../reference/index.js";
+import { Option, type Command } from "commander";
+import { describeError, ImagepinError, isImagepinError, UsageError } from "../../errors.js";
+import { formatPlatform, tryParseReference } from "../../reference/index.js";
+import { pinnedImage } from "../../webhook/filters.js";
 import { isStoreScope, openStore, type StoreFilter } from "../../store/index.js";
-import { out, positiveInteger } from "../output.js";
+import { nonNegativeInteger, note, out, positiveInteger } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 
 interface ServeFlags extends RegistryFlags {
@@ -16,6 +16,7 @@ interface ServeFlags extends RegistryFlags {
   store?: string;
   config?: string;
   logLevel: string;
+  shutdownDelay: number;
 }
 
 interface StoreFlags {
@@ -27,12 +28,16 @@ interface StoreFlags {
   json?: boolean;
 }
 
-interface ManifestFlags {
+interface ManifestFlags extends RegistryFlags {
   certManager?: boolean;
   selfSigned?: string;
   namespace: string;
   name: string;
-  image: string;
+  image?: string;
+  resolve: boolean;
+  validate?: boolean;
+  enforceLabel: string;
+  storePasswordSecret?: string;
   replicas: number;
   namespaceLabel: string;
   pullSecrets?: boolean;
@@ -56,7 +61,8 @@ export function register(program: Command): void {
     .requiredOption("--tls-key <file>", "private key of the certificate, PEM")
     .option("--store <url>", "last known digests: sqlite:///abs/path.db (default ./imagepin-digests.db), redis://host:port[/db], memory:")
     .option("--config <file>", "webhook config YAML (filters, failure policies, deadline); validated at start")
-    .option("--log-level <level>", "debug, info, warn or error", "info");
+    .option("--log-level <level>", "debug, info, warn or error", "info")
+    .addOption(new Option("--shutdown-delay <seconds>", "on SIGTERM, keep serving this long with /readyz 503 before closing").argParser(nonNegativeInteger("--shutdown-delay")).default(0));
   addRegistryFlags(serve);
   serve.action(async (flags: ServeFlags) => serveCommand(flags));
 
@@ -72,15 +78,15 @@ export function register(program: Command): void {
     .option("--all", "evict every record (needed when no filter is given)")
     .action(async (flags: StoreFlags) => storeCommand("evict", flags));
 
-  webhook
+  const manifests = webhook
     .command("manifests")
     .description("print the Kubernetes objects that install the webhook")
     .option("--cert-manager", "TLS from cert-manager: Issuers, Certificates and CA injection (default)")
-    .option("--self-signed <dir>", "generate a CA and serving certificate into DIR (reused when present) and fill caBundle")
+    .option("--self-signed <dir>", "generate a CA and serving certificate into DIR (reused when present, re-issued when the Service's names or expiry no longer fit) and fill caBundle")
     .option("--namespace <ns>", "namespace of the webhook", "imagepin-system")
     .option("--name <name>", "name of the Deployment, Service and webhook objects", "imagepin-webhook")
-    // The release's own tag, not :latest, which imagepin's lint would itself reject; --image with a digest lints clean.
-    .option("--image <image>", "the webhook image, built from the repository's Dockerfile (pin it: NAME:TAG@sha256:…)", `imagepin/webhook:${imagepinVersion()}`)
+    .option("--image <image>", "the webhook image you built from the repository's Dockerfile and pushed (npm run image); a tag is resolved and written pinned")
+    .option("--no-resolve", "write --image as given, without asking its registry for the digest")
     .option("--replicas <n>", "replicas of the Deployment", positiveInteger("--replicas"), 2)
     .option("--namespace-label <key=value>", "label that opts a namespace in", "digest-resolution=enabled")
     .option("--pull-secrets", "resolve with Pods' imagePullSecrets (grants get on secrets and serviceaccounts)")
@@ -90,7 +96,11 @@ export function register(program: Command): void {
     .option("--store <url>", "--store of the server (default SQLite on the Pod's emptyDir)")
     .option("--credential-provider-config <file>", "kubelet CredentialProviderConfig to put in the webhook's ConfigMap (the one on your nodes)")
     .option("--credential-provider-bin-dir <dir>", "the nodes' plugin directory, mounted read-only from the host (with --credential-provider-config)")
-    .action(async (flags: ManifestFlags) => manifestsCommand(flags));
+    .option("--store <url>", "--store of the server (default SQLite on the Pod's emptyDir); no password in it")
+    .option("--store-password-secret <name[:key]>", "Secret key holding the Redis password (key default: password), given to the server as IMAGEPIN_STORE_PASSWORD")
+    .option("--validate", "also install a ValidatingWebhookConfiguration (failurePolicy Fail) that denies unpinned Pods in namespaces with --enforce-label")
+    .option("--enforce-label <key=value>", "with --validate: label that, with --namespace-label, makes a namespace enforced", "imagepin.io/enforce=true");
+  addRegistryFlags(manifests).action(async (flags: ManifestFlags) => manifestsCommand(flags));
 }
 
 /** Parses `--listen`: `:8443`, `host:port`, `[::1]:8443`. @throws UsageError */
@@ -115,7 +125,8 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = flags.config ? webhook.parseWebhookConfig(readConfig(flags.config), flags.config) : webhook.defaultWebhookConfig();
   const { pino } = await import("pino");
   const logger = pino({ level: flags.logLevel, base: { component: "imagepin-webhook" } });
-  const store = await openStore(flags.store, { cwd: process.cwd(), logger });
+  const { storePasswordEnv } = await import("../../webhook/install/manifests.js");
+  const store = await openStore(storeWithPassword(flags.store, process.env[storePasswordEnv]), { cwd: process.cwd(), logger });
   // The registry client counts its responses into imagepin_registry_requests_total.
   const metrics = new webhook.WebhookMetrics({ processMetrics: true });
   // The positive cache sits behind the last-known-digest fallback: it answers a scale-up's burst, and an
@@ -125,7 +136,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const { resolver, close: closeResolver } = await createResolverFromFlags({ ...flags, ...providerFlags }, process.env, {
     cacheTtlMs: config.cacheTtlMs,
     logger,
-    onRegistryRequest: (status) => metrics.registryRequest(status),
+    onRegistryRequest: (status, host) => metrics.registryRequest(status, host),
   });
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
   const kube = inCluster ? await webhook.inClusterKube() : undefined;
@@ -162,9 +173,9 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   logger.info({ host: server.host, port: server.port, store: store.description, deadlineMs: config.deadlineMs }, "ready");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      logger.info({ signal, inFlight: server.inFlight }, "shutting down; in-flight reviews finish first");
+      logger.info({ signal, inFlight: server.inFlight, delaySeconds: flags.shutdownDelay }, "shutting down; answering through the shutdown delay, then in-flight reviews finish");
       server
-        .close(Math.max(config.deadlineMs + 2000, 5000))
+        .close(Math.max(config.deadlineMs + 2000, 5000), flags.shutdownDelay * 1000)
         .then(() => Promise.all([store.close(), closeResolver()]))
         .finally(() => {
           logger.info({}, "stopped");
@@ -209,42 +220,66 @@ async function storeCommand(action: "list" | "evict", flags: StoreFlags): Promis
   }
 }
 
+/** Parses `KEY=VALUE` of a label flag. @throws UsageError */
+function labelFlag(flag: string, text: string): { key: string; value: string } {
+  const [key, value, extra] = text.split("=");
+  if (!key || value === undefined || extra !== undefined) throw new UsageError(`${flag} takes KEY=VALUE, not ${JSON.stringify(text)}`);
+  return { key, value };
+}
+
+/** Parses `NAME[:KEY]` of `--store-password-secret`. @throws UsageError */
+function secretKeyFlag(text: string): { name: string; key: string } {
+  const match = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?::([-._a-zA-Z0-9]+))?$/.exec(text);
+  if (!match?.[1]) throw new UsageError(`--store-password-secret takes a Secret NAME or NAME:KEY, not ${JSON.stringify(text)}`);
+  return { name: match[1], key: match[3] ?? "password" };
+}
+
+/**
+ * `--store` with the Redis password of `IMAGEPIN_STORE_PASSWORD` put in, so the password reaches the
+ * server from a Secret and never shows in the Pod's args. A URL that has its own password keeps it.
+ */
+export function storeWithPassword(store: string | undefined, password: string | undefined): string | undefined {
+  if (!store || !password || !/^rediss?:\/\//.test(store)) return store;
+  const url = new URL(store);
+  if (url.password) return store;
+  url.password = password;
+  return url.toString();
+}
+
 async function manifestsCommand(flags: ManifestFlags): Promise<void> {
   if (flags.certManager && flags.selfSigned) throw new UsageError("--cert-manager and --self-signed exclude each other");
-  const [key, value, extra] = flags.namespaceLabel.split("=");
-  if (!key || value === undefined || extra !== undefined) throw new UsageError(`--namespace-label takes KEY=VALUE, not ${JSON.stringify(flags.namespaceLabel)}`);
-  const { installManifests, generateServingCertificates } = await import("../../webhook/index.js");
+  if (!flags.image) {
+    throw new UsageError("webhook manifests needs --image: the webhook image you built and pushed", {
+      hint: "build it from the repository's Dockerfile (npm run image, or docker build .), push it, and pass --image REGISTRY/imagepin-webhook:TAG (see docs/webhook.md)",
+    });
+  }
+  const namespaceLabel = labelFlag("--namespace-label", flags.namespaceLabel);
+  const enforceLabel = flags.validate ? labelFlag("--enforce-label", flags.enforceLabel) : undefined;
+  const storePasswordSecret = flags.storePasswordSecret ? secretKeyFlag(flags.storePasswordSecret) : undefined;
+  const { installManifests, selfSignedCertificates, serviceDnsNames } = await import("../../webhook/index.js");
+  const image = flags.resolve ? await pinnedWebhookImage(flags.image, flags) : flags.image;
   let tls: Parameters<typeof installManifests>[0]["tls"] = { mode: "cert-manager" };
   if (flags.selfSigned) {
-    const dir = flags.selfSigned;
-    const files = { caCert: "ca.crt", caKey: "ca.key", cert: "tls.crt", key: "tls.key" } as const;
-    const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof files, string>;
-    let certificates;
-    if (Object.values(paths).every((p) => existsSync(p))) {
-      // Reuse: running the command again must not change the caBundle of an installed webhook.
-      certificates = { caCert: readFileSync(paths.caCert, "utf8"), caKey: readFileSync(paths.caKey, "utf8"), cert: readFileSync(paths.cert, "utf8"), key: readFileSync(paths.key, "utf8") };
-    } else {
-      const svc = flags.name;
-      certificates = generateServingCertificates({ dnsNames: [svc, `${svc}.${flags.namespace}`, `${svc}.${flags.namespace}.svc`, `${svc}.${flags.namespace}.svc.cluster.local`] });
-      mkdirSync(dir, { recursive: true });
-      for (const [k, path] of Object.entries(paths)) writeFileSync(path, certificates[k as keyof typeof files], { mode: k.endsWith("Key") || k === "key" ? 0o600 : 0o644 });
-    }
-    tls = { mode: "self-signed", certificates };
+    const directory = await selfSignedCertificates(flags.selfSigned, serviceDnsNames(flags.name, flags.namespace));
+    if (directory.action === "reissued") note(`re-issued ${join(flags.selfSigned, "tls.crt")} for ${serviceDnsNames(flags.name, flags.namespace)[2]} with the CA in ca.crt (caBundle unchanged): ${directory.reason}`);
+    tls = { mode: "self-signed", certificates: directory.certificates };
   }
   process.stdout.write(
     installManifests({
       tls,
-      image: flags.image,
+      image,
       namespace: flags.namespace,
       name: flags.name,
       replicas: flags.replicas,
-      namespaceLabel: { key, value },
+      namespaceLabel,
       pullSecrets: Boolean(flags.pullSecrets),
       events: flags.events,
       mutateWorkloads: Boolean(flags.mutateWorkloads),
       ephemeralContainers: Boolean(flags.ephemeralContainers),
       ...(flags.store ? { store: flags.store } : {}),
       ...(await credentialProviderInstall(flags)),
+      ...(storePasswordSecret ? { storePasswordSecret } : {}),
+      ...(enforceLabel ? { enforceLabel } : {}),
     }),
   );
 }
@@ -259,4 +294,25 @@ async function credentialProviderInstall(flags: ManifestFlags): Promise<{ creden
   const config = readConfig(file);
   parseCredentialProviderConfig(config, file);
   return { credentialProvider: { config, binDir } };
+}
+
+/** `--image` pinned: kept when it has a digest, else resolved at its registry (the flags' credentials) and said so on stderr. */
+async function pinnedWebhookImage(image: string, flags: ManifestFlags): Promise<string> {
+  const reference = tryParseReference(image);
+  if (!("normalized" in reference)) throw new UsageError(`--image ${JSON.stringify(image)} is not an image reference: ${reference.message}`);
+  if (reference.isPinned) return image;
+  const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+  try {
+    const resolution = await resolver.resolve(reference, platform ? { platform } : {}).catch((error: unknown) => {
+      throw new ImagepinError(isImagepinError(error) ? error.code : "unreachable", `cannot pin --image ${image}: ${describeError(error).message}`, {
+        cause: error,
+        hint: "push the image first, pass the registry flags it needs (--insecure-registry, --ca-file, --docker-config), or keep the tag with --no-resolve",
+      });
+    });
+    const pinned = pinnedImage(image, reference, resolution.digest);
+    note(`--image ${image} resolved to ${resolution.digest}; writing ${pinned} (--no-resolve keeps the tag)`);
+    return pinned;
+  } finally {
+    await close();
+  }
 }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { X509Certificate, generateKeyPairSync, randomBytes } from "node:crypto";
 import forge from "node-forge";
 
 /** A CA and a serving certificate signed by it, PEM. */
@@ -13,7 +13,7 @@ export interface ServingCertificates {
 export interface CertificateOptions {
   /** DNS names of the serving certificate (the Service's names). */
   dnsNames: string[];
-  /** Validity of the serving certificate in days; default 825 (the longest most clients accept). The CA gets ten years. */
+  /** Validity of the serving certificate in days; default {@link defaultServingDays}. The CA gets ten years. */
   days?: number;
   /** Clock for `notBefore`; default now. */
   now?: Date;
@@ -33,6 +33,12 @@ function serial(): string {
   return bytes.toString("hex");
 }
 
+const caName = [{ name: "commonName", value: "imagepin webhook CA" }];
+const dayMs = 86_400_000;
+
+/** Days of validity of a serving certificate when none is asked for: 825, the longest most clients accept. */
+export const defaultServingDays = 825;
+
 /**
  * Generates a self-signed CA and a serving certificate for the webhook's Service, for
  * `imagepin webhook manifests --self-signed DIR` (the CA goes into the webhook's `caBundle`).
@@ -44,8 +50,7 @@ export function generateServingCertificates(options: CertificateOptions): Servin
   caCert.publicKey = ca.publicKey;
   caCert.serialNumber = serial();
   caCert.validity.notBefore = new Date(now.getTime() - 60_000);
-  caCert.validity.notAfter = new Date(now.getTime() + 3650 * 86_400_000);
-  const caName = [{ name: "commonName", value: "imagepin webhook CA" }];
+  caCert.validity.notAfter = new Date(now.getTime() + 3650 * dayMs);
   caCert.setSubject(caName);
   caCert.setIssuer(caName);
   caCert.setExtensions([
@@ -54,15 +59,27 @@ export function generateServingCertificates(options: CertificateOptions): Servin
     { name: "subjectKeyIdentifier" },
   ]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
+  const caPem = { caCert: forge.pki.certificateToPem(caCert), caKey: forge.pki.privateKeyToPem(ca.privateKey) };
+  return { ...caPem, ...issueServingCertificate(caPem, options) };
+}
 
+/**
+ * Issues a new serving certificate (and a new key) from an existing CA, so the webhook's `caBundle`,
+ * which holds only the CA, stays valid: what `--self-signed DIR` does when the Service's names or the
+ * certificate's expiry no longer fit.
+ */
+export function issueServingCertificate(ca: Pick<ServingCertificates, "caCert" | "caKey">, options: CertificateOptions): Pick<ServingCertificates, "cert" | "key"> {
+  const now = options.now ?? new Date();
+  const caCert = forge.pki.certificateFromPem(ca.caCert);
+  const caKey = forge.pki.privateKeyFromPem(ca.caKey);
   const leaf = rsaKeys();
   const cert = forge.pki.createCertificate();
   cert.publicKey = leaf.publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + (options.days ?? 825) * 86_400_000);
+  cert.validity.notAfter = new Date(now.getTime() + (options.days ?? defaultServingDays) * dayMs);
   cert.setSubject([{ name: "commonName", value: options.dnsNames[0] ?? "imagepin-webhook" }]);
-  cert.setIssuer(caName);
+  cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: "basicConstraints", cA: false },
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
@@ -70,12 +87,32 @@ export function generateServingCertificates(options: CertificateOptions): Servin
     { name: "subjectAltName", altNames: options.dnsNames.map((value) => ({ type: 2, value })) },
     { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(ca.privateKey, forge.md.sha256.create());
+  cert.sign(caKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(leaf.privateKey) };
+}
 
-  return {
-    caCert: forge.pki.certificateToPem(caCert),
-    caKey: forge.pki.privateKeyToPem(ca.privateKey),
-    cert: forge.pki.certificateToPem(cert),
-    key: forge.pki.privateKeyToPem(leaf.privateKey),
-  };
+/** Options of {@link servingCertificateProblem}. */
+export interface CertificateCheckOptions {
+  /** The names the API server will check: the Service's DNS names. */
+  dnsNames: string[];
+  /** A certificate with less validity left than this is due; default 30 days. */
+  renewBeforeDays?: number;
+  /** Default now. */
+  now?: Date;
+}
+
+/**
+ * Why a serving certificate no longer serves the webhook's Service, or undefined when it does: a DNS
+ * name it does not cover (the API server connects to `NAME.NAMESPACE.svc` and checks that name), an
+ * expiry within `renewBeforeDays`, or a signature the CA does not verify.
+ */
+export function servingCertificateProblem(certPem: string, caCertPem: string, options: CertificateCheckOptions): string | undefined {
+  const cert = new X509Certificate(certPem);
+  const missing = options.dnsNames.filter((name) => cert.checkHost(name, { wildcards: false }) !== name);
+  if (missing.length > 0) return `it does not name ${missing.join(", ")}`;
+  if (!cert.verify(new X509Certificate(caCertPem).publicKey)) return "it was not signed by the CA in ca.crt";
+  const now = options.now ?? new Date();
+  const expires = new Date(cert.validTo);
+  if (expires.getTime() - now.getTime() < (options.renewBeforeDays ?? 30) * dayMs) return `it expires ${expires.toISOString().slice(0, 10)}`;
+  return undefined;
 }

@@ -19,7 +19,7 @@ describe("installManifests", () => {
       "Issuer", "Certificate", "Issuer", "Certificate", "Deployment", "Service", "PodDisruptionBudget", "MutatingWebhookConfiguration",
     ]);
     const role = byKind(list, "ClusterRole")[0] as Obj;
-    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] }]);
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
     const webhookConfig = byKind(list, "MutatingWebhookConfiguration")[0] as Obj;
     expect(webhookConfig.metadata.annotations["cert-manager.io/inject-ca-from"]).toBe("imagepin-system/imagepin-webhook");
     expect(webhookConfig.webhooks[0]).toMatchObject({
