@@ -1,6 +1,7 @@
 import { rootCertificates } from "node:tls";
 import type { Socket } from "node:net";
 import { Agent, buildConnector, type Dispatcher } from "undici";
+import { abandonOnAbort } from "../internal/abort.js";
 import { userAgent } from "../version.js";
 import { RegistryError } from "./errors.js";
 import { Limiter } from "./limiter.js";
@@ -100,7 +101,7 @@ export class Transport {
   }
 
   private makeAgent(verify: boolean): Agent {
-    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify });
+    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify, timeout: this.requestTimeoutMs });
     return new Agent({
       keepAliveTimeout: 30_000,
       connect: (options, callback) => {
@@ -158,7 +159,10 @@ export class Transport {
     const agent = request.skipTlsVerify ? (this.insecureAgent ??= this.makeAgent(false)) : this.verifying;
     let data: Dispatcher.ResponseData;
     try {
-      data = await agent.request({
+      // undici does not end a request whose connection is still being made (TCP or TLS) when its signal
+      // aborts: it waits for its connect timeout. Abandoning it keeps --timeout a hard budget (issue 12);
+      // close() destroys the socket left connecting.
+      data = await abandonOnAbort(agent.request({
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method,
@@ -167,7 +171,7 @@ export class Transport {
         signal,
         headersTimeout: this.requestTimeoutMs,
         bodyTimeout: this.requestTimeoutMs,
-      });
+      }), signal, () => signal.reason as Error);
     } catch (error) {
       this.options.onResponse?.("error");
       throw this.connectionError(error, request, attemptTimeout);
