@@ -15,6 +15,8 @@ export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";
 export { RegistryClient, RegistryError, isRegistryError, parsePlatform, formatPlatform, normalizePlatform, mediaTypes, manifestAccept } from "./registry/index.js";
 export type { RegistryClientOptions, RegistryErrorCode, ManifestResult, RateLimit } from "./registry/index.js";
+export { proxySettingsFromEnv } from "./registry/index.js";
+export type { ProxySettings } from "./registry/index.js";
 export { RegistryResolver } from "./resolve/index.js";
 export type { RegistryResolverOptions, DeriveOptions } from "./resolve/index.js";
 export { scanText, scanYaml, scanDockerfile, parseCustomKinds, loadManifests, collectFiles, pinFiles, Lockfile, applyEdits, ignoreAnnotation } from "./manifests/index.js";

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.js";
 import { describeFsError } from "../internal/fs-errors.js";
 import type { Logger } from "../internal/logger.js";
 import { domainPattern } from "../reference/grammar.js";
-import { parsePlatform, type Platform } from "../registry/index.js";
+import { parsePlatform, proxySettingsFromEnv, type Platform } from "../registry/index.js";
 import { RegistryResolver } from "../resolve/index.js";
 import { collect, positiveInteger } from "./output.js";
 
@@ -128,6 +128,8 @@ export async function createResolverFromFlags(
   options: ResolverFromFlagsOptions = {},
 ): Promise<{ resolver: RegistryResolver; platform?: Platform; close(): Promise<void> }> {
   const platform = platformFromFlag(flags.platform);
+  // HTTPS_PROXY, HTTP_PROXY, NO_PROXY (lower case first); a malformed proxy URL is a usage error naming its variable.
+  const proxy = proxySettingsFromEnv(env);
   const logger = options.logger ?? (flags.debug ? stderrDebugLogger() : undefined);
   const caCertificates = await Promise.all((flags.caFile ?? []).map(readCaFile));
   const keychain = await createKeychain({ pullSecretFiles: flags.pullSecret ?? [], dockerConfigPath: flags.dockerConfig, env });
@@ -136,6 +138,7 @@ export async function createResolverFromFlags(
     concurrency: flags.concurrency ?? 16,
     insecureRegistries: flags.insecureRegistry ?? [],
     caCertificates,
+    proxy,
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
     ...(options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {}),
     ...(logger ? { logger } : {}),
