@@ -17,6 +17,8 @@ export type { Logger } from "./internal/logger.js";
 export { silentLogger } from "./internal/logger.js";
 export { RegistryClient, RegistryError, isRegistryError, isOutage, mediaTypes, manifestAccept } from "./registry/index.js";
 export type { RegistryClientOptions, RegistryErrorCode, ManifestResult, RateLimit } from "./registry/index.js";
+export { proxySettingsFromEnv } from "./registry/index.js";
+export type { ProxySettings } from "./registry/index.js";
 export { RegistryResolver } from "./resolve/index.js";
 export type { RegistryResolverOptions, DeriveOptions } from "./resolve/index.js";
 export { FallbackResolver, FallbackUnavailableError } from "./resolve/index.js";

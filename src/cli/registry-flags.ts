@@ -7,6 +7,7 @@ import { describeFsError } from "../internal/fs-errors.js";
 import type { Logger } from "../internal/logger.js";
 import { domainPattern } from "../reference/grammar.js";
 import { parsePlatform, type Platform } from "../reference/index.js";
+import { proxySettingsFromEnv } from "../registry/index.js";
 import { RegistryResolver } from "../resolve/index.js";
 import { collect, positiveInteger } from "./output.js";
 
@@ -134,6 +135,8 @@ export async function createResolverFromFlags(
   options: ResolverFromFlagsOptions = {},
 ): Promise<{ resolver: RegistryResolver; platform?: Platform; close(): Promise<void> }> {
   const platform = platformFromFlag(flags.platform);
+  // HTTPS_PROXY, HTTP_PROXY, NO_PROXY (lower case first); a malformed proxy URL is a usage error naming its variable.
+  const proxy = proxySettingsFromEnv(env);
   const logger = options.logger ?? (flags.debug ? stderrDebugLogger() : undefined);
   const caCertificates = await Promise.all((flags.caFile ?? []).map(readCaFile));
   const keychain = await createKeychain({
@@ -149,6 +152,7 @@ export async function createResolverFromFlags(
     concurrency: flags.concurrency ?? 16,
     insecureRegistries: flags.insecureRegistry ?? [],
     caCertificates,
+    proxy,
     ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
     ...(options.cacheTtlMs !== undefined ? { cacheTtlMs: options.cacheTtlMs } : {}),
     ...(logger ? { logger } : {}),

@@ -51,8 +51,8 @@ describe("krmResults", () => {
     ].join("\n");
     const [pinned] = await pinFiles([scanYaml("stdin", text)], { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });
     expect(krmResults(pinned!)).toEqual([
-      { message: `pinned nginx:1.25 to nginx:1.25@${fakeDigest("docker.io/library/nginx:1.25")} (container c)`, severity: "info", resourceRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" }, file: { path: "deploy/web.yaml", index: 1 } },
-      { message: "cannot pin gone:1 (container g): docker.io/library/gone:1: not found", severity: "error", resourceRef: { apiVersion: "v1", kind: "Pod", name: "gone" }, file: { path: "pod.yaml" } },
+      { message: `resolved nginx:1.25 to nginx:1.25@${fakeDigest("docker.io/library/nginx:1.25")}, left unpinned because another image failed (container c)`, severity: "info", resourceRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" }, field: { path: "spec.template.spec.containers[0].image" }, file: { path: "deploy/web.yaml", index: 1 } },
+      { message: "cannot pin gone:1 (container g): docker.io/library/gone:1: not found", severity: "error", resourceRef: { apiVersion: "v1", kind: "Pod", name: "gone" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml" } },
     ]);
   });
 });
@@ -84,7 +84,7 @@ describe("pinResourceList", () => {
     expect(pinned.output).toContain(`image: 'nginx:1.25@${digest}' # quoted`);
     expect(parse(pinned.output).results).toEqual([
       { message: "earlier", severity: "info" },
-      { message: `pinned nginx:1.25 to nginx:1.25@${digest} (container c)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, file: { path: "pod.yaml" } },
+      { message: `pinned nginx:1.25 to nginx:1.25@${digest} (container c)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml" } },
     ]);
   });
 
@@ -106,6 +106,44 @@ describe("pinResourceList", () => {
     const text = "kind: ResourceList\nitems:\n  - apiVersion: kustomize.config.k8s.io/v1beta1\n    kind: Kustomization\n    images:\n      - name: nginx\n        newTag: '1.25'\n";
     const pinned = await pinResourceList(text, { resolver: memoryResolver() });
     expect(parse(pinned.output).items[0].images).toEqual([{ name: "nginx", newTag: "1.25", digest: fakeDigest("docker.io/library/nginx:1.25") }]);
+  });
+
+  it("writes results without anchors or aliases when one item has several images (kpt refuses aliases)", async () => {
+    const text = [
+      "apiVersion: config.kubernetes.io/v1",
+      "kind: ResourceList",
+      "items:",
+      "- # the web deployment",
+      "  apiVersion: apps/v1",
+      "  kind: Deployment",
+      "  metadata: {name: web, annotations: {internal.config.kubernetes.io/path: 'web.yaml'}}",
+      "  spec:",
+      "    template:",
+      "      spec:",
+      "        containers:",
+      "        - name: a",
+      "          image: nginx:1.25 # front",
+      "        - name: b",
+      "          image: redis:7",
+      "",
+    ].join("\n");
+    const pinned = await pinResourceList(text, { resolver: memoryResolver() });
+    expect(pinned.output).not.toMatch(/[&*]a\d/);
+    const nginx = `nginx:1.25@${fakeDigest("docker.io/library/nginx:1.25")}`;
+    const redis = `redis:7@${fakeDigest("docker.io/library/redis:7")}`;
+    // Every byte of the items as it came, but for the image values; the results appended after them.
+    expect(pinned.output.startsWith(text.replace("nginx:1.25 #", `${nginx} #`).replace("redis:7\n", `${redis}\n`))).toBe(true);
+    expect(parse(pinned.output).results).toEqual([
+      { message: `pinned nginx:1.25 to ${nginx} (container a)`, severity: "info", resourceRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, field: { path: "spec.template.spec.containers[0].image" }, file: { path: "web.yaml" } },
+      { message: `pinned redis:7 to ${redis} (container b)`, severity: "info", resourceRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, field: { path: "spec.template.spec.containers[1].image" }, file: { path: "web.yaml" } },
+    ]);
+  });
+
+  it("replaces the results the input carried where they were, keeping their entries first", async () => {
+    const text = "kind: ResourceList\nresults: [{message: earlier, severity: info}] # kept\nitems:\n- kind: Pod\n  metadata: {name: p}\n  spec: {containers: [{name: c, image: 'nginx:1.25'}]}\n";
+    const pinned = await pinResourceList(text, { resolver: memoryResolver() });
+    expect(pinned.output).toMatch(/^kind: ResourceList\nresults:\n- message: earlier\n {2}severity: info\n- message: pinned nginx:1.25 .*\n(.*\n)*.* # kept\nitems:\n- kind: Pod\n/);
+    expect(parse(pinned.output).items[0].spec.containers[0].image).toBe(`nginx:1.25@${fakeDigest("docker.io/library/nginx:1.25")}`);
   });
 
   it("refuses what is not a ResourceList, and says where YAML breaks", async () => {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node, type Scalar } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, type Document, type Node } from "yaml";
 import { ImagepinError } from "../errors.js";
 import { parsePlatform, type Platform } from "../reference/index.js";
 import { pinFiles, type PinnedFile, type PinOptions } from "./pin.js";
@@ -17,6 +17,8 @@ export interface KrmResult {
   message: string;
   severity: "error" | "warning" | "info";
   resourceRef?: { apiVersion?: string; kind: string; name?: string; namespace?: string };
+  /** The image field inside the item, as a path (`spec.template.spec.containers[1].image`). */
+  field?: { path: string };
   file?: { path: string; index?: number };
 }
 
@@ -46,6 +48,8 @@ interface ItemInfo {
   end: number;
   resourceRef: NonNullable<KrmResult["resourceRef"]>;
   file?: KrmResult["file"];
+  /** The path inside the item of each scalar, by its offset in the text. */
+  fields: Map<number, string>;
 }
 
 /**
@@ -64,11 +68,15 @@ function resultsFor(pinned: PinnedFile, items: ItemInfo[]): KrmResult[] {
     const offset = (lineStarts[image.line - 1] ?? 0) + image.column - 1;
     const item = items.find((candidate) => candidate.start <= offset && offset < candidate.end);
     if (!item) return { resourceRef: { kind: image.kind, ...(image.name ? { name: image.name } : {}), ...(image.namespace ? { namespace: image.namespace } : {}) } };
-    return { resourceRef: item.resourceRef, ...(item.file ? { file: item.file } : {}) };
+    const field = image.slot?.kind === "replace" ? item.fields.get(image.slot.start) : undefined;
+    // Copies, not shared objects: two results about one item must not come out as a YAML anchor and alias.
+    return { resourceRef: { ...item.resourceRef }, ...(field ? { field: { path: field } } : {}), ...(item.file ? { file: { ...item.file } } : {}) };
   };
   const container = (image: FoundImage) => (image.container ? ` (container ${image.container})` : "");
   const results: KrmResult[] = [];
-  for (const { image, from, to } of pinned.changes) results.push({ message: `pinned ${from} to ${to}${container(image)}`, severity: "info", ...about(image) });
+  // A failed image leaves every item as it came: the others resolved, but saying "pinned" would be untrue.
+  const pinnedMessage = (from: string, to: string) => (pinned.failed ? `resolved ${from} to ${to}, left unpinned because another image failed` : `pinned ${from} to ${to}`);
+  for (const { image, from, to } of pinned.changes) results.push({ message: `${pinnedMessage(from, to)}${container(image)}`, severity: "info", ...about(image) });
   for (const { image, message } of pinned.failures) results.push({ message: `cannot pin ${image.image}${container(image)}: ${message}`, severity: "error", ...about(image) });
   for (const { image, reason } of pinned.skipped) results.push({ message: `${image.image} not pinned${container(image)}: ${reason}`, severity: "warning", ...about(image) });
   for (const problem of pinned.file.problems) results.push({ message: `${problem.line}:${problem.column}: ${problem.message}`, severity: "error" });
@@ -89,8 +97,20 @@ function itemsOf(document: Document): ItemInfo[] {
     const index = text(annotations["internal.config.kubernetes.io/index"]) ?? text(annotations["config.kubernetes.io/index"]);
     const resourceRef = { ...(text(value.apiVersion) ? { apiVersion: text(value.apiVersion) } : {}), kind: text(value.kind) ?? "", ...(text(value.metadata?.name) ? { name: text(value.metadata?.name) } : {}), ...(text(value.metadata?.namespace) ? { namespace: text(value.metadata?.namespace) } : {}) };
     const file = path ? { path, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) } : undefined;
-    return [{ start: item.range[0], end: item.range[2], resourceRef, file }];
+    return [{ start: item.range[0], end: item.range[2], resourceRef, file, fields: scalarPaths(item) }];
   });
+}
+
+/** The dotted path (`spec.containers[0].image`) of every scalar value under `node`, by its offset. */
+function scalarPaths(node: unknown, prefix = "", paths = new Map<number, string>()): Map<number, string> {
+  if (isScalar(node) && node.range) paths.set(node.range[0], prefix);
+  else if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key !== undefined) scalarPaths(pair.value, prefix === "" ? key : `${prefix}.${key}`, paths);
+    }
+  } else if (isSeq(node)) node.items.forEach((child, index) => scalarPaths(child, `${prefix}[${index}]`, paths));
+  return paths;
 }
 
 /** Options of {@link pinResourceList}: those of `pinFiles`, where keepTag and platform win over the functionConfig's. */
@@ -149,28 +169,27 @@ export async function pinResourceList(text: string, options: ResourceListOptions
   const file = scanDocuments("stdin", text, [document], lines);
   const [pinned] = (await pinFiles([file], { ...options, keepTag: options.keepTag ?? settings.keepTag ?? true, platform })) as [PinnedFile];
   const results = resultsFor(pinned, items);
-  // The new values go into the parsed document's scalars; only an edit that is not one whole scalar
-  // (a Kustomization item's added digest: field) needs the pinned text parsed again.
-  const output = pinned.changed ? (withChangedScalars(document, pinned) ?? parseDocument(pinned.output)) : document;
-  const previous = (output.get("results") as { toJSON(): unknown } | undefined)?.toJSON();
-  output.set("results", [...(Array.isArray(previous) ? previous : []), ...results]);
-  return { output: output.toString({ lineWidth: 0 }), results, pinned, settings };
+  return { output: withResults(document, text, pinned.output, results), results, pinned, settings };
 }
 
-/** The document with each changed image scalar set to its pinned value, or undefined when a change is not a whole scalar. */
-function withChangedScalars(document: Document.Parsed, pinned: PinnedFile): Document.Parsed | undefined {
-  const scalars = new Map<number, Scalar>();
-  visit(document, {
-    Scalar(_, node) {
-      if (node.range) scalars.set(node.range[0], node);
-    },
-  });
-  const changes: { node: Scalar; to: string }[] = [];
-  for (const { image, from, to } of pinned.changes) {
-    const node = image.slot?.kind === "replace" ? scalars.get(image.slot.start) : undefined;
-    if (!node || !isScalar(node) || node.value !== from) return undefined;
-    changes.push({ node, to });
-  }
-  for (const { node, to } of changes) node.value = to;
-  return document;
+/**
+ * The pinned text with `results` written in: the items stay byte for byte as the orchestrator sent them
+ * (only image values changed, comments where they were), since re-emitting the whole ResourceList moves
+ * an item's leading comment and kpt then writes it twice on the next run (issue 12). The results the
+ * input carried are kept before this run's; they are emitted without anchors or aliases, which kpt refuses.
+ */
+function withResults(document: Document.Parsed, text: string, pinnedText: string, results: KrmResult[]): string {
+  const root = document.contents as unknown as { items: unknown[] };
+  const pair = root.items.find((candidate) => isPair(candidate) && isScalar(candidate.key) && candidate.key.value === "results");
+  const previous = isPair(pair) ? (pair.value as { toJSON?(): unknown } | null)?.toJSON?.() : undefined;
+  const emitted = stringify({ results: [...(Array.isArray(previous) ? previous : []), ...results] }, { aliasDuplicateObjects: false, lineWidth: 0, indentSeq: false });
+  const keyRange = isPair(pair) && isScalar(pair.key) ? pair.key.range : undefined;
+  if (!keyRange) return `${pinnedText}${pinnedText === "" || pinnedText.endsWith("\n") ? "" : "\n"}${emitted}`;
+  const valueEnd = (pair as { value?: { range?: [number, number, number] } | null }).value?.range?.[1] ?? keyRange[1];
+  // Only items change, so the results key moved by the whole change in length when it comes after them.
+  const itemsStart = (document.get("items", true) as Node | undefined)?.range?.[0] ?? 0;
+  const shift = keyRange[0] > itemsStart ? pinnedText.length - text.length : 0;
+  const replaced = text.slice(keyRange[0], valueEnd);
+  const block = replaced.endsWith("\n") ? emitted : emitted.replace(/\n$/, "");
+  return pinnedText.slice(0, keyRange[0] + shift) + block + pinnedText.slice(valueEnd + shift);
 }

@@ -8,6 +8,7 @@ export { mediaTypes, manifestAccept, isIndexMediaType, isManifestMediaType } fro
 export { selectPlatform, type PlatformEntry } from "./platform.js";
 export { parseChallenges, type Challenge } from "./challenge.js";
 export { validateRealm, isLoopbackHost, type HostLookup } from "./realm.js";
+export { proxySettingsFromEnv, parseNoProxy, ProxyRoutes, type ProxySettings } from "./proxy.js";
 export { Transport, type TransportOptions, type HttpRequest, type HttpResponse } from "./transport.js";
 export { defaultRetryPolicy, retryDelay, parseRetryAfter, isRetryableStatus, type RetryPolicy } from "./retry.js";
 export { TokenCache, fetchToken, type CachedToken } from "./auth.js";

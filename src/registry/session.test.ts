@@ -13,7 +13,7 @@ import type { HttpRequest, HttpResponse, Transport } from "./transport.js";
 const digest = `sha256:${"a".repeat(64)}`;
 const realm = "https://auth.example.com/token";
 
-function registryStub(): { transport: Transport; sent: string[] } {
+function registryStub(proxy?: string): { transport: Transport; sent: string[] } {
   const sent: string[] = [];
   const answer = (status: number, headers: Record<string, string> = {}, body = ""): HttpResponse => ({ status, headers, body: Buffer.from(body) });
   const transport = {
@@ -23,6 +23,7 @@ function registryStub(): { transport: Transport; sent: string[] } {
       if (request.headers?.authorization !== "Bearer t0ken") return answer(401, { "www-authenticate": `Bearer realm="${realm}",service="registry.example.com"` });
       return answer(200, { "docker-content-digest": digest, "content-type": "application/vnd.oci.image.manifest.v1+json" });
     },
+    proxyShownFor: () => proxy,
     async close() {},
   } as unknown as Transport;
   return { transport, sent };
@@ -44,6 +45,15 @@ describe("bearer realm validation", () => {
     for (const tag of ["1", "2", "3", "4", "5"]) expect((await client.resolve(parseReference(`registry.example.com/team/app:${tag}`))).digest).toBe(digest);
     expect(sent.filter((line) => line.startsWith("GET auth.example.com"))).toHaveLength(1);
     expect(lookups).toEqual(["auth.example.com"]);
+  });
+
+  it("does not look the realm up when it is reached through a proxy (the proxy resolves names)", async () => {
+    const { transport, sent } = registryStub("http://proxy.corp:3128");
+    const lookups: string[] = [];
+    const client = clientWith(transport, async (host) => (lookups.push(host), ["169.254.169.254"]));
+    expect((await client.resolve(parseReference("registry.example.com/team/app:1"))).digest).toBe(digest);
+    expect(lookups).toEqual([]);
+    expect(sent.filter((line) => line.startsWith("GET auth.example.com"))).toHaveLength(1);
   });
 
   it("still refuses a realm that resolves to a forbidden address, before anything is sent to it", async () => {

@@ -5,8 +5,9 @@ import { basicAuthorization, credentialIdentity, fetchToken, TokenCache } from "
 import { parseChallenges, type Challenge } from "./challenge.js";
 import { ImagepinError } from "../errors.js";
 import { isRegistryError, RegistryError } from "./errors.js";
+import { proxiedRealmLookup } from "./proxy.js";
 import { isLoopbackHost, validateRealm, type HostLookup } from "./realm.js";
-import { TlsProtocolError, type AuthAttempt, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
+import { ProxyRefusedError, TlsProtocolError, type AuthAttempt, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
 
 /** What every client derived from one another shares: connections, tokens and what was learnt of each host. */
 export interface SharedState {
@@ -173,12 +174,27 @@ export class Session {
     // token is to be fetched, not on every request that reuses a cached one.
     const tokenKey = TokenCache.key(realmText, service, scopes, credentialIdentity(credential));
     const token = await this.shared.tokens.get(tokenKey, async () => {
-      const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.shared.lookupHost);
+      const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.realmLookup(realmText));
       // The realm without its query, the service and scopes: enough to debug a 401, and no secret.
-      this.logger.debug({ registry: request.registry, realm: `${realm.origin}${realm.pathname}`, service, scopes, credential: credential === undefined ? "anonymous" : "configured" }, "fetching a bearer token");
+      const proxy = this.shared.transport.proxyShownFor(realm);
+      this.logger.debug({ registry: request.registry, realm: `${realm.origin}${realm.pathname}`, service, scopes, credential: credential === undefined ? "anonymous" : "configured", ...(proxy ? { proxy } : {}) }, "fetching a bearer token");
       return fetchToken(this.shared.transport, { realm, service, scopes, credential, registry: request.registry, ...budget }, this.shared.now);
     });
     return { header: `Bearer ${token}`, tokenKey };
+  }
+
+  /**
+   * How a realm's host name is checked: through a proxy the client often cannot resolve names (the
+   * proxy does), so only the realm's literal address and name are checked; directly, what it resolves to.
+   */
+  private realmLookup(realmText: string): HostLookup | undefined {
+    let url: URL | undefined;
+    try {
+      url = new URL(realmText);
+    } catch {
+      // validateRealm refuses it.
+    }
+    return url !== undefined && this.shared.transport.proxyShownFor(url) !== undefined ? proxiedRealmLookup : this.shared.lookupHost;
   }
 
   /** The origin of a host's API: https, or the scheme that worked for a host allowed plain http. */
@@ -202,15 +218,18 @@ export class Session {
       try {
         response = await this.shared.transport.send(httpRequest);
       } catch (error) {
-        // A loopback or --insecure-registry host that does not speak TLS: use http from now on.
-        if (error instanceof TlsProtocolError && hop === 0 && origin.protocol === "https:" && this.plainHttpAllowed(request.host)) {
+        // A loopback or --insecure-registry host that does not speak TLS, or whose port a proxy will not
+        // tunnel to (many allow CONNECT to 443 only): use http from now on.
+        const noTls = error instanceof TlsProtocolError || (error instanceof ProxyRefusedError && error.proxyStatus !== 407);
+        if (noTls && hop === 0 && origin.protocol === "https:" && this.plainHttpAllowed(request.host)) {
           this.shared.schemes.set(request.host, "http");
           return this.sendFollowingRedirects(request, authorization, budget);
         }
         throw error;
       }
       if (hop === 0 && this.plainHttpAllowed(request.host)) this.shared.schemes.set(request.host, origin.protocol === "http:" ? "http" : "https");
-      this.logger.debug({ registry: request.registry, method: request.method, url: `${url.origin}${url.pathname}`, status: response.status }, "registry exchange");
+      const proxy = this.shared.transport.proxyShownFor(url);
+      this.logger.debug({ registry: request.registry, method: request.method, url: `${url.origin}${url.pathname}`, status: response.status, ...(proxy ? { proxy } : {}) }, "registry exchange");
       const location = response.headers.location;
       if (!redirectStatuses.has(response.status) || location === undefined) return response;
       const next = new URL(location, url);

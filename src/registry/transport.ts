@@ -1,9 +1,11 @@
 import { rootCertificates } from "node:tls";
 import type { Socket } from "node:net";
-import { Agent, buildConnector, type Dispatcher } from "undici";
+import { Agent, buildConnector, ProxyAgent, type Dispatcher } from "undici";
+import { abandonOnAbort } from "../internal/abort.js";
 import { userAgent } from "../version.js";
 import { RegistryError } from "./errors.js";
 import { Limiter } from "./limiter.js";
+import { describeProxy, ProxyRoutes, type ProxySettings } from "./proxy.js";
 import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from "./retry.js";
 
 /** One HTTP exchange the client asks for. Redirects are never followed here (see client.ts). */
@@ -52,6 +54,8 @@ export interface TransportOptions {
   /** How long one attempt may take, connecting included; default 15 s. */
   requestTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** HTTP(S) proxies and NO_PROXY (see proxySettingsFromEnv); default none: every registry directly. */
+  proxy?: ProxySettings;
   /** Called once per HTTP response with its status, or "error" when no response came, and the registry's host[:port]. */
   onResponse?: (status: number | "error", host: string) => void;
   /** Injected for tests. */
@@ -73,6 +77,11 @@ const protocolErrors = new Set(["UND_ERR_HEADERS_OVERFLOW", "UND_ERR_RES_CONTENT
 /** A connection that failed because the peer does not speak TLS (a plain-http registry asked over https). */
 export class TlsProtocolError extends RegistryError {}
 
+/** A proxy refused to forward a request (its status, such as 407 or a CONNECT to a port it does not allow: 403). */
+export class ProxyRefusedError extends RegistryError {
+  proxyStatus = 0;
+}
+
 /**
  * The HTTP layer every registry request goes through: keep-alive connection pools per origin (undici's
  * Agent keeps one Pool per origin), a global concurrency limit, a timeout per attempt, and retries
@@ -92,8 +101,12 @@ export class Transport {
   // Sockets still connecting: undici finishes a connect (up to its 10 s timeout) even when the request
   // that wanted it was aborted, and that pending handshake would keep the process alive after close().
   private readonly sockets = new Set<Socket>();
+  private readonly routes: ProxyRoutes;
+  // One ProxyAgent per proxy and verification mode; each keeps a pool per registry origin behind it.
+  private readonly proxyAgents = new Map<string, ProxyAgent>();
 
   constructor(private readonly options: TransportOptions = {}) {
+    this.routes = new ProxyRoutes(options.proxy);
     this.limiter = new Limiter(options.concurrency ?? 16);
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -103,7 +116,7 @@ export class Transport {
   }
 
   private makeAgent(verify: boolean): Agent {
-    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify });
+    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify, timeout: this.requestTimeoutMs });
     return new Agent({
       keepAliveTimeout: 30_000,
       connect: (options, callback) => {
@@ -115,6 +128,31 @@ export class Transport {
         }
       },
     });
+  }
+
+  /**
+   * The dispatcher for `url`: the direct agent, or a ProxyAgent when a proxy applies. Through an http
+   * proxy, https goes through a CONNECT tunnel and plain http as absolute-form requests
+   * (`proxyTunnel: false`), since many proxies allow CONNECT only to port 443.
+   */
+  private dispatcherFor(url: URL, skipTlsVerify: boolean): Dispatcher {
+    const proxy = this.routes.proxyFor(url);
+    if (proxy === undefined) return skipTlsVerify ? (this.insecureAgent ??= this.makeAgent(false)) : this.verifying;
+    const key = `${proxy.href} ${skipTlsVerify ? "insecure" : "verify"}`;
+    let agent = this.proxyAgents.get(key);
+    if (agent === undefined) {
+      const tls = { ...(this.ca ? { ca: this.ca } : {}), timeout: this.requestTimeoutMs };
+      // The proxy's credentials come from its URL's user info; undici sends them only to the proxy.
+      agent = new ProxyAgent({ uri: proxy.href, proxyTunnel: false, keepAliveTimeout: 30_000, requestTls: { ...tls, rejectUnauthorized: !skipTlsVerify }, proxyTls: tls });
+      this.proxyAgents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** The proxy a request to `url` goes through, without its user info (`http://proxy:3128`); undefined when direct. */
+  proxyShownFor(url: URL): string | undefined {
+    const proxy = this.routes.proxyFor(url);
+    return proxy === undefined ? undefined : describeProxy(proxy);
   }
 
   /**
@@ -158,10 +196,13 @@ export class Transport {
     if (request.signal?.aborted) throw deadlineError(request);
     const attemptTimeout = AbortSignal.timeout(this.requestTimeoutMs);
     const signal = AbortSignal.any([...(request.signal ? [request.signal] : []), attemptTimeout, this.closing.signal]);
-    const agent = request.skipTlsVerify ? (this.insecureAgent ??= this.makeAgent(false)) : this.verifying;
+    const agent = this.dispatcherFor(request.url, request.skipTlsVerify === true);
     let data: Dispatcher.ResponseData;
     try {
-      data = await agent.request({
+      // undici does not end a request whose connection is still being made (TCP or TLS) when its signal
+      // aborts: it waits for its connect timeout. Abandoning it keeps --timeout a hard budget (issue 12);
+      // close() destroys the socket left connecting.
+      data = await abandonOnAbort(agent.request({
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method,
@@ -170,7 +211,7 @@ export class Transport {
         signal,
         headersTimeout: this.requestTimeoutMs,
         bodyTimeout: this.requestTimeoutMs,
-      });
+      }), signal, () => signal.reason as Error);
     } catch (error) {
       this.options.onResponse?.("error", request.url.host);
       throw this.connectionError(error, request, attemptTimeout);
@@ -190,9 +231,17 @@ export class Transport {
   }
 
   private connectionError(error: unknown, request: HttpRequest, attemptTimeout: AbortSignal): RegistryError {
-    const where = `${request.registry} (${request.method} ${request.url.origin}${request.url.pathname})`;
+    const proxy = this.proxyShownFor(request.url);
+    const where = `${request.registry} (${request.method} ${request.url.origin}${request.url.pathname}${proxy ? ` through proxy ${proxy}` : ""})`;
     if (this.closing.signal.aborted) return closedError(request, error);
     if (request.signal?.aborted) return deadlineError(request, error);
+    const refusal = proxy === undefined ? undefined : proxyRefusal(error);
+    if (refusal !== undefined) {
+      return Object.assign(new ProxyRefusedError("unreachable", `proxy ${proxy} refused the request to registry ${where.replace(` through proxy ${proxy}`, "")}: ${refusal}${refusal === 407 ? " Proxy Authentication Required" : ""}`, {
+        registry: request.registry, cause: error, temporary: refusal !== 407 && refusal !== 403,
+        hint: refusal === 407 ? "give the proxy's user name and password in the proxy variable: https_proxy=http://USER:PASSWORD@HOST:PORT" : "check that the proxy allows this registry, or add the registry to NO_PROXY",
+      }), { proxyStatus: refusal });
+    }
     const code = errorCode(error);
     if (attemptTimeout.aborted || (code !== undefined && timeoutErrors.has(code))) {
       return new RegistryError("timeout", `registry ${where} did not answer within ${this.requestTimeoutMs / 1000} s`, { registry: request.registry, cause: error });
@@ -215,8 +264,15 @@ export class Transport {
   async close(): Promise<void> {
     this.closing.abort();
     for (const socket of this.sockets) socket.destroy();
-    await Promise.all([this.verifying.destroy(), this.insecureAgent?.destroy()]);
+    await Promise.all([this.verifying.destroy(), this.insecureAgent?.destroy(), ...[...this.proxyAgents.values()].map((agent) => agent.destroy())]);
   }
+}
+
+/** The status a proxy refused a request with (CONNECT answered other than 200, or 407 to an absolute-form request), from undici's error. */
+function proxyRefusal(error: unknown): number | undefined {
+  const message = String((error as Error)?.message ?? "");
+  const status = /Proxy response \((\d{3})\)|Proxy Authentication Required \((407)\)/.exec(message);
+  return status ? Number(status[1] ?? status[2]) : undefined;
 }
 
 function closedError(request: HttpRequest, cause?: unknown): RegistryError {

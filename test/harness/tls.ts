@@ -19,9 +19,9 @@ function openssl(args: string[]): void {
 
 /**
  * Writes `ca.crt`/`ca.key` (a P-256 CA) and `server.crt`/`server.key` (signed by it, SAN IP:127.0.0.1,
- * DNS:localhost, serverAuth) into `dir`. Valid for two days. Throws when openssl fails.
+ * DNS:localhost and `extraDnsNames`, serverAuth) into `dir`. Valid for two days. Throws when openssl fails.
  */
-export function makeCertificates(dir: string): TestCertificates {
+export function makeCertificates(dir: string, extraDnsNames: string[] = []): TestCertificates {
   const caFile = join(dir, "ca.crt");
   const caKey = join(dir, "ca.key");
   const certFile = join(dir, "server.crt");
@@ -32,7 +32,8 @@ export function makeCertificates(dir: string): TestCertificates {
   openssl(["req", "-x509", ...ec, "-keyout", caKey, "-out", caFile, "-days", "2", "-subj", "/CN=imagepin test CA",
     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
   openssl(["req", "-new", ...ec, "-keyout", keyFile, "-out", csr, "-subj", "/CN=127.0.0.1"]);
-  writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n");
+  const names = ["IP:127.0.0.1", "DNS:localhost", ...extraDnsNames.map((name) => `DNS:${name}`)].join(",");
+  writeFileSync(ext, `subjectAltName=${names}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
   openssl(["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out", certFile, "-days", "2", "-extfile", ext]);
   return { caFile, caPem: readFileSync(caFile, "utf8"), certFile, keyFile };
 }

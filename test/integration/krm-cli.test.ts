@@ -44,7 +44,7 @@ describe("imagepin krm", () => {
     expect(list.kind).toBe("ResourceList");
     expect(list.items[0]!.spec.containers[0]!.image).toBe(`${registry.host}/demo/nginx:1.25@${digest}`);
     expect(list.items[0]!.metadata.annotations["internal.config.kubernetes.io/path"]).toBe("pod.yaml");
-    expect(list.results).toEqual([{ message: `pinned ${registry.host}/demo/nginx:1.25 to ${registry.host}/demo/nginx:1.25@${digest} (container hello)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, file: { path: "pod.yaml", index: 0 } }]);
+    expect(list.results).toEqual([{ message: `pinned ${registry.host}/demo/nginx:1.25 to ${registry.host}/demo/nginx:1.25@${digest} (container hello)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml", index: 0 } }]);
   });
 
   it("keeps items unchanged and exits 1 with an error result when an image cannot be resolved", () => {
@@ -72,7 +72,7 @@ describe("imagepin krm", () => {
     expect(result.status, result.stderr).toBe(0);
     const list = parse(result.stdout) as ResourceList;
     expect(list.items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx@${arm}`);
-    expect(list.results).toEqual([{ message: expect.stringContaining("pinned"), severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, file: { path: "pod.yaml", index: 0 } }]);
+    expect(list.results).toEqual([{ message: expect.stringContaining("pinned"), severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml", index: 0 } }]);
     const configMap = example.replace(/functionConfig:\n( {2}.*\n)+/, "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  data: {platform: linux/arm64}\n");
     expect((parse(krm(["--offline", "--lock", lock], configMap).stdout) as ResourceList).items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx:1.25@${arm}`);
     expect(krm(["--offline", "--lock", lock, "--platform", "linux/amd64"], configured)).toMatchObject({ status: 1, stdout: expect.stringContaining("(linux/amd64) is not in the lock file") });
