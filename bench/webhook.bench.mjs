@@ -9,7 +9,8 @@
 //   a cold burst of 1,000 Pods over 100 images with 50 ms injected in front of the registry: every review
 //   answered within the deadline, exactly one registry request per image, burst time beside the limit
 //   100 x 50 ms / concurrency.
-// BENCH_SECONDS (default 5) sets the round length; BENCH_CPU_PROF=DIR writes the server's --cpu-prof there.
+// BENCH_SECONDS (default 5) sets the round length; BENCH_CPU_PROF=DIR writes the server's --cpu-prof there;
+// BENCH_ONLY=steady or burst runs one half.
 // Needs `npm run build`, docker-registry and wrk (scripts/setup-bench-deps.sh).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:https";
@@ -23,6 +24,8 @@ import { fixedBodyScript, luaString, median, openLoopLatency, post, requireTool,
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = 3;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
+const only = process.env.BENCH_ONLY; // steady or burst
+const profileFlags = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
 const targets = { ratio: 0.7, p99Ms: 10, rssMb: 150, burstImages: 100, burstPods: 1000, latencyMs: 50, concurrency: 16 };
 requireTool("wrk", ["-v"]);
 requireTool("docker-registry");
@@ -33,8 +36,8 @@ const registry = await startRegistry();
 const cleanups = [() => registry.stop()];
 try {
   const images = await seedImages(registry.url, registry.host, targets.burstImages);
-  await steadyState(images);
-  await coldBurst();
+  if (only !== "burst") await steadyState(images);
+  if (only !== "steady") await coldBurst();
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup();
   rmSync(dir, { recursive: true, force: true });
@@ -90,8 +93,7 @@ end
 
 async function steadyState(images) {
   const body = review("bench-uid", images.slice(0, 3));
-  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "steady.db")}`, registryHost: registry.host,
-    nodeFlags: cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [] });
+  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "steady.db")}`, registryHost: registry.host, nodeFlags: profileFlags });
   cleanups.push(() => ours.process.stop("SIGTERM", 15_000));
   // Warm the cache with the images the load uses; the answer is also what the bare server sends back.
   const sample = await post(ours.port, "/mutate", body, tls.ca);
@@ -140,7 +142,7 @@ async function coldBurst() {
   const proxy = await startFaultProxy(registry.url);
   cleanups.push(() => proxy.close());
   const images = Array.from({ length: targets.burstImages }, (_, i) => `${proxy.host}/bench/app${i}:v1`);
-  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "burst.db")}`, registryHost: proxy.host, extraArgs: ["--concurrency", String(targets.concurrency)] });
+  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "burst.db")}`, registryHost: proxy.host, nodeFlags: profileFlags, extraArgs: ["--concurrency", String(targets.concurrency)] });
   cleanups.push(() => ours.process.stop("SIGTERM", 15_000));
   proxy.setLatency(targets.latencyMs);
   proxy.clearRequests();
