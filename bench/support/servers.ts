@@ -1,13 +1,16 @@
 // Processes the benchmarks measure, started the way users start them: `imagepin webhook serve` from the
 // built CLI, a bare Node HTTPS server as the limit, and `wrk` as the load generator. Every process is
 // spawned through the test harness's tracker, so a failing benchmark leaves nothing running.
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { freePort } from "../../test/harness/ports.js";
 import { spawnTracked, type TrackedProcess } from "../../test/harness/processes.js";
+
+const execFileAsync = promisify(execFile);
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 export const cliBin = join(root, "dist/cli/bin.js");
@@ -32,6 +35,19 @@ export interface ServerProcess {
   port: number;
   /** Resident set size now, in MB (from /proc). */
   rssMb(): number;
+  /** CPU seconds (user + system) the process has used so far (from /proc). */
+  cpuSeconds(): number;
+}
+
+/**
+ * CPU seconds (user + system) a process has used: on a machine shared with other work, CPU per request
+ * moves far less than requests per second, so the benchmarks print both.
+ */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssOf(pid: number): number {
@@ -68,6 +84,8 @@ export interface WebhookServeOptions {
   store: string;
   /** `HOST:PORT` of the registry, passed as --insecure-registry (the benchmark registry speaks http). */
   registryHost: string;
+  /** Where the server's JSON log lines go (a file, as a container runtime would take them). */
+  logFile: string;
   /** Extra node flags, such as --cpu-prof. */
   nodeFlags?: string[];
   extraArgs?: string[];
@@ -78,10 +96,11 @@ export async function startWebhookServe(options: WebhookServeOptions): Promise<S
   const port = await freePort();
   const args = [...(options.nodeFlags ?? []), cliBin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", options.certFile, "--tls-key", options.keyFile,
     "--store", options.store, "--insecure-registry", options.registryHost, "--log-level", "info", ...(options.extraArgs ?? [])];
-  const process = spawnTracked(globalThis.process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  process.child.stdout?.resume();
+  const log = openSync(options.logFile, "a");
+  const process = spawnTracked(globalThis.process.execPath, args, { stdio: ["ignore", log, "inherit"] });
+  closeSync(log);
   await waitHealthy(port, process, options.ca);
-  return { process, port, rssMb: () => rssOf(process.pid) };
+  return { process, port, rssMb: () => rssOf(process.pid), cpuSeconds: () => cpuSecondsOf(process.pid) };
 }
 
 /**
@@ -111,7 +130,7 @@ export async function startBareServer(certFile: string, keyFile: string, ca: str
   const port = await freePort();
   const process = spawnTracked(globalThis.process.execPath, [script, String(port)], { stdio: ["ignore", "ignore", "inherit"] });
   await waitHealthy(port, process, ca);
-  return { process, port, rssMb: () => rssOf(process.pid) };
+  return { process, port, rssMb: () => rssOf(process.pid), cpuSeconds: () => cpuSecondsOf(process.pid) };
 }
 
 /** POSTs one body and resolves with the status and response text. */
@@ -139,8 +158,10 @@ export interface WrkResult {
  * Runs Debian's `wrk` (one thread, `connections` keep-alive connections) for `seconds` against
  * `https://127.0.0.1:PORT/PATH`, with a Lua script that builds each request.
  */
-export function runWrk(port: number, path: string, luaFile: string, seconds: number, connections = 16): WrkResult {
-  const output = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", luaFile, `https://127.0.0.1:${port}${path}`], { encoding: "utf8" });
+export async function runWrk(port: number, path: string, luaFile: string, seconds: number, connections = 16): Promise<WrkResult> {
+  // Asynchronous on purpose: the registry's access log and the servers' logs reach this process through
+  // pipes, and a blocked event loop here would fill them and stall the writers mid-benchmark.
+  const { stdout: output } = await execFileAsync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", luaFile, `https://127.0.0.1:${port}${path}`], { encoding: "utf8" });
   const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? NaN);
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
@@ -193,4 +214,20 @@ export async function openLoopLatency(port: number, body: string, ca: string, pe
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** The fault proxy with `latencyMs` before every request, in its own process (bench/support/latency-proxy.ts). */
+export async function startLatencyProxy(upstream: string, latencyMs: number): Promise<{ host: string; process: TrackedProcess }> {
+  const script = join(root, "bench/support/latency-proxy.ts");
+  const process = spawnTracked(globalThis.process.execPath, ["--import", "tsx", script, upstream, String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const host = await new Promise<string>((resolve, reject) => {
+    let text = "";
+    process.child.stdout?.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /proxy (\S+)/.exec(text);
+      if (match) resolve(match[1]!);
+    });
+    process.child.once("exit", (code) => reject(new Error(`latency proxy exited with ${code}`)));
+  });
+  return { host, process };
 }
