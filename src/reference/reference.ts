@@ -27,6 +27,9 @@ const defaultTag = "latest";
  * are normalized to `docker.io`, and its official images to `library/…`).
  */
 export class ImageReference {
+  // A true private field: invisible to equality checks and JSON, so a reference stays a plain value.
+  #normalized: string | undefined;
+
   private constructor(
     /** Registry host and optional port, as written (`docker.io`, `localhost:5000`, `[::1]:5000`). */
     readonly domain: string,
@@ -68,8 +71,12 @@ export class ImageReference {
    * added only when the input had neither tag nor digest.
    */
   get normalized(): string {
-    const tag = this.effectiveTag;
-    return this.name + (tag !== undefined ? `:${tag}` : "") + (this.digest !== undefined ? `@${this.digest}` : "");
+    // Kept once computed: the webhook keys its maps and caches by it several times per review (issue 16).
+    if (this.#normalized === undefined) {
+      const tag = this.effectiveTag;
+      this.#normalized = this.name + (tag !== undefined ? `:${tag}` : "") + (this.digest !== undefined ? `@${this.digest}` : "");
+    }
+    return this.#normalized;
   }
 
   /**

@@ -69,7 +69,9 @@ export class RegistryResolver implements Resolver {
    */
   async resolve(reference: ImageReference, options: ResolveOptions = {}): Promise<Resolution> {
     // Keyed by the normalized platform (linux/arm64 is linux/arm64/v8), as the digest store keys it.
-    const key = `${reference.normalized}\n${options.platform ? formatPlatform(normalizePlatform(options.platform)) : ""}`;
+    // Without a platform the key is the normalized reference itself (it never holds a newline): the
+    // webhook looks it up several times per review, and a concatenated key is rebuilt and hashed each time.
+    const key = options.platform ? `${reference.normalized}\n${formatPlatform(normalizePlatform(options.platform))}` : reference.normalized;
     const cached = this.answers.peek(key);
     if (cached !== undefined) return { ...cached, source: "cached" };
     const flight = this.answers.get(key, () => this.fetch(reference, options.platform));

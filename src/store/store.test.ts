@@ -125,3 +125,29 @@ describe("sqlite store written by an older version", () => {
     await store.close();
   });
 });
+
+describe("sqlite group commit", () => {
+  it("commits puts made in the same turn together: each resolves once its record is on disk, in one WAL commit", async () => {
+    const path = join(dir, "group.db");
+    const store = new SqliteDigestStore(path);
+    const reader = new Database(path);
+    reader.pragma("wal_checkpoint(TRUNCATE)");
+    const puts = Array.from({ length: 100 }, (_, i) => store.put(record({ reference: `registry.test/app${i}:v1` })));
+    // the newer answer wins inside one batch too
+    puts.push(store.put(record({ reference: "registry.test/app0:v1", digest: digestB, resolvedAt: 500 })));
+    await Promise.all(puts);
+    expect((reader.prepare("SELECT count(*) AS n FROM digests").get() as { n: number }).n).toBe(100);
+    expect((reader.prepare("SELECT digest FROM digests WHERE reference = ?").get("registry.test/app0:v1") as { digest: string }).digest).toBe(digestA);
+    // One commit of 100 rows writes a handful of WAL frames; a commit per row writes at least one each.
+    const [checkpoint] = reader.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
+    expect(checkpoint?.log).toBeLessThan(20);
+    reader.close();
+    await store.close();
+  });
+
+  it("rejects a put after close as store-unavailable", async () => {
+    const store = new SqliteDigestStore(join(dir, "closed.db"));
+    await store.close();
+    await expect(store.put(record())).rejects.toMatchObject({ code: "store-unavailable" });
+  });
+});

@@ -35,6 +35,7 @@ export class WebhookMetrics {
       help: "Admission reviews answered, by endpoint and outcome.",
       labelNames: ["endpoint", "outcome"],
       registers: [this.registry],
+      collect: () => this.flushCounts(),
     });
     this.duration = new Histogram({
       name: "imagepin_webhook_review_duration_seconds",
@@ -48,38 +49,51 @@ export class WebhookMetrics {
       help: "Image resolutions by outcome: fresh (registry), cached, fallback (last known digest), failed.",
       labelNames: ["outcome"],
       registers: [this.registry],
+      collect: () => this.flushCounts(),
     });
     this.registryRequests = new Counter({
       name: "imagepin_registry_requests_total",
       help: "Requests to registries by registry host and HTTP status (error when there was no response).",
       labelNames: ["registry", "status"],
       registers: [this.registry],
+      collect: () => this.flushCounts(),
     });
     for (const outcome of ["fresh", "cached", "fallback", "failed"]) this.resolutions.inc({ outcome }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
-  // Label children cached by value: prom-client hashes the label object on every call otherwise,
-  // which is a measurable share of a warm-cache review.
-  private readonly children = new Map<string, { inc(value?: number): void; observe?(value: number): void }>();
-  private child<T extends { inc?(value?: number): void; observe?(value: number): void }>(key: string, make: () => T): T {
-    let found = this.children.get(key) as T | undefined;
-    if (!found) {
-      found = make();
-      this.children.set(key, found as never);
+  // Reviews and resolutions are counted in plain numbers and handed to prom-client when the registry is
+  // read (its collect hook): prom-client hashes the label set on every inc, a measurable share of a
+  // warm-cache review (issue 16). The histogram keeps its own buckets, so durations go in directly.
+  private readonly pendingCounts = new Map<string, { counter: Counter<string>; labels: string[]; count: number }>();
+  private readonly durations = new Map<string, { observe(value: number): void }>();
+
+  private count(counter: Counter<string>, key: string, labels: string[]): void {
+    const entry = this.pendingCounts.get(key);
+    if (entry) entry.count++;
+    else this.pendingCounts.set(key, { counter, labels, count: 1 });
+  }
+
+  /** Moves the counts made since the last scrape into prom-client; runs before every exposition. */
+  private flushCounts(): void {
+    for (const entry of this.pendingCounts.values()) {
+      if (entry.count === 0) continue;
+      entry.counter.labels(...entry.labels).inc(entry.count);
+      entry.count = 0;
     }
-    return found;
   }
 
   /** Counts one answered review and its duration. */
   review(endpoint: string, outcome: ReviewOutcome, seconds: number): void {
-    this.child(`r|${endpoint}|${outcome}`, () => this.reviews.labels(endpoint, outcome)).inc();
-    this.child(`d|${endpoint}`, () => this.duration.labels(endpoint)).observe(seconds);
+    this.count(this.reviews, `r|${endpoint}|${outcome}`, [endpoint, outcome]);
+    let duration = this.durations.get(endpoint);
+    if (!duration) this.durations.set(endpoint, (duration = this.duration.labels(endpoint)));
+    duration.observe(seconds);
   }
 
   /** Counts one image resolution. */
   resolution(outcome: ResolutionOutcome): void {
-    this.child(`s|${outcome}`, () => this.resolutions.labels(outcome)).inc();
+    this.count(this.resolutions, `s|${outcome}`, [outcome]);
   }
 
   /** Counts one registry request to `host` (host[:port]); pass it to the registry client as its request hook. */
@@ -88,7 +102,7 @@ export class WebhookMetrics {
       if (this.registryHosts.size >= maxRegistryLabels) host = "other";
       else this.registryHosts.add(host);
     }
-    this.child(`q|${host}|${status}`, () => this.registryRequests.labels(host, String(status))).inc();
+    this.count(this.registryRequests, `q|${host}|${status}`, [host, String(status)]);
   }
 
   /** The exposition text for `/metrics`. */

@@ -7,6 +7,8 @@ export interface PatchOperation {
 
 /** Escapes one JSON Pointer reference token (RFC 6901 §3): `~` becomes `~0`, then `/` becomes `~1`. */
 export function escapePointerToken(token: string): string {
+  // Most tokens (spec, containers, image) need no escaping; skip the two regular expressions for them.
+  if (!token.includes("~") && !token.includes("/")) return token;
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

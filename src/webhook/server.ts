@@ -188,7 +188,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
     let ended = false;
     req.on("end", () => {
       ended = true;
-      resolve(over ? undefined : Buffer.concat(chunks).toString("utf8"));
+      // A review body usually arrives in one chunk; decode it without copying it first.
+      resolve(over ? undefined : (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8"));
     });
     req.on("error", reject);
     // A client that goes away mid-body: no 'end' comes, and without this the review would count as in flight forever.

@@ -29,6 +29,8 @@ export interface FaultProxy {
   inject(match: RegExp, ...faults: Fault[]): void;
   /** A fault applied to every matching request until cleared. */
   always(match: RegExp, fault: Fault | undefined): void;
+  /** Holds every request this long before handling it, as a distant registry would (0 turns it off). */
+  setLatency(ms: number): void;
   requests(): ProxiedRequest[];
   clearRequests(): void;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
   const queued: { match: RegExp; fault: Fault }[] = [];
   const standing = new Map<string, { match: RegExp; fault: Fault }>();
   const log: ProxiedRequest[] = [];
+  let latencyMs = 0;
 
   const applies = (fault: Fault, authorized: boolean) => !(fault.kind === "redirect" && fault.onlyWithAuthorization && !authorized);
   const pick = (path: string, authorized: boolean): Fault | undefined => {
@@ -52,6 +55,7 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
     const path = req.url ?? "/";
     const entry: ProxiedRequest = { method: req.method ?? "GET", path, authorization: req.headers.authorization !== undefined, status: 0, at: Date.now() };
     log.push(entry);
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = pick(path, entry.authorization);
     if (fault?.kind === "status") {
       entry.status = fault.status;
@@ -97,6 +101,7 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
     url: `http://${bindHost}:${port}`,
     inject: (match, ...faults) => void queued.push(...faults.map((fault) => ({ match, fault }))),
     always: (match, fault) => (fault ? void standing.set(match.source, { match, fault }) : void standing.delete(match.source)),
+    setLatency: (ms) => void (latencyMs = ms),
     requests: () => log.slice(),
     clearRequests: () => void log.splice(0),
     close: () => new Promise<void>((resolve) => {
