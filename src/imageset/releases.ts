@@ -184,9 +184,17 @@ export function firstAppearance(variant: Variant, image: string): { operator: st
   return undefined;
 }
 
-/** `Calico v3.32.1 (operator v1.42.4)`, as messages name a release. */
+/**
+ * `Calico v3.32.1 (operator v1.42.4)`, as messages name a release; the operator only when it is the one,
+ * or the newest one, that deploys exactly this release.
+ */
 export function describeRelease(release: Release): string {
   const version = release.version ?? "(release not known)";
-  const operator = release.operator ?? release.operatorCandidates.at(-1);
+  const operator = release.basis === "operator" ? release.operator : release.basis === "version" ? release.operatorCandidates.at(-1) : undefined;
   return `${variantTitle[release.variant]} ${version}${operator ? ` (operator ${operator})` : ""}`;
+}
+
+/** The operator release whose lists judge a release imagepin has no exact row for (`minor`, `newest`). */
+export function listsSource(release: Release): string {
+  return `operator ${release.operatorCandidates.at(-1) ?? release.series.operator}`;
 }

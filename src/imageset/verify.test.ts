@@ -106,3 +106,21 @@ describe("verifyImageSet", () => {
     expect((await verify("apiVersion: operator.tigera.io/v1\nkind: ImageSet\nmetadata:\n  name: calico-v3.32.1\nspec: {}\n")).problems[0]).toMatchObject({ code: "invalid-imageset", line: 4 });
   });
 });
+
+describe("verifyImageSet for releases imagepin has no exact row for", () => {
+  it("judges a newer patch by its minor's newest lists (a note), an unknown minor by the newest lists (a warning)", async () => {
+    const patch = await verify(imageSet("calico-v3.30.9", complete("v1.38.16")), { offline: true });
+    expect(codes(patch.problems)).toEqual(["note release-unknown calico-v3.30.9"]);
+    expect(patch.problems[0]!.message).toBe("no operator release imagepin knows deploys Calico v3.30.9; judged against the lists of operator v1.38.16");
+    expect(patch.judged).toEqual([{ name: "calico-v3.30.9", release: "Calico v3.30.9" }]);
+    const minor = await verify(imageSet("calico-v3.40.0", calico3321), { offline: true });
+    expect(codes(minor.problems)).toEqual(["warning release-unknown calico-v3.40.0"]);
+    expect(minor.problems[0]!.message).toContain("imagepin has no component list for Calico v3.40.0; judged against the lists of operator v1.43.0");
+  });
+
+  it("falls back to the names when the operator release is unknown, and says so", async () => {
+    const { problems } = await verify(imageSet("calico-v3.32.1", calico3321), { operator: "v1.42.9", offline: true });
+    expect(codes(problems)).toEqual(["warning release-unknown"]);
+    expect(problems[0]!.message).toContain("operator v1.42.9");
+  });
+});

@@ -5,7 +5,7 @@ import { documentsOfKind, parseYamlFile, type ParsedFile } from "./documents.js"
 import { ImageSetError } from "./errors.js";
 import { describeMissing } from "./needs.js";
 import { operatorRepository, type PullSettings } from "./pull-reference.js";
-import { canonicalVersion, describeRelease, imageVariant, releaseForOperator, releaseForVersion, variantImages, variantTitle, type Release, type Variant } from "./releases.js";
+import { canonicalVersion, describeRelease, imageVariant, listsSource, releaseForOperator, releaseForVersion, variantImages, variantTitle, type Release, type Variant } from "./releases.js";
 
 /** How much a problem matters: errors fail verify (the operator refuses, or a pull fails); warnings and notes do not. */
 export type ProblemSeverity = "error" | "warning" | "note";
@@ -190,8 +190,9 @@ function chooseSets(sets: SetDocument[], variant: Variant, options: VerifyImageS
       continue;
     }
     const release = releaseForVersion(variant, match[2]!);
-    if (release.basis === "newest") {
-      problems.push({ code: "release-unknown", severity: "warning", set: set.name, ...set.nameAt, message: `imagepin has no component list for ${variantTitle[variant]} ${match[2]}; judged against ${describeRelease({ ...release, version: release.operatorCandidates.length ? undefined : release.version })}'s lists` });
+    if (release.basis === "newest" || release.basis === "minor") {
+      const known = release.basis === "minor" ? `no operator release imagepin knows deploys ${variantTitle[variant]} ${match[2]}` : `imagepin has no component list for ${variantTitle[variant]} ${match[2]}`;
+      problems.push({ code: "release-unknown", severity: release.basis === "minor" ? "note" : "warning", set: set.name, ...set.nameAt, message: `${known}; judged against the lists of ${listsSource(release)}` });
     }
     chosen.push({ set, release });
   }
