@@ -7,7 +7,8 @@
  * - pkg/components/images.go: the default registries (`CalicoRegistry` is docker.io/ up to v1.38.6 and
  *   quay.io/ from v1.38.7; `TigeraRegistry` is quay.io/ in every release of the Enterprise variant);
  * - pkg/components/references.go `GetReference`: see pull-reference.ts for its two generations.
- * Add a release by adding its lists and patch rows; nothing else changes.
+ * Regenerate release-data.ts with scripts/imageset-release-data.mjs from a tigera/operator clone after a
+ * release; nothing else changes.
  */
 import { operatorPatches, operatorSeries } from "./release-data.js";
 import type { ComponentLists, OperatorPatch, OperatorSeries, Variant } from "./release-types.js";
