@@ -3,7 +3,7 @@
  * release-data.ts, read from tigera/operator's sources at every release tag from v1.32.0 to v1.43.0
  * (Calico v3.27 to v3.32, Calico Enterprise v3.18 to v3.24 previews):
  * - pkg/components/calico.go `CalicoRelease` and `CalicoImages`, enterprise.go `EnterpriseRelease` and
- *   `EnterpriseImages`, operator.go `ComponentOperatorInit` (in CalicoImages up to v1.35);
+ *   `EnterpriseImages`; `ComponentOperatorInit` (tigera/operator: in CalicoImages up to v1.35, refused since);
  * - pkg/components/images.go: the default registries (`CalicoRegistry` is docker.io/ up to v1.38.6 and
  *   quay.io/ from v1.38.7; `TigeraRegistry` is quay.io/ in every release of the Enterprise variant);
  * - pkg/components/references.go `GetReference`: see pull-reference.ts for its two generations.
