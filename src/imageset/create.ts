@@ -4,7 +4,7 @@ import type { Platform, Resolver } from "../resolve/types.js";
 import { ImageSetError } from "./errors.js";
 import { describeMissing } from "./needs.js";
 import { hasPullSettings, operatorRepository, type PullSettings } from "./pull-reference.js";
-import { canonicalVersion, describeRelease, newestRelease, releaseForOperator, releaseForVersion, variantImages, variantTitle, type Release, type Variant } from "./releases.js";
+import { canonicalVersion, defaultRegistryOf, describeRelease, newestRelease, releaseForOperator, releaseForVersion, variantImages, variantTitle, type Release, type Variant } from "./releases.js";
 
 /** Options of {@link createImageSet}. */
 export interface CreateImageSetOptions {
@@ -140,7 +140,7 @@ function chooseRelease(options: CreateImageSetOptions, variant: Variant, warning
 /** The release's components at their default registry, tagged with the release: what the operator would print. */
 function releaseReferences(release: Release): string[] {
   if (!release.version) throw new ImageSetError("version-unknown", `imagepin does not know the ${variantTitle[release.variant]} release to list components for`, { hint: "give --version, or --from with the operator's image list" });
-  return variantImages(release).map((image) => `${release.defaultRegistry[image.split("/")[0]!] ?? "quay.io/"}${image}:${release.version}`);
+  return variantImages(release).map((image) => `${defaultRegistryOf(release, image)}${image}:${release.version}`);
 }
 
 function keepComponents(references: string[], release: Release): { kept: Kept[]; dropped: ImageSetResult["dropped"] } {

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Release } from "./releases.js";
+import { defaultRegistryOf, type Release } from "./releases.js";
 
 /**
  * The Installation's image settings (`spec.registry`, `spec.imagePath`, `spec.imagePrefix`). Empty or
@@ -37,7 +37,7 @@ export function hasPullSettings(settings: PullSettings): boolean {
 export function operatorRepository(image: string, settings: PullSettings, release: Pick<Release, "rules" | "defaultRegistry">): string {
   const [owner = "", ...rest] = image.split("/");
   const name = rest.join("/");
-  const defaultRegistry = release.defaultRegistry[owner] ?? "quay.io/";
+  const defaultRegistry = defaultRegistryOf(release, image);
   if (release.rules === "join") {
     const registry = given(settings.registry) ? settings.registry : defaultRegistry;
     const imagePath = given(settings.imagePath) ? settings.imagePath : `${owner}/`;

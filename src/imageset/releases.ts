@@ -93,8 +93,17 @@ function listsAt(series: OperatorSeries, operator?: string): ComponentLists {
   return applicable.at(-1) ?? series.lists[0]!;
 }
 
+/** pkg/components/images.go `TigeraRegistry` and (from v1.38.7) `CalicoRegistry`; `CalicoRegistry` before that. */
+const quayRegistry = "quay.io/";
+const dockerHubRegistry = "docker.io/";
+
 function defaultRegistries(operator: string): Record<string, string> {
-  return { calico: compareVersions(operator, quayDefaultSince) >= 0 ? "quay.io/" : "docker.io/", tigera: "quay.io/" };
+  return { calico: compareVersions(operator, quayDefaultSince) >= 0 ? quayRegistry : dockerHubRegistry, tigera: quayRegistry };
+}
+
+/** The registry the operator pulls an image (`calico/node`) from when the Installation names none. */
+export function defaultRegistryOf(release: Pick<Release, "defaultRegistry">, image: string): string {
+  return release.defaultRegistry[image.split("/")[0]!] ?? quayRegistry;
 }
 
 function release(variant: Variant, operator: string, basis: Release["basis"], candidates: OperatorPatch[], version?: string): Release {
