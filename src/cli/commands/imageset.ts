@@ -1,91 +1,175 @@
 import type { Command } from "commander";
 import { ImagepinError, UsageError } from "../../errors.js";
 import { describeFsError } from "../../internal/fs-errors.js";
-import { createImageSet, verifyImageSet, type Variant } from "../../imageset/index.js";
+import {
+  createImageSet,
+  hasErrors,
+  readInstallation,
+  readOperatorImage,
+  verifyImageSet,
+  type ImageSetProblem,
+  type ImageSetResult,
+  type PullSettings,
+  type Variant,
+} from "../../imageset/index.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { exitFindings, out } from "../output.js";
 import { readInputFile, referenceLines } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 
-interface CreateFlags extends RegistryFlags {
+/** The flags both subcommands take to know the operator, the variant and where images are pulled from. */
+interface ClusterFlags {
+  variant?: string;
   version?: string;
-  variant: string;
+  operatorManifest?: string;
+  installation?: string;
   registry?: string;
   imagePath?: string;
+  imagePrefix?: string;
+}
+
+interface CreateFlags extends RegistryFlags, ClusterFlags {
   from?: string;
   output?: string;
 }
 
-interface VerifyFlags extends RegistryFlags {
-  registry?: string;
-  imagePath?: string;
+interface VerifyFlags extends RegistryFlags, ClusterFlags {
+  complete?: boolean;
+  offline?: boolean;
+}
+
+/** What the cluster flags say, with an Installation file's fields under the explicit flags. */
+interface ClusterSettings {
+  variant?: Variant;
+  operator?: string;
+  pull: PullSettings;
+}
+
+function addClusterFlags(command: Command): Command {
+  return command
+    .option("--variant <variant>", "calico or enterprise (default: the Installation's, else calico)")
+    .option("--version <version>", "the Calico (or Enterprise) release, such as v3.32.1")
+    .option("--operator-manifest <file>", "tigera-operator.yaml: the operator release is its Deployment's image tag")
+    .option("--installation <file>", "read registry, imagePath, imagePrefix and variant from the Installation in this YAML file")
+    .option("--registry <registry>", "the Installation's spec.registry (overrides --installation)")
+    .option("--image-path <path>", "the Installation's spec.imagePath (overrides --installation)")
+    .option("--image-prefix <prefix>", "the Installation's spec.imagePrefix (overrides --installation)");
+}
+
+async function clusterSettings(flags: ClusterFlags): Promise<ClusterSettings> {
+  if (flags.variant !== undefined && flags.variant !== "calico" && flags.variant !== "enterprise") {
+    throw new UsageError(`--variant must be calico or enterprise, not ${JSON.stringify(flags.variant)}`);
+  }
+  const installation = flags.installation ? readInstallation(await readInputFile(flags.installation), flags.installation) : undefined;
+  const operator = flags.operatorManifest ? readOperatorImage(await readInputFile(flags.operatorManifest), flags.operatorManifest) : undefined;
+  if (operator && !operator.version) {
+    throw new UsageError(`${flags.operatorManifest}: the operator image ${operator.image} has no tag to tell its release; give --version`);
+  }
+  return {
+    variant: (flags.variant as Variant | undefined) ?? installation?.variant,
+    operator: operator?.version,
+    pull: {
+      registry: flags.registry ?? installation?.registry,
+      imagePath: flags.imagePath ?? installation?.imagePath,
+      imagePrefix: flags.imagePrefix ?? installation?.imagePrefix,
+    },
+  };
 }
 
 /** `imagepin imageset create|verify`: Calico operator ImageSets resolved at the registry, no Docker daemon. */
 export function register(program: Command): void {
   const imageset = program.command("imageset").description("create and verify Calico operator ImageSets");
-
   addRegistryFlags(
-    imageset
-      .command("create")
-      .description("build an ImageSet (operator.tigera.io/v1) from the operator's image list")
-      .argument("[ref...]", "image references (or use --from)")
-      .option("--version <version>", "release version for the name (default: the images' shared tag)")
-      .option("--variant <variant>", "calico or enterprise", "calico")
-      .option("--registry <registry>", "resolve at this registry, as the Installation's registry field")
-      .option("--image-path <path>", "replace the images' owner path, as the Installation's imagePath field")
-      .option("--from <file>", "read references from a file, one per line (`--print-images=list` output); - for stdin")
-      .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout"),
-  ).action(async (refs: string[], flags: CreateFlags) => {
-    if (flags.variant !== "calico" && flags.variant !== "enterprise") throw new UsageError(`--variant must be calico or enterprise, not ${JSON.stringify(flags.variant)}`);
-    const listed = flags.from ? referenceLines(await readInputFile(flags.from)) : [];
-    if (flags.from && listed.length === 0 && refs.length === 0) {
-      throw new UsageError(`${flags.from === "-" ? "standard input" : flags.from} lists no image references (one per line, as the operator's --print-images=list prints them)`);
-    }
-    const references = [...listed, ...refs];
-    if (references.length === 0) throw new UsageError("imageset create: give image references or --from FILE");
-    const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
-    try {
-      const result = await createImageSet({ references, variant: flags.variant as Variant, version: flags.version, registry: flags.registry, imagePath: flags.imagePath, platform, resolver });
-      for (const warning of result.warnings) process.stderr.write(`imagepin: warning: ${warning}\n`);
-      for (const { reference, reason } of result.dropped) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
-      for (const image of result.missing) process.stderr.write(`imagepin: warning: ${image} is not in the list; the operator refuses a ${result.name} set without it\n`);
-      if (result.failures.length > 0) {
-        for (const failure of result.failures) process.stderr.write(`imagepin: ${failure.reference}: ${failure.message}\n`);
-        process.stderr.write(`imagepin: no ImageSet written: ${result.failures.length} image(s) could not be resolved\n`);
-        process.exitCode = exitFindings;
-        return;
-      }
-      if (flags.output) {
-        await writeFileAtomic(flags.output, result.yaml).catch((error: unknown) => {
-          throw new ImagepinError("write-failed", `cannot write ${flags.output}: ${describeFsError(error)}`, { cause: error });
-        });
-      }
-      else process.stdout.write(result.yaml);
-    } finally {
-      await close();
-    }
-  });
-
+    addClusterFlags(
+      imageset
+        .command("create")
+        .description("build an ImageSet (operator.tigera.io/v1) for an operator release")
+        .argument("[ref...]", "image references (or use --from, or --operator-manifest alone)")
+        .option("--from <file>", "read references from a file, one per line (`--print-images=list` output); - for stdin")
+        .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout"),
+    ),
+  ).action(create);
   addRegistryFlags(
-    imageset
-      .command("verify")
-      .description("check an ImageSet's name, images and digests before it is applied")
-      .argument("<file>", "the ImageSet YAML file")
-      .option("--registry <registry>", "the registry the images are pulled from (default quay.io)")
-      .option("--image-path <path>", "replace the images' owner path, as the Installation's imagePath field"),
-  ).action(async (file: string, flags: VerifyFlags) => {
-    const text = await readInputFile(file);
-    const { resolver, close } = await createResolverFromFlags(flags, process.env);
-    try {
-      const problems = await verifyImageSet({ text, registry: flags.registry, imagePath: flags.imagePath, resolver });
-      for (const problem of problems) {
-        out(`${file}${problem.line ? `:${problem.line}:${problem.column ?? 1}` : ""}: ${problem.code}: ${problem.message}`);
-      }
-      if (problems.length > 0) process.exitCode = exitFindings;
-      else process.stderr.write(`imagepin: ${file}: ImageSet verified\n`);
-    } finally {
-      await close();
+    addClusterFlags(
+      imageset
+        .command("verify")
+        .description("judge the ImageSets of a file as the operator will, and check their digests at the registry")
+        .argument("<file>", "YAML file with one or more ImageSets; - for stdin")
+        .option("--complete", "a component missing from the set is an error, not a warning")
+        .option("--offline", "check everything but whether the digests exist (no registry request)"),
+    ),
+  ).action(verify);
+}
+
+async function create(refs: string[], flags: CreateFlags): Promise<void> {
+  const settings = await clusterSettings(flags);
+  const listed = flags.from ? referenceLines(await readInputFile(flags.from)) : [];
+  if (flags.from && listed.length === 0 && refs.length === 0) {
+    throw new UsageError(`${flags.from === "-" ? "standard input" : flags.from} lists no image references (one per line, as the operator's --print-images=list prints them)`);
+  }
+  const references = [...listed, ...refs];
+  if (references.length === 0 && !settings.operator && !flags.version) throw new UsageError("imageset create: give image references, --from FILE, or --operator-manifest FILE");
+  const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+  try {
+    const result = await createImageSet({ references, variant: settings.variant, version: flags.version, operator: settings.operator, pull: settings.pull, platform, resolver });
+    reportCreate(result);
+    if (result.failures.length > 0) {
+      process.exitCode = exitFindings;
+      return;
     }
-  });
+    if (!flags.output) {
+      process.stdout.write(result.yaml);
+      return;
+    }
+    await writeFileAtomic(flags.output, result.yaml).catch((error: unknown) => {
+      throw new ImagepinError("write-failed", `cannot write ${flags.output}: ${describeFsError(error)}`, { cause: error });
+    });
+  } finally {
+    await close();
+  }
+}
+
+function reportCreate(result: ImageSetResult): void {
+  for (const warning of result.warnings) process.stderr.write(`imagepin: warning: ${warning}\n`);
+  for (const { reference, reason } of result.dropped) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
+  for (const { message } of result.missing) process.stderr.write(`imagepin: warning: ${result.name}: ${message}\n`);
+  for (const failure of result.failures) process.stderr.write(`imagepin: ${failure.reference}: ${failure.message}\n`);
+  if (result.failures.length > 0) process.stderr.write(`imagepin: no ImageSet written: ${result.failures.length} image(s) could not be resolved\n`);
+  else process.stderr.write(`imagepin: ${result.name}: ${result.images.length} image(s) for ${result.release}\n`);
+}
+
+async function verify(file: string, flags: VerifyFlags): Promise<void> {
+  const settings = await clusterSettings(flags);
+  const text = await readInputFile(file);
+  const registry = flags.offline ? undefined : await createResolverFromFlags(flags, process.env);
+  try {
+    const { problems, judged } = await verifyImageSet({
+      text,
+      variant: settings.variant,
+      operator: settings.operator,
+      version: flags.version,
+      pull: settings.pull,
+      complete: flags.complete,
+      offline: flags.offline,
+      resolver: registry?.resolver,
+    });
+    for (const problem of problems) out(formatProblem(file, problem));
+    const warnings = problems.filter((problem) => problem.severity === "warning").length;
+    const tail = `${flags.offline ? "; digests not checked (--offline)" : ""}${warnings > 0 ? `; ${warnings} warning(s)` : ""}`;
+    if (hasErrors(problems)) {
+      process.exitCode = exitFindings;
+      process.stderr.write(`imagepin: ${file}: ${problems.filter((problem) => problem.severity === "error").length} error(s)${tail}\n`);
+    } else {
+      const sets = judged.map(({ name, release }) => `ImageSet ${name} verified against ${release}`).join(", ");
+      process.stderr.write(`imagepin: ${file}: ${sets}${tail}\n`);
+    }
+  } finally {
+    await registry?.close();
+  }
+}
+
+function formatProblem(file: string, problem: ImageSetProblem): string {
+  const where = problem.line ? `:${problem.line}:${problem.column ?? 1}` : "";
+  const severity = problem.severity === "error" ? "" : `${problem.severity}: `;
+  return `${file}${where}: ${severity}${problem.code}: ${problem.message}`;
 }
