@@ -25,5 +25,6 @@ export { FallbackResolver, FallbackUnavailableError } from "./resolve/index.js";
 export type { FallbackResolverOptions, FallbackResolveOptions } from "./resolve/index.js";
 export { scanText, scanYaml, scanDockerfile, parseCustomKinds, loadManifests, collectFiles, pinFiles, Lockfile, applyEdits, ignoreAnnotation } from "./manifests/index.js";
 export type { CustomKind, FoundImage, ManifestFormat, ManifestProblem, ScannedFile, ScanOptions, PinOptions, PinnedFile, PinChange, PinFailure, LockEntry, TextEdit } from "./manifests/index.js";
+export { defaultManifestLimits, type ManifestLimits } from "./manifests/index.js";
 export { lintFiles, lintRules, verifyFiles, verifyRules, formatFindings, sarifLog } from "./policy/index.js";
 export type { Finding, Severity, Summary, RuleDescription, OutputFormat, LintResult, VerifyOptions, VerifyResult } from "./policy/index.js";

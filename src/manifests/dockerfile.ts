@@ -1,12 +1,7 @@
 import { expand, hasVariables, isUnknown, parseInterpolation, type Expansion, type VariableState } from "./interpolation.js";
+import { logicalLines, offsetInFile, wordsOf } from "./dockerfile-lines.js";
 import { commentIgnores, splitLines } from "./suppression.js";
 import type { FoundImage, ManifestNotice, ManifestProblem, ScannedFile } from "./types.js";
-
-/** One instruction after joining continuation lines; `offsets[i]` is where character i sits in the file. */
-interface LogicalLine {
-  text: string;
-  offsets: number[];
-}
 
 /**
  * Dockerfile `FROM` images. Handles continuation lines, the `escape` parser directive, `--platform`,
@@ -48,7 +43,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     const stageName = stage ?? String(stageIndex);
     stageIndex++;
     if (!imageWord) {
-      const position = positionAt(lineStarts, logical.offsets[0] ?? 0);
+      const position = positionAt(lineStarts, offsetInFile(logical, 0));
       problems.push({ file, ...position, message: "FROM without an image" });
       continue;
     }
@@ -115,43 +110,6 @@ function escapeCharacter(lines: string[]): string {
     if (directive[1]!.toLowerCase() === "escape") return directive[2]!;
   }
   return "\\";
-}
-
-/** Joins continuation lines; comment lines inside an instruction are dropped, as Docker does. */
-function logicalLines(text: string, escape: string): LogicalLine[] {
-  const result: LogicalLine[] = [];
-  let current: LogicalLine | undefined;
-  let offset = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const start = offset;
-    offset += raw.length + 1;
-    if (/^\s*#/.test(line)) continue;
-    const continues = line.trimEnd().endsWith(escape);
-    const body = continues ? line.trimEnd().slice(0, -escape.length) : line;
-    current ??= { text: "", offsets: [] };
-    for (let index = 0; index < body.length; index++) {
-      current.text += body[index];
-      current.offsets.push(start + index);
-    }
-    // The next line is joined without a space, as BuildKit does: `FROM ngi\` + `nx:1.25` is nginx:1.25.
-    if (continues) continue;
-    result.push(current);
-    current = undefined;
-  }
-  if (current) result.push(current);
-  return result;
-}
-
-/** The whitespace-separated words after `from`, with their file offsets (contiguous words only are rewritable). */
-function wordsOf(line: LogicalLine, from: number): { text: string; start: number; end: number }[] {
-  const words: { text: string; start: number; end: number }[] = [];
-  for (const match of line.text.slice(from).matchAll(/\S+/g)) {
-    const first = from + match.index;
-    const last = first + match[0].length - 1;
-    words.push({ text: match[0], start: line.offsets[first]!, end: line.offsets[last]! + 1 });
-  }
-  return words;
 }
 
 /** `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` from ARG defaults. */

@@ -1,4 +1,5 @@
 import type { Expansion } from "./interpolation.js";
+import type { ManifestLimits } from "./limits.js";
 
 /** Which kind of file an image was found in. */
 export type ManifestFormat = "kubernetes" | "kustomization" | "compose" | "dockerfile";
@@ -145,4 +146,6 @@ export interface CustomKind {
 /** Options of scanning. */
 export interface ScanOptions {
   customKinds?: CustomKind[];
+  /** Bounds on the work per file; each one left out is the default (`defaultManifestLimits`). */
+  limits?: Partial<ManifestLimits>;
 }
