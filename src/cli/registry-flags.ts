@@ -28,16 +28,22 @@ export interface RegistryFlags {
   debug?: boolean;
 }
 
-/** Adds the registry and credential flags every command that talks to registries takes. */
-export function addRegistryFlags(command: Command): Command {
-  return command
+/**
+ * Adds the registry and credential flags every command that talks to registries takes. `webhook
+ * manifests` passes `credentialProviders: false`: there the provider flags name what to install on the
+ * cluster (the nodes' files), not plugins to run here.
+ */
+export function addRegistryFlags(command: Command, options: { credentialProviders?: boolean } = {}): Command {
+  command
     .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)", once("--platform"))
     .option("--concurrency <n>", "registry requests in flight at once", positiveInteger("--concurrency"), 16)
     .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", (value: string, previous?: string[]) => collect(insecureRegistry(value), previous))
     .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect)
     .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
     .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect)
-    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")))
+    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
+  if (options.credentialProviders === false) return command;
+  return command
     .option("--credential-provider-config <path>", "kubelet CredentialProviderConfig file (or directory): run its credential provider plugins")
     .option("--credential-provider-bin-dir <dir>", "directory of the credential provider plugins (needed with --credential-provider-config)");
 }

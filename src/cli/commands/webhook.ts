@@ -93,14 +93,13 @@ export function register(program: Command): void {
     .option("--no-events", "do not record Events for fallbacks (no events RBAC)")
     .option("--mutate-workloads", "also pin pod templates of Deployments, StatefulSets, DaemonSets, Jobs, CronJobs")
     .option("--ephemeral-containers", "also pin images of ephemeral containers (pods/ephemeralcontainers)")
-    .option("--store <url>", "--store of the server (default SQLite on the Pod's emptyDir)")
     .option("--credential-provider-config <file>", "kubelet CredentialProviderConfig to put in the webhook's ConfigMap (the one on your nodes)")
     .option("--credential-provider-bin-dir <dir>", "the nodes' plugin directory, mounted read-only from the host (with --credential-provider-config)")
     .option("--store <url>", "--store of the server (default SQLite on the Pod's emptyDir); no password in it")
     .option("--store-password-secret <name[:key]>", "Secret key holding the Redis password (key default: password), given to the server as IMAGEPIN_STORE_PASSWORD")
     .option("--validate", "also install a ValidatingWebhookConfiguration (failurePolicy Fail) that denies unpinned Pods in namespaces with --enforce-label")
     .option("--enforce-label <key=value>", "with --validate: label that, with --namespace-label, makes a namespace enforced", "imagepin.io/enforce=true");
-  addRegistryFlags(manifests).action(async (flags: ManifestFlags) => manifestsCommand(flags));
+  addRegistryFlags(manifests, { credentialProviders: false }).action(async (flags: ManifestFlags) => manifestsCommand(flags));
 }
 
 /** Parses `--listen`: `:8443`, `host:port`, `[::1]:8443`. @throws UsageError */
@@ -301,7 +300,9 @@ async function pinnedWebhookImage(image: string, flags: ManifestFlags): Promise<
   const reference = tryParseReference(image);
   if (!("normalized" in reference)) throw new UsageError(`--image ${JSON.stringify(image)} is not an image reference: ${reference.message}`);
   if (reference.isPinned) return image;
-  const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+  // The provider flags of `manifests` name the nodes' files to install, not plugins to run here.
+  const { credentialProviderConfig: _config, credentialProviderBinDir: _binDir, ...registryFlags } = flags;
+  const { resolver, platform, close } = await createResolverFromFlags(registryFlags, process.env);
   try {
     const resolution = await resolver.resolve(reference, platform ? { platform } : {}).catch((error: unknown) => {
       throw new ImagepinError(isImagepinError(error) ? error.code : "unreachable", `cannot pin --image ${image}: ${describeError(error).message}`, {
