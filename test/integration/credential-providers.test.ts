@@ -9,11 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeychain, describeCandidates } from "../../src/credentials/index.js";
 import { parseReference } from "../../src/reference/index.js";
 import { RegistryResolver } from "../../src/resolve/index.js";
+import { fileURLToPath } from "node:url";
 import { settledRequests } from "../harness/access-log.js";
+import { freePort } from "../harness/ports.js";
+import { spawnTracked } from "../harness/processes.js";
+import { makeCertificate } from "../harness/tls.js";
+import { send } from "./webhook-support/client.js";
 import { runImagepin } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 import { makeSigningKey } from "../harness/tls.js";
+
+const imagepinBin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 import { startTokenServer, type TokenServer } from "../harness/token-server.js";
 
 const alice = { username: "alice", password: "plugin-secret-7781" };
@@ -197,6 +204,52 @@ describe("htpasswd registry", () => {
     const missing = await runImagepin(["resolve", "--credential-provider-config", config, images(1)[0]!]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--credential-provider-bin-dir is needed/);
+  });
+
+  it("webhook serve takes the providers from its config file and pins a private image", async () => {
+    const config = providerConfig("webhook.yaml", [["registry-scope", [registry.host]]]);
+    const webhookConfig = join(dir, "webhook-config.yaml");
+    writeFileSync(webhookConfig, `credentialProviderConfig: ${config}\ncredentialProviderBinDir: ${bin}\n`);
+    const cert = makeCertificate(mkdtempSync(join(dir, "tls-")));
+    const port = await freePort();
+    const server = spawnTracked(process.execPath, [imagepinBin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", "memory:", "--config", webhookConfig]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let log = "";
+        server.child.stdout?.on("data", (chunk: Buffer) => {
+          log += chunk.toString();
+          if (log.includes('"msg":"ready"')) resolve();
+        });
+        server.child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+        server.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
+      });
+      const before = requests("registry-scope").length;
+      const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: images(2).map((image, i) => ({ name: `c${i}`, image })) } };
+      const request = { uid: "uid-1", kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
+      const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+      expect(reply.status).toBe(200);
+      const response = reply.json().response as { allowed: boolean; patch?: string };
+      expect(response.allowed).toBe(true);
+      const patch = Buffer.from(response.patch ?? "", "base64").toString("utf8");
+      expect(patch).toContain(`${images(1)[0]}@${digests[0]}`);
+      expect(patch).toContain(`${images(2)[1]}@${digests[1]}`);
+      expect(requests("registry-scope")).toHaveLength(before + 1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("webhook manifests validate the provider config and mount the plugin directory", async () => {
+    const config = providerConfig("manifests.yaml", [["registry-scope", ["*.dkr.ecr.*.amazonaws.com"]]]);
+    const good = await runImagepin(["webhook", "manifests", "--credential-provider-config", config, "--credential-provider-bin-dir", "/etc/eks/image-credential-provider"]);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/credential-providers\.yaml: \|/);
+    expect(good.stdout).toContain("path: /etc/eks/image-credential-provider");
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(broken, readFileSync(config, "utf8").replace("matchImages", "matchImage"));
+    const bad = await runImagepin(["webhook", "manifests", "--credential-provider-config", broken, "--credential-provider-bin-dir", "/etc/eks/image-credential-provider"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${broken}:4:5: providers[0]: matchImages: at least one pattern is required (and 1 more: 5:5: providers[0].matchImage: unknown field`);
   });
 });
 
