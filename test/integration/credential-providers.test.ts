@@ -90,6 +90,7 @@ describe("htpasswd registry", () => {
     plugin("bad-json", `printf '{"kind":"CredentialProviderResponse",'`);
     plugin("hangs", "exec sleep 30");
     plugin("crashes", "echo 'metadata service unreachable' >&2\nexit 3");
+    plugin("floods", "exec head -c 3000000 /dev/zero");
   });
   afterAll(() => registry?.stop());
 
@@ -139,6 +140,7 @@ describe("htpasswd registry", () => {
     ["bad-json", /credential provider bad-json for .*: answered with something that is not JSON/],
     ["hangs", /credential provider hangs for .*: did not answer within 1000 ms/],
     ["crashes", /credential provider crashes for .*: exited with status 3: metadata service unreachable/],
+    ["floods", /credential provider floods for .*: wrote more than 1048576 bytes/],
   ];
   it.each(broken)("%s: an attributed error, and the next provider is still asked", async (name, message) => {
     const alone = await resolverWith(providerConfig(`${name}-alone.yaml`, [[name, [registry.host]]]), { providerTimeoutMs: 1000 });
@@ -237,6 +239,14 @@ describe("htpasswd registry", () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("imageset create resolves a private mirror through the provider", async () => {
+    const pushed = await pushImage({ url: registry.url, authorization: basic(alice) }, "mirror/calico/node", "v3.32.0", { seed: "calico-node" });
+    const config = providerConfig("imageset.yaml", [["registry-scope", [registry.host]]]);
+    const created = await runImagepin(["imageset", "create", "--registry", registry.host, "--image-path", "mirror/calico", "--credential-provider-config", config, "--credential-provider-bin-dir", bin, "docker.io/calico/node:v3.32.0"]);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toContain(pushed.digest);
   });
 
   it("webhook manifests validate the provider config and mount the plugin directory", async () => {
