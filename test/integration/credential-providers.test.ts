@@ -157,6 +157,16 @@ describe("htpasswd registry", () => {
     await withGood.close();
   });
 
+  it("a plugin whose answer holds nothing for the image is named in the 401", async () => {
+    answering("other-registry", "elsewhere.example.com", "Registry");
+    const resolver = await resolverWith(providerConfig("other.yaml", [["other-registry", [registry.host]]]));
+    const failure = await resolver.resolve(parseReference(images(1)[0]!)).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    expect(failure?.code).toBe("unauthorized");
+    expect(failure?.message).toContain(`credential-provider:other-registry answered no credential for ${registry.host}/team/app0`);
+    expect(requests("other-registry")).toHaveLength(1);
+    await resolver.close();
+  });
+
   it("runs nothing for an image its matchImages do not select", async () => {
     const resolver = await resolverWith(providerConfig("nomatch.yaml", [["image-scope", ["*.example.com"]]]));
     const before = requests("image-scope").length;
