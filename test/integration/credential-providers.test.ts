@@ -6,7 +6,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeychain, describeCandidates } from "../../src/credentials/index.js";
+import { parse as parseYaml } from "yaml";
+import { createKeychain, describeCandidates, loadCredentialProviders } from "../../src/credentials/index.js";
 import { parseReference } from "../../src/reference/index.js";
 import { RegistryResolver } from "../../src/resolve/index.js";
 import { fileURLToPath } from "node:url";
@@ -165,6 +166,23 @@ describe("htpasswd registry", () => {
     expect(failure?.message).toContain(`credential-provider:other-registry answered no credential for ${registry.host}/team/app0`);
     expect(requests("other-registry")).toHaveLength(1);
     await resolver.close();
+  });
+
+  it("reads a config directory in name order, as the kubelet does, and refuses a name given twice across files", async () => {
+    const configDir = join(dir, "config.d");
+    mkdirSync(configDir);
+    const one = providerConfig("one.yaml", [["image-scope", ["*.example.com"]]]);
+    const two = providerConfig("two.yaml", [["registry-scope", [registry.host]]]);
+    writeFileSync(join(configDir, "20-registry.yaml"), readFileSync(two, "utf8"));
+    writeFileSync(join(configDir, "10-image.json"), JSON.stringify(parseYaml(readFileSync(one, "utf8"))));
+    writeFileSync(join(configDir, "notes.txt"), "not a config");
+    const providers = await loadCredentialProviders({ configPath: configDir, binDir: bin, env: {} });
+    expect(providers.map((p) => p.name)).toEqual(["image-scope", "registry-scope"]);
+    writeFileSync(join(configDir, "30-again.yaml"), readFileSync(two, "utf8"));
+    await expect(loadCredentialProviders({ configPath: configDir, binDir: bin, env: {} })).rejects.toMatchObject({ code: "invalid-provider-config", message: expect.stringMatching(/30-again\.yaml:4:5: duplicate provider name "registry-scope" across configuration files/) });
+    await expect(loadCredentialProviders({ configPath: configDir, binDir: join(dir, "no-such-dir"), env: {} })).rejects.toMatchObject({ code: "config-not-found" });
+    const missingPlugin = providerConfig("missing-plugin.yaml", [["not-installed", [registry.host]]]);
+    await expect(loadCredentialProviders({ configPath: missingPlugin, binDir: bin, env: {} })).rejects.toMatchObject({ code: "config-not-found", message: expect.stringMatching(/not-installed does not exist/) });
   });
 
   it("runs nothing for an image its matchImages do not select", async () => {
