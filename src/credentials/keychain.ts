@@ -161,10 +161,12 @@ export interface CreateKeychainOptions extends KeychainHelperOptions {
 /**
  * Loads every credential file once and builds the keychain: pull secret files in order, then the
  * one docker config Docker would use (`dockerConfigPath`, else `$DOCKER_CONFIG/config.json`, else
- * `$HOME/.docker/config.json`; a missing default file means no docker config).
+ * `$HOME/.docker/config.json`; a missing default file means no docker config), then the containers
+ * auth files that exist, then the credential providers (config and plugins checked, nothing run).
  *
- * @throws CredentialsError `config-not-found` (a pull secret file or an explicit docker config is
- *   missing), `config-unreadable`, `invalid-config`, `invalid-pull-secret`.
+ * @throws CredentialsError `config-not-found` (a pull secret file, an explicit docker config, the
+ *   provider config, plugin directory or a plugin is missing, or only one of the two provider paths
+ *   is given), `config-unreadable`, `invalid-config`, `invalid-pull-secret`, `invalid-provider-config`.
  */
 export async function createKeychain(options: CreateKeychainOptions): Promise<Keychain> {
   const pullSecrets: PullSecret[] = [];

@@ -38,6 +38,8 @@ const cases: [string, string, boolean][] = [
   // Docker Hub is docker.io in the name the kubelet sends; aliases are not folded
   ["docker.io", "docker.io/library/nginx", true],
   ["index.docker.io", "docker.io/library/nginx", false],
+  // user information is not part of the host, as in Go's url.Parse
+  ["robot@registry.io", "registry.io/app", true],
   // a malformed glob never matches
   ["x[a-.k8s.io", "xa.k8s.io/x", false],
 ];

@@ -62,9 +62,10 @@ function splitSchemeless(text: string): { host: string; port: string; path: stri
   const url = cut === -1 ? text : text.slice(0, cut);
   if (/[\u0000-\u001f\u007f]/.test(url)) return "it holds a control character";
   const slash = url.indexOf("/");
-  const authority = slash === -1 ? url : url.slice(0, slash);
+  // Go reads `user@host` as user information and matches the host alone; so does this.
+  const withUser = slash === -1 ? url : url.slice(0, slash);
+  const authority = withUser.slice(withUser.lastIndexOf("@") + 1);
   const path = slash === -1 ? "" : url.slice(slash);
-  if (authority.includes("@")) return "it holds user information (@)";
   const close = authority.lastIndexOf("]");
   const colon = authority.lastIndexOf(":");
   let host = authority;

@@ -74,8 +74,6 @@ export class CredentialProviderPlugin {
   private readonly flights = new Map<string, Flight>();
   private readonly logger: Logger;
   private readonly now: () => number;
-  /** Plugin runs started so far (for tests and metrics). */
-  runs = 0;
 
   constructor(
     private readonly spec: CredentialProviderSpec,
@@ -159,7 +157,6 @@ export class CredentialProviderPlugin {
     const env = { ...this.options.env, ...Object.fromEntries(this.spec.env.map((v) => [v.name, v.value])) };
     const request = JSON.stringify({ kind: "CredentialProviderRequest", apiVersion: this.spec.apiVersion, image });
     const started = this.now();
-    this.runs++;
     let result: HelperRunResult;
     try {
       result = await (this.options.runner ?? spawnHelperRunner)(program, this.spec.args, request, { env, timeoutMs });

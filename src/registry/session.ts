@@ -109,7 +109,11 @@ export class Session {
         attempt.failures.push(error instanceof ImagepinError ? error.message : `${candidate.source} failed${code ? ` (${code})` : ""}`);
         continue;
       }
-      if (isEmptyCredential(credential)) continue;
+      if (isEmptyCredential(credential)) {
+        // A provider plugin ran and its answer held nothing for this image: say so, or the 401 reads "no credentials match".
+        if (candidate.deferred) attempt.failures.push(`${candidate.source} answered no credential for ${request.registry}/${request.repository}`);
+        continue;
+      }
       usable++;
       const outcome = await this.withCredential(request, credential, budget).catch((error: unknown) => {
         if (isRegistryError(error, "unauthorized") || isRegistryError(error, "denied")) return error;

@@ -6,14 +6,22 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeychain, describeCandidates } from "../../src/credentials/index.js";
+import { parse as parseYaml } from "yaml";
+import { createKeychain, describeCandidates, loadCredentialProviders } from "../../src/credentials/index.js";
 import { parseReference } from "../../src/reference/index.js";
 import { RegistryResolver } from "../../src/resolve/index.js";
+import { fileURLToPath } from "node:url";
 import { settledRequests } from "../harness/access-log.js";
+import { freePort } from "../harness/ports.js";
+import { spawnTracked } from "../harness/processes.js";
+import { makeCertificate } from "../harness/tls.js";
+import { send } from "./webhook-support/client.js";
 import { runImagepin } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 import { makeSigningKey } from "../harness/tls.js";
+
+const imagepinBin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 import { startTokenServer, type TokenServer } from "../harness/token-server.js";
 
 const alice = { username: "alice", password: "plugin-secret-7781" };
@@ -83,6 +91,7 @@ describe("htpasswd registry", () => {
     plugin("bad-json", `printf '{"kind":"CredentialProviderResponse",'`);
     plugin("hangs", "exec sleep 30");
     plugin("crashes", "echo 'metadata service unreachable' >&2\nexit 3");
+    plugin("floods", "exec head -c 3000000 /dev/zero");
   });
   afterAll(() => registry?.stop());
 
@@ -132,6 +141,7 @@ describe("htpasswd registry", () => {
     ["bad-json", /credential provider bad-json for .*: answered with something that is not JSON/],
     ["hangs", /credential provider hangs for .*: did not answer within 1000 ms/],
     ["crashes", /credential provider crashes for .*: exited with status 3: metadata service unreachable/],
+    ["floods", /credential provider floods for .*: wrote more than 1048576 bytes/],
   ];
   it.each(broken)("%s: an attributed error, and the next provider is still asked", async (name, message) => {
     const alone = await resolverWith(providerConfig(`${name}-alone.yaml`, [[name, [registry.host]]]), { providerTimeoutMs: 1000 });
@@ -146,6 +156,33 @@ describe("htpasswd registry", () => {
     expect(requests(name).length).toBeGreaterThanOrEqual(2);
     expect(requests("registry-scope")).toHaveLength(before + 1);
     await withGood.close();
+  });
+
+  it("a plugin whose answer holds nothing for the image is named in the 401", async () => {
+    answering("other-registry", "elsewhere.example.com", "Registry");
+    const resolver = await resolverWith(providerConfig("other.yaml", [["other-registry", [registry.host]]]));
+    const failure = await resolver.resolve(parseReference(images(1)[0]!)).then(() => undefined, (e: unknown) => e as Error & { code: string });
+    expect(failure?.code).toBe("unauthorized");
+    expect(failure?.message).toContain(`credential-provider:other-registry answered no credential for ${registry.host}/team/app0`);
+    expect(requests("other-registry")).toHaveLength(1);
+    await resolver.close();
+  });
+
+  it("reads a config directory in name order, as the kubelet does, and refuses a name given twice across files", async () => {
+    const configDir = join(dir, "config.d");
+    mkdirSync(configDir);
+    const one = providerConfig("one.yaml", [["image-scope", ["*.example.com"]]]);
+    const two = providerConfig("two.yaml", [["registry-scope", [registry.host]]]);
+    writeFileSync(join(configDir, "20-registry.yaml"), readFileSync(two, "utf8"));
+    writeFileSync(join(configDir, "10-image.json"), JSON.stringify(parseYaml(readFileSync(one, "utf8"))));
+    writeFileSync(join(configDir, "notes.txt"), "not a config");
+    const providers = await loadCredentialProviders({ configPath: configDir, binDir: bin, env: {} });
+    expect(providers.map((p) => p.name)).toEqual(["image-scope", "registry-scope"]);
+    writeFileSync(join(configDir, "30-again.yaml"), readFileSync(two, "utf8"));
+    await expect(loadCredentialProviders({ configPath: configDir, binDir: bin, env: {} })).rejects.toMatchObject({ code: "invalid-provider-config", message: expect.stringMatching(/30-again\.yaml:4:5: duplicate provider name "registry-scope" across configuration files/) });
+    await expect(loadCredentialProviders({ configPath: configDir, binDir: join(dir, "no-such-dir"), env: {} })).rejects.toMatchObject({ code: "config-not-found" });
+    const missingPlugin = providerConfig("missing-plugin.yaml", [["not-installed", [registry.host]]]);
+    await expect(loadCredentialProviders({ configPath: missingPlugin, binDir: bin, env: {} })).rejects.toMatchObject({ code: "config-not-found", message: expect.stringMatching(/not-installed does not exist/) });
   });
 
   it("runs nothing for an image its matchImages do not select", async () => {
@@ -197,6 +234,60 @@ describe("htpasswd registry", () => {
     const missing = await runImagepin(["resolve", "--credential-provider-config", config, images(1)[0]!]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--credential-provider-bin-dir is needed/);
+  });
+
+  it("webhook serve takes the providers from its config file and pins a private image", async () => {
+    const config = providerConfig("webhook.yaml", [["registry-scope", [registry.host]]]);
+    const webhookConfig = join(dir, "webhook-config.yaml");
+    writeFileSync(webhookConfig, `credentialProviderConfig: ${config}\ncredentialProviderBinDir: ${bin}\n`);
+    const cert = makeCertificate(mkdtempSync(join(dir, "tls-")));
+    const port = await freePort();
+    const server = spawnTracked(process.execPath, [imagepinBin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", "memory:", "--config", webhookConfig]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let log = "";
+        server.child.stdout?.on("data", (chunk: Buffer) => {
+          log += chunk.toString();
+          if (log.includes('"msg":"ready"')) resolve();
+        });
+        server.child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+        server.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
+      });
+      const before = requests("registry-scope").length;
+      const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: images(2).map((image, i) => ({ name: `c${i}`, image })) } };
+      const request = { uid: "uid-1", kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
+      const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+      expect(reply.status).toBe(200);
+      const response = reply.json().response as { allowed: boolean; patch?: string };
+      expect(response.allowed).toBe(true);
+      const patch = Buffer.from(response.patch ?? "", "base64").toString("utf8");
+      expect(patch).toContain(`${images(1)[0]}@${digests[0]}`);
+      expect(patch).toContain(`${images(2)[1]}@${digests[1]}`);
+      expect(requests("registry-scope")).toHaveLength(before + 1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("imageset create resolves a private mirror through the provider", async () => {
+    const pushed = await pushImage({ url: registry.url, authorization: basic(alice) }, "mirror/calico/node", "v3.32.0", { seed: "calico-node" });
+    const config = providerConfig("imageset.yaml", [["registry-scope", [registry.host]]]);
+    const created = await runImagepin(["imageset", "create", "--registry", registry.host, "--image-path", "mirror/calico", "--credential-provider-config", config, "--credential-provider-bin-dir", bin, "docker.io/calico/node:v3.32.0"]);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toContain(pushed.digest);
+  });
+
+  it("webhook manifests validate the provider config and mount the plugin directory", async () => {
+    const config = providerConfig("manifests.yaml", [["registry-scope", ["*.dkr.ecr.*.amazonaws.com"]]]);
+    const good = await runImagepin(["webhook", "manifests", "--credential-provider-config", config, "--credential-provider-bin-dir", "/etc/eks/image-credential-provider"]);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/credential-providers\.yaml: \|/);
+    expect(good.stdout).toContain("path: /etc/eks/image-credential-provider");
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(broken, readFileSync(config, "utf8").replace("matchImages", "matchImage"));
+    const bad = await runImagepin(["webhook", "manifests", "--credential-provider-config", broken, "--credential-provider-bin-dir", "/etc/eks/image-credential-provider"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${broken}:4:5: providers[0]: matchImages: at least one pattern is required (and 1 more: 5:5: providers[0].matchImage: unknown field`);
   });
 });
 
