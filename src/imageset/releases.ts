@@ -194,6 +194,11 @@ export function firstAppearance(variant: Variant, image: string): { operator: st
   return undefined;
 }
 
+/** The oldest release of the variant imagepin has lists for (`v3.26.1` for Calico). */
+export function oldestKnownRelease(variant: Variant): string {
+  return operatorPatches.find((patch) => patch[variantColumn[variant]] !== null)![variantColumn[variant]]!;
+}
+
 /**
  * `Calico v3.32.1 (operator v1.42.4)`, as messages name a release; the operator only when it is the one,
  * or the newest one, that deploys exactly this release.

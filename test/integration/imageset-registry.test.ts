@@ -85,7 +85,7 @@ describe("imagepin imageset against a mirror that uses registry, imagePath and i
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toBe("partial.yaml:7:5: warning: missing-component: calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it");
+    expect(lines[0]).toBe("partial.yaml:7:5: warning: missing-component: calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it; a component of every Calico release imagepin knows (v3.26.1 and later)");
     expect(result.stdout).toContain("calico/whisker is not in the set: it is needed by Whisker (a Whisker resource), and the operator fails to roll out whisker without it; a component since Calico v3.30.0 (operator v1.38.0)");
     expect(result.stderr).toContain("5 warning(s)");
     const strict = await imagepin(["imageset", "verify", "--complete", "--operator-manifest", operator, "--installation", installation, "partial.yaml"]);
