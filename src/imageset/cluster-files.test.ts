@@ -53,6 +53,8 @@ describe("readOperatorImage", () => {
     expect(readOperatorImage(deployment("quay.io/tigera/operator:v1.42.4"), "op.yaml")).toEqual({ image: "quay.io/tigera/operator:v1.42.4", version: "v1.42.4", line: 13 });
     expect(readOperatorImage(deployment(`registry.example.com/mirror/tigera/operator:v1.40.15@sha256:${"a".repeat(64)}`), "op.yaml").version).toBe("v1.40.15");
     expect(readOperatorImage(deployment(`quay.io/tigera/operator@sha256:${"a".repeat(64)}`), "op.yaml").version).toBeUndefined();
+    expect(readOperatorImage(deployment("registry.example.com/mirror/quay/calico-operator:v1.42.4"), "op.yaml").version).toBe("v1.42.4");
+    expect(() => readOperatorImage(deployment("quay.io/prometheus-operator/prometheus-operator:v0.80.0").replaceAll("name: tigera-operator}", "name: monitoring}"), "op.yaml")).toThrow(expect.objectContaining({ code: "no-operator-deployment" }));
   });
 
   it("fails clearly without an operator Deployment", () => {

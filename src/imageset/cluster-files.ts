@@ -1,4 +1,4 @@
-import { parseReference } from "../reference/index.js";
+import { parseReference, type ImageReference } from "../reference/index.js";
 import { documentsOfKind, parseYamlFile, type ParsedFile } from "./documents.js";
 import { ImageSetError } from "./errors.js";
 import type { PullSettings } from "./pull-reference.js";
@@ -73,22 +73,27 @@ export function readInstallation(text: string, path: string): InstallationSettin
 export function readOperatorImage(text: string, path: string): OperatorImage {
   const file = parseYamlFile(text);
   syntaxCheck(file, path);
-  for (const { document } of documentsOfKind(file, "Deployment")) {
+  for (const { document, value } of documentsOfKind(file, "Deployment")) {
+    const operatorDeployment = (value.metadata as { name?: unknown } | undefined)?.name === "tigera-operator";
     const containers = document.getIn(["spec", "template", "spec", "containers"], true) as { items?: unknown[] } | undefined;
     for (const container of containers?.items ?? []) {
       const node = (container as { get?: (key: string, keepNode: true) => unknown }).get?.("image", true) as { value?: unknown; range?: [number, number, number] } | undefined;
-      if (typeof node?.value !== "string") continue;
-      let reference;
-      try {
-        reference = parseReference(node.value);
-      } catch {
-        continue;
-      }
-      if (!/(^|\/)tigera\/operator$/.test(reference.path) && reference.path.split("/").at(-1) !== "operator") continue;
-      return { image: node.value, version: reference.tag, line: file.at(node as never).line };
+      const reference = typeof node?.value === "string" ? tryParse(node.value) : undefined;
+      if (!reference) continue;
+      // quay.io/tigera/operator, or a mirror's copy that may rename it (`…/calico-operator` with an imagePrefix).
+      const isOperator = reference.path.endsWith("tigera/operator") || (operatorDeployment && reference.path.endsWith("operator"));
+      if (isOperator) return { image: node!.value as string, version: reference.tag, line: file.at(node as never).line };
     }
   }
   throw new ImageSetError("no-operator-deployment", `${path} holds no Deployment running a tigera/operator image`, {
     hint: "give the tigera-operator.yaml manifest you apply, or --version",
   });
+}
+
+function tryParse(text: string): ImageReference | undefined {
+  try {
+    return parseReference(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -10,12 +10,14 @@ const calico3321 = variantImages(releaseForOperator("calico", "v1.42.4")!).map((
 
 describe("createImageSet", () => {
   it("keeps the release's calico components, drops the operator and the other variant, and sorts", async () => {
-    const result = await createImageSet({ references: ["quay.io/tigera/operator:v1.42.4", ...calico3321, "quay.io/tigera/node:v3.23.1"], resolver: memoryResolver() });
+    const result = await createImageSet({ references: ["quay.io/tigera/operator:v1.42.4", ...calico3321, "quay.io/tigera/node:v3.23.1", "quay.io/calico/cni:v3.32.1-fips", "quay.io/calico/ctl:v3.32.1"], resolver: memoryResolver() });
     expect(result).toMatchObject({ name: "calico-v3.32.1", release: "Calico v3.32.1 (operator v1.42.4)", missing: [], failures: [] });
     expect(result.images.map((entry) => entry.image)).toEqual(variantImages(releaseForOperator("calico", "v1.42.4")!));
     expect(result.dropped).toEqual([
-      { reference: "quay.io/tigera/operator:v1.42.4", reason: expect.stringContaining("imagepin pin") },
-      { reference: "quay.io/tigera/node:v3.23.1", reason: expect.stringContaining("other variant") },
+      { reference: "quay.io/tigera/operator:v1.42.4", kind: "operator", reason: expect.stringContaining("imagepin pin") },
+      { reference: "quay.io/tigera/node:v3.23.1", kind: "other-variant", reason: expect.stringContaining("other variant") },
+      { reference: "quay.io/calico/cni:v3.32.1-fips", kind: "duplicate", reason: "calico/cni is already in the set as quay.io/calico/cni:v3.32.1: one digest per image" },
+      { reference: "quay.io/calico/ctl:v3.32.1", kind: "not-a-component", reason: "not a component of Calico v3.32.1 (operator v1.42.4)" },
     ]);
     const document = parse(result.yaml) as { metadata: { name: string }; spec: { images: { image: string; digest: string }[] } };
     expect(document.metadata.name).toBe("calico-v3.32.1");

@@ -42,6 +42,13 @@ export interface MissingComponent {
   message: string;
 }
 
+/** An input reference left out of the set: `kind` says why for programs, `reason` for people. */
+export interface DroppedReference {
+  reference: string;
+  kind: "other-variant" | "operator" | "not-a-component" | "duplicate";
+  reason: string;
+}
+
 /** What {@link createImageSet} built and everything it has to say about the input. */
 export interface ImageSetResult {
   name: string;
@@ -51,7 +58,7 @@ export interface ImageSetResult {
   release: string;
   images: ImageSetEntry[];
   /** Inputs left out of the set, with why. */
-  dropped: { reference: string; reason: string }[];
+  dropped: DroppedReference[];
   /** Components of the release the input did not list: warnings, as `imageset verify` gives them. */
   missing: MissingComponent[];
   /** Images that could not be resolved; a set with failures must not be applied. */
@@ -144,24 +151,21 @@ function releaseReferences(release: Release): string[] {
   return variantImages(release).map((image) => `${defaultRegistryOf(release, image)}${image}:${release.version}`);
 }
 
-function keepComponents(references: string[], release: Release): { kept: Kept[]; dropped: ImageSetResult["dropped"] } {
+function keepComponents(references: string[], release: Release): { kept: Kept[]; dropped: DroppedReference[] } {
   const own = new Set(variantImages(release));
   const owner = release.variant === "calico" ? "calico/" : "tigera/";
   const kept: Kept[] = [];
-  const dropped: ImageSetResult["dropped"] = [];
+  const dropped: DroppedReference[] = [];
   for (const text of references) {
     const reference = parseReference(text);
     const image = reference.path.split("/").slice(-2).join("/");
     const isComponent = own.has(image) || (release.basis === "newest" && image.startsWith(owner) && image !== "tigera/operator");
-    if (isComponent) {
-      if (!kept.some((entry) => entry.image === image)) kept.push({ text, reference, image });
-    } else if (image === "tigera/operator") {
-      dropped.push({ reference: text, reason: "this operator does not accept it in an ImageSet; pin the operator Deployment itself with `imagepin pin`" });
-    } else if (release.known.has(image)) {
-      dropped.push({ reference: text, reason: `not a ${variantTitle[release.variant]} component (the other variant's)` });
-    } else {
-      dropped.push({ reference: text, reason: `not a component of ${describeRelease(release)}` });
-    }
+    const first = kept.find((entry) => entry.image === image);
+    if (isComponent && !first) kept.push({ text, reference, image });
+    else if (first) dropped.push({ reference: text, kind: "duplicate", reason: `${image} is already in the set as ${first.text}: one digest per image` });
+    else if (image === "tigera/operator") dropped.push({ reference: text, kind: "operator", reason: "this operator does not accept it in an ImageSet; pin the operator Deployment itself with `imagepin pin`" });
+    else if (release.known.has(image)) dropped.push({ reference: text, kind: "other-variant", reason: `not a ${variantTitle[release.variant]} component (the other variant's)` });
+    else dropped.push({ reference: text, kind: "not-a-component", reason: `not a component of ${describeRelease(release)}` });
   }
   return { kept, dropped };
 }

@@ -1,4 +1,4 @@
-export { createImageSet, imageSetYaml, type CreateImageSetOptions, type ImageSetEntry, type ImageSetResult, type MissingComponent } from "./create.js";
+export { createImageSet, imageSetYaml, type CreateImageSetOptions, type ImageSetEntry, type ImageSetResult, type MissingComponent, type DroppedReference } from "./create.js";
 export { verifyImageSet, hasErrors, type ImageSetProblem, type ImageSetVerification, type ProblemSeverity, type VerifyImageSetOptions } from "./verify.js";
 export { ImageSetError, type ImageSetErrorCode } from "./errors.js";
 export { readInstallation, readOperatorImage, type InstallationSettings, type OperatorImage } from "./cluster-files.js";

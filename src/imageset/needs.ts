@@ -1,4 +1,4 @@
-import { firstAppearance, variantTitle, type Release } from "./releases.js";
+import { firstAppearance, oldestKnownRelease, variantTitle, type Release } from "./releases.js";
 
 /** What renders a component, and what the operator fails to roll out when the set lacks it. */
 export interface ComponentNeed {
@@ -55,6 +55,7 @@ export function componentNeed(image: string): ComponentNeed {
 export function describeMissing(image: string, release: Release): string {
   const { neededBy, rollout } = componentNeed(image);
   const since = firstAppearance(release.variant, image);
-  const origin = since ? `; a component since ${variantTitle[release.variant]} ${since.version} (operator ${since.operator})` : "";
+  const title = variantTitle[release.variant];
+  const origin = since ? `; a component since ${title} ${since.version} (operator ${since.operator})` : `; a component of every ${title} release imagepin knows (${oldestKnownRelease(release.variant)} and later)`;
   return `${image} is not in the set: it is needed by ${neededBy}, and the operator fails to roll out ${rollout} without it${origin}`;
 }

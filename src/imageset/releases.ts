@@ -1,7 +1,8 @@
 /**
  * Which operator release looks for which ImageSet, and what it accepts and renders: the tables in
  * release-data.ts, read from tigera/operator's sources at every release tag from v1.32.0 to v1.43.0
- * (Calico v3.27 to v3.32, Calico Enterprise v3.18 to v3.24 previews):
+ * (Calico v3.26.1 to v3.32.1, the last six minors v3.27 to v3.32 whole; Calico Enterprise v3.18.0-2.0
+ * to the v3.24.0-1.0 preview):
  * - pkg/components/calico.go `CalicoRelease` and `CalicoImages`, enterprise.go `EnterpriseRelease` and
  *   `EnterpriseImages`; `ComponentOperatorInit` (tigera/operator: in CalicoImages up to v1.35, refused since);
  * - pkg/components/images.go: the default registries (`CalicoRegistry` is docker.io/ up to v1.38.6 and
@@ -192,6 +193,11 @@ export function firstAppearance(variant: Variant, image: string): { operator: st
     }
   }
   return undefined;
+}
+
+/** The oldest release of the variant imagepin has lists for (`v3.26.1` for Calico). */
+export function oldestKnownRelease(variant: Variant): string {
+  return operatorPatches.find((patch) => patch[variantColumn[variant]] !== null)![variantColumn[variant]]!;
 }
 
 /**

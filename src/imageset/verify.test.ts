@@ -26,7 +26,7 @@ describe("verifyImageSet", () => {
     const { problems } = await verify(imageSet("calico-v3.32.1", linuxOnly));
     expect(hasErrors(problems)).toBe(false);
     expect(codes(problems)).toEqual(["warning missing-component calico/cni-windows", "warning missing-component calico/goldmane", "warning missing-component calico/node-windows", "warning missing-component calico/whisker", "warning missing-component calico/whisker-backend"]);
-    expect(problems[0]!.message).toBe("calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it");
+    expect(problems[0]!.message).toBe("calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it; a component of every Calico release imagepin knows (v3.26.1 and later)");
     expect(problems[1]!.message).toContain("Goldmane (a Goldmane resource)");
     expect(problems[1]!.message).toContain("a component since Calico v3.30.0 (operator v1.38.0)");
     expect(problems[0]).toMatchObject({ line: 7, column: 5 });

@@ -17,7 +17,8 @@ const corpusOperator = readFileSync(fileURLToPath(new URL("../fixtures/manifests
 const exampleList = fileURLToPath(new URL("../../examples/calico/print-images.txt", import.meta.url));
 const current = variantImages(releaseForOperator("calico", "v1.42.4")!);
 const old = variantImages(releaseForOperator("calico", "v1.34.0")!);
-const listed = readFileSync(exampleList, "utf8").match(/^quay\.io\/calico\/[^:]+/gm)!.map((text) => text.slice("quay.io/".length));
+const listed = [...new Set(readFileSync(exampleList, "utf8").match(/^quay\.io\/calico\/[^:]+/gm)!.map((text) => text.slice("quay.io/".length)))];
+const enterpriseListed = readFileSync(exampleList, "utf8").match(/^quay\.io\/tigera\/(?!operator:)/gm)!.length;
 
 interface ImageSetDocument {
   metadata: { name: string };
@@ -84,7 +85,7 @@ describe("imagepin imageset against a mirror that uses registry, imagePath and i
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toBe("partial.yaml:7:5: warning: missing-component: calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it");
+    expect(lines[0]).toBe("partial.yaml:7:5: warning: missing-component: calico/cni-windows is not in the set: it is needed by Windows nodes (spec.calicoNetwork.windowsDataplane: HNS), and the operator fails to roll out calico-node-windows without it; a component of every Calico release imagepin knows (v3.26.1 and later)");
     expect(result.stdout).toContain("calico/whisker is not in the set: it is needed by Whisker (a Whisker resource), and the operator fails to roll out whisker without it; a component since Calico v3.30.0 (operator v1.38.0)");
     expect(result.stderr).toContain("5 warning(s)");
     const strict = await imagepin(["imageset", "verify", "--complete", "--operator-manifest", operator, "--installation", installation, "partial.yaml"]);
@@ -170,8 +171,9 @@ describe("imagepin imageset against a mirror that uses registry, imagePath and i
   it("creates from the operator's --print-images=list output too, and pins platform manifests with --platform", async () => {
     const result = await imagepin(["imageset", "create", "--from", "-", "--registry", registry.host, "--image-path", "mirror/calico"], readFileSync(exampleList, "utf8"));
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain("dropped quay.io/tigera/operator:v1.43.0");
-    expect(result.stderr).toMatch(/warning: calico-v3\.32\.0: calico\/istio-pilot is not in the set: it is needed by Istio ambient mode/);
+    expect(result.stderr).toContain("dropped quay.io/tigera/operator:v1.43.0: this operator does not accept it in an ImageSet");
+    expect(result.stderr).toContain(`dropped ${enterpriseListed} image(s) of the other variant (the set is for Calico v3.32.0 (operator v1.43.0))`);
+    expect(result.stderr).not.toContain("warning");
     const document = parse(result.stdout) as ImageSetDocument;
     expect(document.metadata.name).toBe("calico-v3.32.0");
     for (const entry of document.spec.images) expect(entry.digest, entry.image).toBe(pushed.get(`${entry.image}@v3.32.0`));

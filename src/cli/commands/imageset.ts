@@ -131,7 +131,10 @@ async function create(refs: string[], flags: CreateFlags): Promise<void> {
 
 function reportCreate(result: ImageSetResult): void {
   for (const warning of result.warnings) process.stderr.write(`imagepin: warning: ${warning}\n`);
-  for (const { reference, reason } of result.dropped) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
+  // An operator's whole list names both variants: the other variant's images are counted, not listed.
+  const otherVariant = result.dropped.filter(({ kind }) => kind === "other-variant");
+  if (otherVariant.length > 0) process.stderr.write(`imagepin: dropped ${otherVariant.length} image(s) of the other variant (the set is for ${result.release})\n`);
+  for (const { reference, reason } of result.dropped.filter(({ kind }) => kind !== "other-variant")) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
   for (const { message } of result.missing) process.stderr.write(`imagepin: warning: ${result.name}: ${message}\n`);
   for (const failure of result.failures) process.stderr.write(`imagepin: ${failure.reference}: ${failure.message}\n`);
   if (result.failures.length > 0) process.stderr.write(`imagepin: no ImageSet written: ${result.failures.length} image(s) could not be resolved\n`);
