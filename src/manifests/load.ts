@@ -13,6 +13,8 @@ export interface LoadOptions extends ScanOptions {
 export interface LoadedManifests {
   files: ScannedFile[];
   unreadable: WalkError[];
+  /** Helm chart directories walked, whose templates/ were skipped (see collectFiles). */
+  charts?: string[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface LoadedManifests {
  * are still scanned. Standard input (`-`) is read as YAML.
  */
 export async function loadManifests(paths: string[], options: LoadOptions): Promise<LoadedManifests> {
-  const { files: names, errors } = await collectFiles(paths);
+  const { files: names, errors, charts } = await collectFiles(paths);
   const unreadable = [...errors];
   const files: ScannedFile[] = [];
   for (const name of names) {
@@ -33,7 +35,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     }
     files.push(scanText(name, text, options));
   }
-  return { files, unreadable };
+  return { files, unreadable, charts };
 }
 
 /**

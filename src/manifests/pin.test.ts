@@ -170,17 +170,18 @@ describe("pin rewrite", () => {
     expect(resolver.calls).toEqual(["docker.io/library/nginx:1.25"]);
   });
 
-  it("leaves a file untouched when one of its images fails to resolve", async () => {
-    const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n";
+  it("pins the other images of a file when one cannot be resolved or is invalid, and reports those", async () => {
+    const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n    - image: Nginx:1\n    - image: app@sha256:123\n";
     const result = await pinText("pod.yaml", text, { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });
-    expect(result).toMatchObject({ failed: true, changed: false, output: text });
-    expect(result.failures[0]).toMatchObject({ code: "not-found" });
+    expect(result).toMatchObject({ failed: true, changed: true, output: text.replace("nginx:1.25", `nginx:1.25@${nginx}`) });
+    expect(result.failures.map((failure) => [failure.image.line, failure.code])).toEqual([[5, "not-found"], [6, expect.any(String)], [7, expect.any(String)]]);
+    expect(result.changes.map((change) => change.image.line)).toEqual([4]);
   });
 
-  it("leaves a file with a malformed document untouched", async () => {
+  it("leaves a file with a malformed document untouched, and lists no change for it", async () => {
     const text = "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n---\nkind: [\n";
     const result = await pinText("pod.yaml", text);
-    expect(result).toMatchObject({ failed: true, output: text });
+    expect(result).toMatchObject({ failed: true, changed: false, output: text, changes: [] });
   });
 
   it("resolves each distinct reference once", async () => {

@@ -41,7 +41,10 @@ export interface PinnedFile {
   /** The new text; the original text when nothing changed or the file failed. */
   output: string;
   changed: boolean;
-  /** A document did not parse or an image could not be resolved: the file must stay untouched. */
+  /**
+   * A document did not parse (the file stays untouched) or an image could not be pinned (the file's other
+   * images are still pinned: `output` and `changes` say what was).
+   */
   failed: boolean;
   changes: PinChange[];
   failures: PinFailure[];
@@ -60,8 +63,9 @@ interface Pin {
  * Pins every unpinned image of the files: each distinct reference is resolved once, concurrently;
  * each image value is rewritten to `name:tag@digest` (an untagged one to `name:latest@digest`; or
  * `name@digest` without `keepTag`), touching nothing else.
- * References that already carry a digest are left as written. A file with a malformed document or
- * an image that failed to resolve keeps its original text and is marked `failed`.
+ * References that already carry a digest are left as written. An image that cannot be pinned (an
+ * invalid reference, a failed resolution) is reported in `failures` and the file's other images are
+ * still pinned; a file with a malformed document keeps its original text. Both are marked `failed`.
  */
 export async function pinFiles(files: ScannedFile[], options: PinOptions): Promise<PinnedFile[]> {
   const wanted = new Map<string, ImageReference>();
@@ -148,7 +152,9 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
     result.changes.push({ image, from: written, to: pinned.text, ...(pinned.tagKept ? { tagKept: pinned.tagKept } : {}) });
   }
   if (result.failures.length > 0) result.failed = true;
-  if (result.failed || edits.length === 0) return result;
+  // A malformed document may hide how the rest is nested: nothing of that file is rewritten.
+  if (file.problems.length > 0) result.changes = [];
+  if (file.problems.length > 0 || edits.length === 0) return result;
   result.output = applyEdits(file.text, edits);
   result.changed = result.output !== file.text;
   return result;

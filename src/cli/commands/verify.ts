@@ -4,7 +4,7 @@ import { formatFindings, verifyFiles, verifyRules } from "../../policy/index.js"
 import { imagepinVersion } from "../../version.js";
 import { collect, exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
-import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
+import { loadInputs, reportNoImages, reportUnreadable, reportWalkNotes, writeFilesBack } from "../manifest-io.js";
 import { checkFormat, useColour } from "./lint.js";
 
 interface VerifyFlags extends RegistryFlags {
@@ -36,6 +36,8 @@ Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usag
       const format = checkFormat(flags.format);
       if (flags.update && paths.includes("-")) throw new UsageError("--update cannot write standard input back");
       const loaded = await loadInputs(paths, flags.kinds);
+      reportWalkNotes(loaded);
+      if (loaded.files.every((file) => file.images.length === 0)) reportNoImages(loaded);
       const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
       let result;
       try {
