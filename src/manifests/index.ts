@@ -8,7 +8,7 @@ export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js
 export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
 export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";
 // The registry's platform helpers, for the modules that may not import the registry client (policy).
-export { formatPlatform, platformMatches } from "../registry/index.js";
+export { formatPlatform, parsePlatform, platformMatches } from "../registry/index.js";
 export { applyEdits, formatScalar, imageEdit, isPlainSafe, withReplacedDigest, withWrittenDigest, type TextEdit } from "./rewrite.js";
 export { parseInterpolation, expand, isUnknown, templatePlaceholders, type Dialect, type Expansion, type Part } from "./interpolation.js";
 export { krmResults, krmSettings, pinResourceList, type KrmResult, type KrmSettings, type PinnedResourceList, type ResourceListOptions } from "./krm.js";
