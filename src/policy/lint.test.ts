@@ -6,6 +6,7 @@ import { kindPresets, scanText } from "../manifests/index.js";
 import { formatFindings } from "./format.js";
 import { lintFiles } from "./lint.js";
 import { lintRules } from "./rules.js";
+import { verifyRules } from "./verify.js";
 
 const digest = "sha256:" + "0".repeat(64);
 const lint = (file: string, text: string) => lintFiles([scanText(file, text)]);
@@ -127,6 +128,16 @@ describe("no silent passes (issue 13)", () => {
   it("warns about # imagepin:ignore at the end of a Dockerfile FROM line", () => {
     const findings = lint("Dockerfile", "FROM nginx:1.25 # imagepin:ignore\nFROM alpine:3.20 AS a\n").findings;
     expect(findings.map((finding) => `${finding.line}:${finding.column}:${finding.rule}`)).toEqual(["1:17:dockerfile-inline-ignore", "2:6:digest-missing"]);
+  });
+});
+
+describe("rule docs", () => {
+  it("every rule's helpUri anchor is a section of its docs page", () => {
+    for (const rule of [...lintRules, ...verifyRules]) {
+      const [page, anchor] = rule.docs.split("#");
+      const text = readFileSync(new URL(`../../docs/${page}`, import.meta.url), "utf8");
+      expect(text, rule.docs).toMatch(new RegExp(`^#{2,4} ${anchor}$`, "m"));
+    }
   });
 });
 
