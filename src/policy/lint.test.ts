@@ -86,10 +86,13 @@ describe("no silent passes (issue 13)", () => {
   });
 
   it("reports a container without an image and names a misspelt key", () => {
-    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          imgae: nginx:1.25\n        - name: sidecar\n";
+    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    spec:\n      containers:\n        - name: web\n          imgae: nginx:1.25\n        - name: sidecar\n";
     const findings = lint("d.yaml", text).findings;
-    expect(findings.map((finding) => `${finding.line}:${finding.rule}:${finding.container}`)).toEqual(["8:image-missing:web", "10:image-missing:sidecar"]);
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}:${finding.container}`)).toEqual(["9:image-missing:web", "11:image-missing:sidecar"]);
     expect(findings[0]!.message).toContain("imgae");
+    expect(rulesOf("pod.yaml", "kind: Pod\nspec:\n  containers: [{name: a}]\n")).toEqual(["3:image-missing"]);
+    // A Kustomize strategic-merge patch (no spec.selector) may leave the image out; a misspelt key is still reported.
+    expect(rulesOf("patch.yaml", text.replace("  selector: {matchLabels: {app: web}}\n", ""))).toEqual(["8:image-missing"]);
   });
 
   it("hints at --kinds for a misspelt workload kind and for unknown kinds with a pod template or images", () => {
