@@ -5,7 +5,7 @@
 # nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
 wanted=("$@")
-if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl pre-commit); fi
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl pre-commit podman runc); fi
 need=()
 for command in "${wanted[@]}"; do
   command -v "$command" >/dev/null 2>&1 || need+=("$command")
