@@ -96,6 +96,12 @@ describe("pin rewrite", () => {
     expect((await pinText("docker-compose.yml", text)).output).toBe(`services:\n  server:\n    image: \${AUTHENTIK_IMAGE:-ghcr.io/goauthentik/server}:\${AUTHENTIK_TAG:-2024.2.2}@${server}\n`);
   });
 
+  it("tells a plain value in a flow collection from one in block context, and reads the document's quote", () => {
+    const text = "kind: Pod\nmetadata: {annotations: {a: 'x', b: 'y'}, labels: {c: \"z\"}}\nspec:\n  containers:\n    - {name: a, image: nginx}\n    - name: b\n      image: redis:7\n";
+    const slots = scanText("pod.yaml", text).images.map((image) => image.slot?.kind === "replace" && image.slot.yaml);
+    expect(slots).toEqual([{ flow: true, quote: "single" }, { flow: false, quote: "single" }]);
+  });
+
   it("adds digest: to Kustomize images entries at the entry's indentation, block and flow", async () => {
     const text = "images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: \"1.8.0\"   # released\n  - {name: web, newTag: \"2\"}\nresources: [a.yaml]\n";
     const result = await pinText("kustomization.yaml", text);
