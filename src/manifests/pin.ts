@@ -3,6 +3,7 @@ import { tryParseReference, type ImageReference } from "../reference/index.js";
 import type { Platform, Resolver } from "../resolve/types.js";
 import { lockPlatform, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
+import { isSuppressed } from "./suppression.js";
 import type { FoundImage, ScannedFile } from "./types.js";
 
 /** Options of {@link pinFiles}. */
@@ -72,7 +73,7 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isSuppressed(image)) wanted.set(reference.normalized, reference);
+      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
@@ -85,8 +86,8 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
  * An image whose `digest-missing` rule is switched off (`# imagepin:ignore`, the `imagepin.io/ignore`
  * annotation) is meant to stay unpinned, often a placeholder that a Kustomize `images:` entry renames.
  */
-function isSuppressed(image: FoundImage): boolean {
-  return image.ignored.has("*") || image.ignored.has("digest-missing");
+function isPinSuppressed(image: FoundImage): boolean {
+  return isSuppressed(image.ignored, "digest-missing");
 }
 
 async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
@@ -116,7 +117,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
   const edits: TextEdit[] = [];
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
-    if (isSuppressed(image)) continue;
+    if (isPinSuppressed(image)) continue;
     // `image: $IMAGE`, `FROM ${BASE}` without a default: unknown until run time, reported once here.
     if (image.fromVariable !== undefined) {
       result.skipped.push({ image, reason: image.fromVariable });
