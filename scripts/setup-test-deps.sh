@@ -3,12 +3,13 @@
 # the CNCF distribution registry, skopeo (an independent client to cross-check digests),
 # redis-server and redis-sentinel (the shared digest store and its failover), openssl (test certificates),
 # sqlite3 (a second process holding the SQLite store locked), podman (`podman login` writes the
-# containers auth.json the credential tests read), squid (the HTTP proxy the proxy tests go through) and
-# python3 (a listener that never accepts, for the timeout tests). Safe to run again; does
+# containers auth.json the credential tests read; with runc it builds the pinned Dockerfiles), squid (the
+# HTTP proxy the proxy tests go through), python3 (a listener that never accepts, for the timeout tests)
+# and pre-commit (the hooks are run through it). Safe to run again; does
 # nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
 wanted=("$@")
-if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman squid python3); fi
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman runc squid python3 pre-commit); fi
 need=()
 for command in "${wanted[@]}"; do
   command -v "$command" >/dev/null 2>&1 || need+=("$command")

@@ -39,6 +39,20 @@ export function reportUnreadable(loaded: LoadedManifests): boolean {
   return loaded.unreadable.length > 0;
 }
 
+/** Says on stderr which Helm charts had their templates skipped, and what to run instead. */
+export function reportWalkNotes(loaded: LoadedManifests): void {
+  for (const chart of loaded.charts ?? []) {
+    process.stderr.write(`imagepin: ${chart} is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template ${chart} | imagepin lint -\n`);
+  }
+}
+
+/** A run that read files but found no image in any says so on stderr (a wrong path should not pass as clean). */
+export function reportNoImages(loaded: LoadedManifests): void {
+  if (loaded.files.length === 0 && loaded.unreadable.length > 0) return;
+  const count = loaded.files.length;
+  process.stderr.write(`imagepin: no images found in ${count} file${count === 1 ? "" : "s"}\n`);
+}
+
 /** A file to write back, and what to say once it is written. */
 export interface WriteBack {
   path: string;

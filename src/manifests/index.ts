@@ -4,7 +4,7 @@ export { defaultManifestLimits, type ManifestLimits } from "./limits.js";
 export { scanYaml, yamlErrorOffset } from "./yaml-scan.js";
 export { scanDockerfile } from "./dockerfile.js";
 export { collectFiles, describeFsError, type WalkError } from "./walk.js";
-export { ignoreAnnotation } from "./suppression.js";
+export { ignoreAnnotation, isSuppressed } from "./suppression.js";
 export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js";
 export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
 export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";

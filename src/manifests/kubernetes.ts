@@ -41,12 +41,31 @@ export function scanKubernetesObject(context: YamlContext, root: Node, collector
     unknownKind(context, root, collector, object, apiVersion);
     return;
   }
+  const images = custom ? "optional" : looksLikePatch(context, root, object.kind) ? "patch" : "required";
   for (const path of paths) {
-    for (const node of nodesAt(context, root, path)) scanPodTemplateOrSpec(context, node, collector, object, custom === undefined);
+    for (const node of nodesAt(context, root, path)) scanPodTemplateOrSpec(context, node, collector, object, images);
   }
 }
 
 const builtInKinds = Object.keys(podSpecPaths);
+
+/** The workload kinds whose API object must have `spec.selector` (apps/v1). */
+const selectorKinds = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]);
+
+/**
+ * A Kustomize strategic-merge patch names a workload and its containers without the rest (no
+ * `spec.selector`, which apps/v1 requires of a whole object): its containers may leave the image out.
+ */
+function looksLikePatch(context: YamlContext, root: Node, kind: string): boolean {
+  return selectorKinds.has(kind) && child(context, child(context, root, "spec"), "selector") === undefined;
+}
+
+/**
+ * Whether a container must have an image: `required` in a whole built-in object, `patch` (only a
+ * misspelt key is reported) in a strategic-merge patch, `optional` in a custom kind, whose containers
+ * may be patches merged into generated pods (prometheus-operator's spec.containers).
+ */
+type ImageRequirement = "required" | "patch" | "optional";
 
 /**
  * A kind this scanner does not know is skipped, but not in silence when it looks like a workload: a
@@ -82,7 +101,7 @@ function nodesAt(context: YamlContext, root: Node, path: string): Node[] {
 }
 
 /** A path may name a pod template (with `spec`), a pod spec (with containers) or an image string. */
-function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: ImageCollector, object: ObjectInfo, builtIn: boolean): void {
+function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: ImageCollector, object: ObjectInfo, images: ImageRequirement): void {
   if (!isMap(node)) {
     collector.addScalar(context, object, node);
     return;
@@ -92,19 +111,17 @@ function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: Imag
   if (!spec) return;
   // A template's own annotations count too: they travel to the Pods it creates.
   const withTemplate = isSpec ? object : { ...object, ignored: [...object.ignored, ...annotationIgnores(context, node)] };
-  scanPodSpec(context, spec, collector, withTemplate, builtIn);
+  scanPodSpec(context, spec, collector, withTemplate, images);
 }
 
 /**
- * Containers, init and ephemeral containers, and image volumes of one pod spec. In a built-in kind a
- * container must have an image: one without (or with the key misspelt, `imgae:`) is an `image-missing`
- * notice. A custom kind's containers may be patches merged into generated pods (prometheus-operator's
- * spec.containers), so there an absent image is not reported.
+ * Containers, init and ephemeral containers, and image volumes of one pod spec. A container without an
+ * image (or with the key misspelt, `imgae:`) is an `image-missing` notice as `images` requires.
  */
-export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo, builtIn = true): void {
+export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo, images: ImageRequirement = "required"): void {
   for (const list of containerLists) {
     for (const container of childItems(context, spec, list)) {
-      if (builtIn && rawChild(context, container, "image") === undefined) missingImage(context, container, collector, object, list);
+      if (images !== "optional" && rawChild(context, container, "image") === undefined) missingImage(context, container, collector, object, list, images === "required");
       collector.addScalar(context, object, rawChild(context, container, "image"), {
         container: childString(context, container, "name"),
         pullPolicy: childString(context, container, "imagePullPolicy"),
@@ -121,10 +138,11 @@ export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCo
   }
 }
 
-function missingImage(context: YamlContext, container: Node, collector: ImageCollector, object: ObjectInfo, list: string): void {
+function missingImage(context: YamlContext, container: Node, collector: ImageCollector, object: ObjectInfo, list: string, required: boolean): void {
   const name = childString(context, container, "name");
   const keys = isMap(container) ? container.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : "")) : [];
   const misspelt = keys.find((key) => key !== "imagePullPolicy" && nearMiss(key, ["image"]) !== undefined);
+  if (!required && !misspelt) return;
   const which = name === undefined ? `a container in ${list}` : `container ${name}`;
   const hint = misspelt ? `; is ${misspelt}: meant to be image:?` : "";
   collector.addNotice(context, object, container, "image-missing", `${which} has no image${hint}`, name);

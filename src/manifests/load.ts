@@ -13,6 +13,8 @@ export interface LoadOptions extends ScanOptions {
 export interface LoadedManifests {
   files: ScannedFile[];
   unreadable: WalkError[];
+  /** Helm chart directories walked, whose templates/ were skipped (see collectFiles). */
+  charts?: string[];
 }
 
 /**
@@ -21,7 +23,7 @@ export interface LoadedManifests {
  * problem naming the bound. Standard input (`-`) is a Dockerfile when it starts like one, else YAML.
  */
 export async function loadManifests(paths: string[], options: LoadOptions): Promise<LoadedManifests> {
-  const { files: names, errors } = await collectFiles(paths);
+  const { files: names, errors, charts } = await collectFiles(paths);
   const unreadable = [...errors];
   const files: ScannedFile[] = [];
   const { maxBytes } = limitsOf(options);
@@ -35,7 +37,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     }
     files.push(typeof read === "string" ? scanText(name, read, options) : oversizedFile(name, read.oversized, isDockerfileName(name), { maxBytes }));
   }
-  return { files, unreadable };
+  return { files, unreadable, charts };
 }
 
 /**

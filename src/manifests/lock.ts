@@ -72,6 +72,11 @@ export class Lockfile {
     this.entries.set(key, entry);
   }
 
+  /** Every entry, sorted as the file writes them. */
+  list(): LockEntry[] {
+    return [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+  }
+
   get size(): number {
     return this.entries.size;
   }

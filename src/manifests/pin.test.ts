@@ -96,6 +96,12 @@ describe("pin rewrite", () => {
     expect((await pinText("docker-compose.yml", text)).output).toBe(`services:\n  server:\n    image: \${AUTHENTIK_IMAGE:-ghcr.io/goauthentik/server}:\${AUTHENTIK_TAG:-2024.2.2}@${server}\n`);
   });
 
+  it("tells a plain value in a flow collection from one in block context, and reads the document's quote", () => {
+    const text = "kind: Pod\nmetadata: {annotations: {a: 'x', b: 'y'}, labels: {c: \"z\"}}\nspec:\n  containers:\n    - {name: a, image: nginx}\n    - name: b\n      image: redis:7\n";
+    const slots = scanText("pod.yaml", text).images.map((image) => image.slot?.kind === "replace" && image.slot.yaml);
+    expect(slots).toEqual([{ flow: true, quote: "single" }, { flow: false, quote: "single" }]);
+  });
+
   it("adds digest: to Kustomize images entries at the entry's indentation, block and flow", async () => {
     const text = "images:\n  # prod\n  - name: api\n    newName: localhost:5000/demo/api\n    newTag: \"1.8.0\"   # released\n  - {name: web, newTag: \"2\"}\nresources: [a.yaml]\n";
     const result = await pinText("kustomization.yaml", text);
@@ -170,17 +176,18 @@ describe("pin rewrite", () => {
     expect(resolver.calls).toEqual(["docker.io/library/nginx:1.25"]);
   });
 
-  it("leaves a file untouched when one of its images fails to resolve", async () => {
-    const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n";
+  it("pins the other images of a file when one cannot be resolved or is invalid, and reports those", async () => {
+    const text = "kind: Pod\nspec:\n  containers:\n    - image: nginx:1.25\n    - image: gone:1\n    - image: Nginx:1\n    - image: app@sha256:123\n";
     const result = await pinText("pod.yaml", text, { resolver: memoryResolver({ missing: ["docker.io/library/gone:1"] }) });
-    expect(result).toMatchObject({ failed: true, changed: false, output: text });
-    expect(result.failures[0]).toMatchObject({ code: "not-found" });
+    expect(result).toMatchObject({ failed: true, changed: true, output: text.replace("nginx:1.25", `nginx:1.25@${nginx}`) });
+    expect(result.failures.map((failure) => [failure.image.line, failure.code])).toEqual([[5, "not-found"], [6, expect.any(String)], [7, expect.any(String)]]);
+    expect(result.changes.map((change) => change.image.line)).toEqual([4]);
   });
 
-  it("leaves a file with a malformed document untouched", async () => {
+  it("leaves a file with a malformed document untouched, and lists no change for it", async () => {
     const text = "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n---\nkind: [\n";
     const result = await pinText("pod.yaml", text);
-    expect(result).toMatchObject({ failed: true, output: text });
+    expect(result).toMatchObject({ failed: true, changed: false, output: text, changes: [] });
   });
 
   it("resolves each distinct reference once", async () => {

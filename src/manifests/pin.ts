@@ -4,6 +4,7 @@ import type { Platform } from "../reference/index.js";
 import type { Resolver } from "../resolve/types.js";
 import { lockPlatform, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
+import { isSuppressed } from "./suppression.js";
 import type { FoundImage, ScannedFile } from "./types.js";
 
 /** Options of {@link pinFiles}. */
@@ -42,7 +43,10 @@ export interface PinnedFile {
   /** The new text; the original text when nothing changed or the file failed. */
   output: string;
   changed: boolean;
-  /** A document did not parse or an image could not be resolved: the file must stay untouched. */
+  /**
+   * A document did not parse (the file stays untouched) or an image could not be pinned (the file's other
+   * images are still pinned: `output` and `changes` say what was).
+   */
   failed: boolean;
   changes: PinChange[];
   failures: PinFailure[];
@@ -61,15 +65,16 @@ interface Pin {
  * Pins every unpinned image of the files: each distinct reference is resolved once, concurrently;
  * each image value is rewritten to `name:tag@digest` (an untagged one to `name:latest@digest`; or
  * `name@digest` without `keepTag`), touching nothing else.
- * References that already carry a digest are left as written. A file with a malformed document or
- * an image that failed to resolve keeps its original text and is marked `failed`.
+ * References that already carry a digest are left as written. An image that cannot be pinned (an
+ * invalid reference, a failed resolution) is reported in `failures` and the file's other images are
+ * still pinned; a file with a malformed document keeps its original text. Both are marked `failed`.
  */
 export async function pinFiles(files: ScannedFile[], options: PinOptions): Promise<PinnedFile[]> {
   const wanted = new Map<string, ImageReference>();
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isSuppressed(image)) wanted.set(reference.normalized, reference);
+      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
@@ -82,8 +87,8 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
  * An image whose `digest-missing` rule is switched off (`# imagepin:ignore`, the `imagepin.io/ignore`
  * annotation) is meant to stay unpinned, often a placeholder that a Kustomize `images:` entry renames.
  */
-function isSuppressed(image: FoundImage): boolean {
-  return image.ignored.has("*") || image.ignored.has("digest-missing");
+function isPinSuppressed(image: FoundImage): boolean {
+  return isSuppressed(image.ignored, "digest-missing");
 }
 
 async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
@@ -113,7 +118,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
   const edits: TextEdit[] = [];
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
-    if (isSuppressed(image)) continue;
+    if (isPinSuppressed(image)) continue;
     // `image: $IMAGE`, `FROM ${BASE}` without a default: unknown until run time, reported once here.
     if (image.fromVariable !== undefined) {
       result.skipped.push({ image, reason: image.fromVariable });
@@ -149,7 +154,9 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
     result.changes.push({ image, from: written, to: pinned.text, ...(pinned.tagKept ? { tagKept: pinned.tagKept } : {}) });
   }
   if (result.failures.length > 0) result.failed = true;
-  if (result.failed || edits.length === 0) return result;
+  // A malformed document may hide how the rest is nested: nothing of that file is rewritten.
+  if (file.problems.length > 0) result.changes = [];
+  if (file.problems.length > 0 || edits.length === 0) return result;
   result.output = applyEdits(file.text, edits);
   result.changed = result.output !== file.text;
   return result;

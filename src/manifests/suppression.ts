@@ -26,6 +26,11 @@ export function commentIgnores(lines: readonly string[], line: number): string[]
   return match ? parseRuleList(match[1]) : [];
 }
 
+/** True when `rule` is switched off by a set of suppressed rule ids (`*` switches every rule off). */
+export function isSuppressed(ignored: ReadonlySet<string> | undefined, rule: string): boolean {
+  return ignored !== undefined && (ignored.has("*") || ignored.has(rule));
+}
+
 /** Splits a text into lines without their endings (`\n` or `\r\n`). */
 export function splitLines(text: string): string[] {
   return text.split(/\r?\n/);

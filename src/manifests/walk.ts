@@ -18,8 +18,8 @@ export interface WalkError {
  * Expands command-line paths to files: a directory yields its YAML files and Dockerfiles (recursively,
  * sorted, skipping node_modules, .git and the templates/ of a Helm chart); a file is taken as given, whatever its name; `-` stays `-`.
  */
-export async function collectFiles(paths: string[]): Promise<{ files: string[]; errors: WalkError[] }> {
-  const walk: Walk = { files: [], errors: [], seen: new Set() };
+export async function collectFiles(paths: string[]): Promise<{ files: string[]; errors: WalkError[]; charts: string[] }> {
+  const walk: Walk = { files: [], errors: [], seen: new Set(), charts: [] };
   for (const path of paths) {
     if (path === "-") {
       walk.files.push(path);
@@ -32,7 +32,7 @@ export async function collectFiles(paths: string[]): Promise<{ files: string[]; 
       walk.errors.push({ path, message: describeFsError(error) });
     }
   }
-  return { files: [...new Set(walk.files)], errors: walk.errors };
+  return { files: [...new Set(walk.files)], errors: walk.errors, charts: walk.charts };
 }
 
 /** What a walk has found so far; `seen` holds the real paths of directories and files already taken. */
@@ -40,6 +40,8 @@ interface Walk {
   files: string[];
   errors: WalkError[];
   seen: Set<string>;
+  /** Helm chart directories whose templates/ were skipped, so the caller can say so. */
+  charts: string[];
 }
 
 /**
@@ -59,6 +61,7 @@ async function walkDirectory(directory: string, walk: Walk): Promise<void> {
   }
   // A Helm chart's templates are Go templates, not YAML: lint the output of `helm template` instead.
   const isChart = entries.some((entry) => entry.name === "Chart.yaml");
+  if (isChart && entries.some((entry) => entry.name === "templates")) walk.charts.push(directory);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (skipped.has(entry.name) || (isChart && entry.name === "templates")) continue;
     const path = join(directory, entry.name);

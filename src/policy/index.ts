@@ -4,3 +4,4 @@ export { formatFindings, outputFormats, type FormatOptions, type OutputFormat } 
 export { sarifLog, sarifSchemaUri } from "./sarif.js";
 export { lintFiles, type LintResult } from "./lint.js";
 export { verifyFiles, verifyRules, type VerifyOptions, type VerifyResult } from "./verify.js";
+export type { VerifyLock } from "./verify-lock.js";

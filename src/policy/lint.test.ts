@@ -6,6 +6,7 @@ import { kindPresets, scanText } from "../manifests/index.js";
 import { formatFindings } from "./format.js";
 import { lintFiles } from "./lint.js";
 import { lintRules } from "./rules.js";
+import { verifyRules } from "./verify.js";
 
 const digest = "sha256:" + "0".repeat(64);
 const lint = (file: string, text: string) => lintFiles([scanText(file, text)]);
@@ -85,10 +86,13 @@ describe("no silent passes (issue 13)", () => {
   });
 
   it("reports a container without an image and names a misspelt key", () => {
-    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          imgae: nginx:1.25\n        - name: sidecar\n";
+    const text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    spec:\n      containers:\n        - name: web\n          imgae: nginx:1.25\n        - name: sidecar\n";
     const findings = lint("d.yaml", text).findings;
-    expect(findings.map((finding) => `${finding.line}:${finding.rule}:${finding.container}`)).toEqual(["8:image-missing:web", "10:image-missing:sidecar"]);
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}:${finding.container}`)).toEqual(["9:image-missing:web", "11:image-missing:sidecar"]);
     expect(findings[0]!.message).toContain("imgae");
+    expect(rulesOf("pod.yaml", "kind: Pod\nspec:\n  containers: [{name: a}]\n")).toEqual(["3:image-missing"]);
+    // A Kustomize strategic-merge patch (no spec.selector) may leave the image out; a misspelt key is still reported.
+    expect(rulesOf("patch.yaml", text.replace("  selector: {matchLabels: {app: web}}\n", ""))).toEqual(["8:image-missing"]);
   });
 
   it("hints at --kinds for a misspelt workload kind and for unknown kinds with a pod template or images", () => {
@@ -127,6 +131,16 @@ describe("no silent passes (issue 13)", () => {
   it("warns about # imagepin:ignore at the end of a Dockerfile FROM line", () => {
     const findings = lint("Dockerfile", "FROM nginx:1.25 # imagepin:ignore\nFROM alpine:3.20 AS a\n").findings;
     expect(findings.map((finding) => `${finding.line}:${finding.column}:${finding.rule}`)).toEqual(["1:17:dockerfile-inline-ignore", "2:6:digest-missing"]);
+  });
+});
+
+describe("rule docs", () => {
+  it("every rule's helpUri anchor is a section of its docs page", () => {
+    for (const rule of [...lintRules, ...verifyRules]) {
+      const [page, anchor] = rule.docs.split("#");
+      const text = readFileSync(new URL(`../../docs/${page}`, import.meta.url), "utf8");
+      expect(text, rule.docs).toMatch(new RegExp(`^#{2,4} ${anchor}$`, "m"));
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FoundImage, ManifestNotice, ManifestProblem } from "../manifests/index.js";
+import { isSuppressed, type FoundImage, type ManifestNotice, type ManifestProblem } from "../manifests/index.js";
 import { tryParseReference } from "../reference/index.js";
 import type { Finding, RuleDescription, Severity, Summary } from "./types.js";
 
@@ -85,7 +85,7 @@ const severityOf = new Map(lintRules.map((rule) => [rule.id, rule.severity]));
 export function lintImage(image: FoundImage): Finding[] {
   const findings: Finding[] = [];
   const add = (rule: string, message: string) => {
-    if (image.ignored.has("*") || image.ignored.has(rule)) return;
+    if (isSuppressed(image.ignored, rule)) return;
     findings.push(findingFor(image, rule, severityOf.get(rule) ?? "error", message));
   };
   // `image: 1.25` would parse as the reference docker.io/library/1.25, but the kubelet never sees a string.
@@ -113,7 +113,7 @@ export function lintImage(image: FoundImage): Finding[] {
 
 /** A scanner notice as a finding of its rule, unless suppressed where it is. */
 export function noticeFinding(notice: ManifestNotice): Finding | undefined {
-  if (notice.ignored?.has("*") || notice.ignored?.has(notice.rule)) return undefined;
+  if (isSuppressed(notice.ignored, notice.rule)) return undefined;
   return {
     file: notice.file,
     line: notice.line,

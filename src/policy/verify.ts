@@ -1,10 +1,11 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, imageEdit, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import { applyEdits, imageEdit, type LockEntry, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
 import { tryParseReference, type ImageReference } from "../reference/index.js";
 import { formatPlatform, platformMatches, type Platform } from "../reference/index.js";
 import type { Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
 import type { Finding, RuleDescription, Summary } from "./types.js";
+import { checkLockEntries, type VerifyLock } from "./verify-lock.js";
 
 /** The verify rules, with stable ids. */
 export const verifyRules: RuleDescription[] = [
@@ -54,6 +55,8 @@ export interface VerifyOptions {
   update?: boolean;
   /** The platform to follow when a pinned platform manifest's own platform is not known. */
   platform?: Platform;
+  /** Check this lock file's entries too (`lock-stale`); with `update`, stale entries are recorded anew. */
+  lock?: VerifyLock;
   signal?: AbortSignal;
 }
 
@@ -68,6 +71,8 @@ export interface VerifyResult {
 interface Check {
   finding?: Finding;
   newDigest?: string;
+  /** With `update`: the tag's new resolution, as `pin --lock` records it (set when the index itself was followed). */
+  lockEntry?: LockEntry;
 }
 
 /**
@@ -86,13 +91,18 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     }
   }
   // The registry transport bounds the requests in flight (--concurrency); a second limit here would only lower it.
-  const checks = await Promise.all(work.map(({ image, reference }) => checkImage(image, reference, options)));
-  const findings: Finding[] = files.flatMap((file) => file.problems.map(problemFinding));
+  const [checks, lockFindings] = await Promise.all([
+    Promise.all(work.map(({ image, reference }) => checkImage(image, reference, options))),
+    options.lock ? checkLockEntries(options.lock, options.resolver, options.update === true, options.signal) : [],
+  ]);
+  const findings: Finding[] = [...files.flatMap((file) => file.problems.map(problemFinding)), ...lockFindings];
   const edits = new Map<ScannedFile, TextEdit[]>();
   work.forEach(({ file, image }, index) => {
     const check = checks[index]!;
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
+    // The lock learns what the file now says, as pin --lock records what it wrote (lock written first by the CLI).
+    if (check.lockEntry && options.lock && !options.lock.lock.get(check.lockEntry.reference)) options.lock.lock.record(check.lockEntry);
     const written = withReplacedDigest(image, check.newDigest);
     const edit = written === undefined ? undefined : imageEdit(image, written, check.newDigest);
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
@@ -134,7 +144,8 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     }
     const updated = options.update && newDigest !== undefined;
     const message = `${taggedName(image)} moved: now ${current.digest}, pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
-    return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest };
+    const lockEntry = updated && newDigest === current.digest ? { reference: tagged.normalized, digest: current.digest, mediaType: current.mediaType, resolvedAt: new Date(current.resolvedAt).toISOString() } : undefined;
+    return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest, ...(lockEntry ? { lockEntry } : {}) };
   } catch (error) {
     if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `${taggedName(image)} no longer exists; pinned ${pinned} still does`) };
     return { finding: registryError(image, error, reference) };

@@ -55,7 +55,7 @@ describe("imagepin pin (offline)", () => {
     expect(imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work }).status).toBe(0);
   });
 
-  it("--write writes what it can: broken and unresolvable files stay as they were", () => {
+  it("--write writes what it can: a broken file stays as it was, an unresolvable image is reported and the rest of its file pinned", () => {
     const good = join(work, "good.yaml");
     writeFileSync(good, pod("nginx:1.25"));
     chmodSync(good, 0o640);
@@ -68,7 +68,54 @@ describe("imagepin pin (offline)", () => {
     expect(readFileSync(good, "utf8")).toBe(pod(`nginx:1.25@${digestOf("1")}`));
     expect(statSync(good).mode & 0o777).toBe(0o640);
     expect(readFileSync(join(work, "broken.yaml"), "utf8")).toBe(pod("redis:7") + "---\nkind: [\n");
-    expect(readFileSync(join(work, "unknown.yaml"), "utf8")).toContain("image: nginx:1.25\n");
+    expect(readFileSync(join(work, "unknown.yaml"), "utf8")).toContain(`image: nginx:1.25@${digestOf("1")}\n`);
+    expect(readFileSync(join(work, "unknown.yaml"), "utf8")).toContain("image: unknown:1\n");
+  });
+
+  // Issue 13: --check exits 1 only for "would change", 2 when something could not be resolved.
+  it("--check exits 2 when an image cannot be resolved, and --format json lists changes and failures", () => {
+    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"));
+    const text = imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work });
+    expect(text.status).toBe(2);
+    expect(text.stderr).toContain("would pin a.yaml:10:14 nginx:1.25 -> nginx:1.25@");
+    expect(text.stderr).toMatch(/a\.yaml:8:14: cannot pin unknown:1: .*not in the lock file/);
+    const json = imagepin(["pin", "--offline", "--lock", lock, "--check", "--format", "json", "a.yaml"], { cwd: work });
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({
+      changes: [{ file: "a.yaml", line: 10, column: 14, from: "nginx:1.25", to: `nginx:1.25@${digestOf("1")}` }],
+      failures: [{ file: "a.yaml", line: 8, column: 14, image: "unknown:1", code: "not-in-lock", message: expect.stringContaining("not in the lock file") }],
+      skipped: [],
+    });
+    // --write writes exactly what --check listed.
+    const write = imagepin(["pin", "--offline", "--lock", lock, "--write", "--format", "json", "a.yaml"], { cwd: work });
+    expect(write.status).toBe(1);
+    expect(JSON.parse(write.stdout).changes).toEqual(JSON.parse(json.stdout).changes);
+    expect(readFileSync(join(work, "a.yaml"), "utf8")).toContain(`image: nginx:1.25@${digestOf("1")}`);
+    const clean = imagepin(["pin", "--offline", "--lock", lock, "--check", "--format", "json", "a.yaml"], { cwd: work });
+    expect(clean.status).toBe(2);
+    expect(JSON.parse(clean.stdout).changes).toEqual([]);
+    expect(imagepin(["pin", "--offline", "--lock", lock, "--format", "json", "a.yaml"], { cwd: work }).status).toBe(2);
+  });
+
+  it("--check exits 1 for changes alone, and reports images from variables once as warnings", () => {
+    writeFileSync(join(work, "compose.yaml"), "services:\n  web:\n    image: ${IMG:-nginx}:${TAG:-1.25}\n  snuba:\n    image: \"$SNUBA_IMAGE\"\n");
+    const check = imagepin(["pin", "--offline", "--lock", lock, "--check", "--no-keep-tag", "compose.yaml"], { cwd: work });
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(`would pin compose.yaml:3:12 \${IMG:-nginx}:\${TAG:-1.25} -> \${IMG:-nginx}@${digestOf("1")}`);
+    expect(check.stderr.match(/\$SNUBA_IMAGE not pinned: the image comes from \$SNUBA_IMAGE/g)).toHaveLength(1);
+  });
+
+  it("says when no image was found, and that a Helm chart's templates were skipped", () => {
+    mkdirSync(join(work, "chart", "templates"), { recursive: true });
+    writeFileSync(join(work, "chart", "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 1.0.0\n");
+    writeFileSync(join(work, "chart", "values.yaml"), "image:\n  repository: nginx\n  tag: 1.25\n");
+    writeFileSync(join(work, "chart", "templates", "deployment.yaml"), "kind: Deployment\nspec: {template: {spec: {containers: [{image: \"{{ .Values.image.repository }}\"}]}}}\n");
+    for (const command of [["lint"], ["pin", "--offline", "--lock", lock, "--check"]]) {
+      const result = imagepin([...command, "chart"], { cwd: work });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toContain("imagepin: chart is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template chart | imagepin lint -");
+      expect(result.stderr).toContain("imagepin: no images found in 2 files");
+    }
   });
 
   it("--write reports a file in a read-only directory and still writes the others", () => {

@@ -64,6 +64,27 @@ describe("imagepin verify against a registry", () => {
     expect(imagepin(["verify", "update.yaml"], work).status).toBe(0);
   });
 
+  // Issue 13: --lock entries are checked too (lock-stale), and --update records the new digests in the lock first.
+  it("--lock reports stale entries, and --update updates the lock with the file", () => {
+    const lockFile = join(work, "imagepin.lock");
+    const entry = (reference: string, digest: string) => ({ reference, digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" });
+    const stableEntry = { ...entry(`${registry.host}/demo/stable:2`, stable), mediaType: "application/vnd.oci.image.manifest.v1+json" };
+    writeFileSync(lockFile, `${JSON.stringify({ version: 1, images: [entry(`${registry.host}/demo/app:1.0`, oldIndex.digest), stableEntry] }, null, 2)}\n`);
+    const file = join(work, "locked.yaml");
+    writeFileSync(file, pod([`${registry.host}/demo/app:1.0@${oldIndex.digest}`]));
+    const check = imagepin(["verify", "--lock", "imagepin.lock", "--format", "json", "locked.yaml"], work);
+    expect(check.status, check.stderr).toBe(1);
+    expect(JSON.parse(check.stdout).findings.map((finding: { file: string; line: number; rule: string }) => `${finding.file}:${finding.line}:${finding.rule}`)).toEqual(["imagepin.lock:5:lock-stale", "locked.yaml:6:tag-moved"]);
+    const update = imagepin(["verify", "--update", "--lock", "imagepin.lock", "locked.yaml"], work);
+    expect(update.status, update.stdout + update.stderr).toBe(0);
+    expect(update.stdout).toMatch(/imagepin\.lock:5:\d+ lock-stale .* updated to sha256:\S+ \[note\]/);
+    const images = JSON.parse(readFileSync(lockFile, "utf8")).images;
+    expect(images.map((image: { digest: string }) => image.digest)).toEqual([newIndex.digest, stable]);
+    expect(images[1]).toEqual(stableEntry);
+    expect(readFileSync(file, "utf8")).toBe(pod([`${registry.host}/demo/app:1.0@${newIndex.digest}`]));
+    expect(imagepin(["verify", "--lock", "imagepin.lock", "locked.yaml"], work)).toMatchObject({ status: 0, stdout: "" });
+  });
+
   it("--update follows each pinned platform manifest to its own platform, read from its config, with no --platform", () => {
     const amdOf = (index: typeof oldIndex) => index.manifests.find((entry) => entry.platform.architecture === "amd64")!.digest;
     const file = join(work, "platforms.yaml");

@@ -3,7 +3,7 @@ import { UsageError } from "../../errors.js";
 import { formatFindings, lintFiles, lintRules, outputFormats, type OutputFormat } from "../../policy/index.js";
 import { imagepinVersion } from "../../version.js";
 import { collect, exitFindings, exitUsage } from "../output.js";
-import { loadInputs, reportUnreadable } from "../manifest-io.js";
+import { loadInputs, reportNoImages, reportUnreadable, reportWalkNotes } from "../manifest-io.js";
 
 interface LintFlags {
   format: string;
@@ -21,15 +21,19 @@ export function register(program: Command): void {
     .addHelpText(
       "after",
       `
-Rules: digest-missing, latest-tag, invalid-reference, pull-policy, invalid-yaml.
+Rules: digest-missing, latest-tag, invalid-reference, pull-policy, invalid-yaml, image-from-variable,
+  image-missing, unknown-kind, unknown-rule, dockerfile-inline-ignore.
 Suppress: annotation imagepin.io/ignore: "digest-missing,latest-tag" on an object, or a comment
-  # imagepin:ignore digest-missing   at the end of the image's line or on the line above.
+  # imagepin:ignore digest-missing   at the end of the image's line or on the line above
+  (in a Dockerfile only on the line above: Docker reads a # after FROM as arguments).
 
 Exit status: 0 clean, 1 with findings, 2 on usage errors or unreadable input.`,
     )
     .action(async (paths: string[], flags: LintFlags) => {
       const format = checkFormat(flags.format);
       const loaded = await loadInputs(paths, flags.kinds);
+      reportWalkNotes(loaded);
+      if (loaded.files.every((file) => file.images.length === 0)) reportNoImages(loaded);
       const { findings, summary } = lintFiles(loaded.files);
       process.stdout.write(formatFindings(findings, format, { summary, rules: lintRules, toolVersion: imagepinVersion(), tty: useColour() }));
       process.exitCode = reportUnreadable(loaded) ? exitUsage : findings.length > 0 ? exitFindings : 0;
