@@ -1,6 +1,5 @@
 import { isImagepinError } from "../errors.js";
-import { tryParseReference, type ImageReference } from "../reference/index.js";
-import type { Platform } from "../reference/index.js";
+import { ImageReference, tryParseReference, type Platform } from "../reference/index.js";
 import type { Resolver } from "../resolve/types.js";
 import { lockPlatform, type Lockfile } from "./lock.js";
 import { applyEdits, imageEdit, withWrittenDigest, type TextEdit } from "./rewrite.js";
@@ -74,7 +73,7 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if ("normalized" in reference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
+      if (reference instanceof ImageReference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | { code: string; message: string }>();
@@ -130,7 +129,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
       continue;
     }
     const reference = tryParseReference(image.image);
-    if (!("normalized" in reference)) {
+    if (!(reference instanceof ImageReference)) {
       if (image.slot) result.failures.push({ image, code: reference.code, message: reference.message });
       // `FROM nginx:$TAG` without a default is not a reference yet; say why it was left alone.
       else if (image.notRewritable) result.skipped.push({ image, reason: image.notRewritable });

@@ -1,5 +1,5 @@
 import { isSuppressed, type FoundImage, type ManifestNotice, type ManifestProblem } from "../manifests/index.js";
-import { tryParseReference } from "../reference/index.js";
+import { ImageReference, tryParseReference } from "../reference/index.js";
 import type { Finding, RuleDescription, Severity, Summary } from "./types.js";
 
 /** Where the rule pages live; a rule's `helpUri` is this plus its page and anchor. */
@@ -98,7 +98,7 @@ export function lintImage(image: FoundImage): Finding[] {
     return findings;
   }
   const reference = tryParseReference(image.image);
-  if (!("normalized" in reference)) {
+  if (!(reference instanceof ImageReference)) {
     add("invalid-reference", reference.message);
     return findings;
   }

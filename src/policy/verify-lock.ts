@@ -1,6 +1,6 @@
 import { isImagepinError } from "../errors.js";
 import type { LockEntry, Lockfile } from "../manifests/index.js";
-import { parsePlatform, tryParseReference } from "../reference/index.js";
+import { ImageReference, parsePlatform, tryParseReference } from "../reference/index.js";
 import type { Resolver } from "../resolve/types.js";
 import type { Finding } from "./types.js";
 
@@ -23,7 +23,7 @@ export async function checkLockEntries(verifyLock: VerifyLock, resolver: Resolve
 
 async function checkEntry(entry: LockEntry, verifyLock: VerifyLock, resolver: Resolver, update: boolean, signal?: AbortSignal): Promise<Finding | undefined> {
   const reference = tryParseReference(entry.reference);
-  if (!("normalized" in reference) || reference.isPinned) return undefined;
+  if (!(reference instanceof ImageReference) || reference.isPinned) return undefined;
   const where = entry.platform ? `${entry.reference} (${entry.platform})` : entry.reference;
   const finding = (rule: string, severity: Finding["severity"], message: string): Finding => ({ ...entryLocation(verifyLock, entry), rule, severity, kind: null, namespace: null, name: null, container: null, image: entry.reference, message });
   let now;

@@ -1,8 +1,8 @@
 import { isImagepinError } from "../errors.js";
 import { applyEdits, imageEdit, type LockEntry, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
-import { tryParseReference, type ImageReference } from "../reference/index.js";
+import { ImageReference, tryParseReference } from "../reference/index.js";
 import { formatPlatform, platformMatches, type Platform } from "../reference/index.js";
-import type { Resolver } from "../resolve/types.js";
+import { resolvesToIndex, type Resolver } from "../resolve/types.js";
 import { findingFor, problemFinding, sortFindings, summarize } from "./rules.js";
 import type { Finding, RuleDescription, Summary } from "./types.js";
 import { checkLockEntries, type VerifyLock } from "./verify-lock.js";
@@ -46,7 +46,6 @@ export const verifyRules: RuleDescription[] = [
   },
 ];
 
-const indexMediaTypes = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
 
 /** Options of {@link verifyFiles}. */
 export interface VerifyOptions {
@@ -87,7 +86,7 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
       // ImageSet images name no registry (the Installation does): `imagepin imageset verify` checks them.
-      if ("normalized" in reference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ file, image, reference });
+      if (reference instanceof ImageReference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ file, image, reference });
     }
   }
   // The registry transport bounds the requests in flight (--concurrency); a second limit here would only lower it.
@@ -126,11 +125,11 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
   try {
     const current = await options.resolver.resolve(tagged, { signal: options.signal });
     if (current.digest === pinned) return {};
-    const isIndex = indexMediaTypes.has(current.mediaType);
+    const isIndex = resolvesToIndex(current);
     // The index the tag resolved to, by its digest: asking for the tag again could read a newer push.
     const entries = isIndex && options.resolver.indexEntries ? await options.resolver.indexEntries(current.pinned, { signal: options.signal }) : [];
     if (entries.some((entry) => entry.digest === pinned)) return {};
-    const pinnedIsIndex = indexMediaTypes.has(pinnedResolution.mediaType);
+    const pinnedIsIndex = resolvesToIndex(pinnedResolution);
     let newDigest: string | undefined = current.digest;
     let note = "";
     let platform: Platform | undefined;
@@ -172,7 +171,7 @@ function registryError(image: FoundImage, error: unknown, reference: ImageRefere
 function withoutLeadingReference(message: string, reference: ImageReference): string {
   const match = /^(\S+?): /.exec(message);
   const leading = match ? tryParseReference(match[1]!) : undefined;
-  return leading && "normalized" in leading && leading.name === reference.name ? message.slice(match![0].length) : message;
+  return leading instanceof ImageReference && leading.name === reference.name ? message.slice(match![0].length) : message;
 }
 
 function platformName(platform: Platform | undefined): string {

@@ -1,6 +1,6 @@
-import type { ImageReference } from "../reference/index.js";
+import type { ImageReference, Platform } from "../reference/index.js";
+import { isIndexMediaType } from "../registry/media-types.js";
 import type { RateLimit } from "../registry/manifest.js";
-import type { Platform } from "../reference/index.js";
 import type { PlatformEntry } from "../registry/platform.js";
 
 export type { RateLimit } from "../registry/manifest.js";
@@ -63,4 +63,9 @@ export interface Resolver {
    * platform manifest to the same platform with it.
    */
   manifestPlatform?(reference: ImageReference, options?: { signal?: AbortSignal }): Promise<Platform | undefined>;
+}
+
+/** True when a resolution names an image index or manifest list (per-platform manifests), not one manifest. */
+export function resolvesToIndex(resolution: Pick<Resolution, "mediaType">): boolean {
+  return isIndexMediaType(resolution.mediaType);
 }

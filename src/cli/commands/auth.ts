@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { createKeychain, describeCandidates, type CandidateDescription } from "../../credentials/index.js";
 import { UsageError } from "../../errors.js";
-import { tryParseReference, type ImageReference } from "../../reference/index.js";
+import { ImageReference, tryParseReference } from "../../reference/index.js";
 import { readReferenceArguments } from "../input.js";
 import { collect, out } from "../output.js";
 
@@ -46,7 +46,7 @@ Exit status: 0; 2 when an image is invalid or a credentials file is missing or m
       const inputs = await readReferenceArguments(images);
       const references = inputs.map((input) => {
         const result = tryParseReference(input);
-        if (!("normalized" in result)) throw new UsageError(result.message);
+        if (!(result instanceof ImageReference)) throw new UsageError(result.message);
         return result;
       });
       const keychain = await createKeychain({

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { tryParseReference, type ImageReference } from "../../reference/index.js";
+import { ImageReference, tryParseReference } from "../../reference/index.js";
 import { exitFindings, out } from "../output.js";
 import { readReferenceArguments } from "../input.js";
 
@@ -28,9 +28,9 @@ Exit status: 0 when every reference is valid, 1 when any is not, 2 on usage erro
       let failed = false;
       for (const input of await readReferenceArguments(refs)) {
         const result = tryParseReference(input);
-        if (!("normalized" in result)) failed = true;
+        if (!(result instanceof ImageReference)) failed = true;
         if (flags.json) out(JSON.stringify(describe(input, result)));
-        else if ("normalized" in result) out(result.normalized);
+        else if (result instanceof ImageReference) out(result.normalized);
         else process.stderr.write(`imagepin: ${result.message}\n`);
       }
       if (failed) process.exitCode = exitFindings;
@@ -38,7 +38,7 @@ Exit status: 0 when every reference is valid, 1 when any is not, 2 on usage erro
 }
 
 function describe(input: string, result: ImageReference | Error & { code: string }) {
-  if (!("normalized" in result)) return { input, error: { code: result.code, message: result.message } };
+  if (!(result instanceof ImageReference)) return { input, error: { code: result.code, message: result.message } };
   return {
     input,
     domain: result.domain,
