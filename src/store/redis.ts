@@ -80,7 +80,10 @@ export class RedisDigestStore implements DigestStore {
             retryStrategy: (times: number) => Math.min(times * 100, 500),
             // Keep asking the sentinels while a failover runs, without ever giving up on them.
             sentinelRetryStrategy: (times: number) => Math.min(times * 200, 1000),
-            failoverDetector: true,
+            // A master demoted while we stayed connected refuses writes: reconnect, which asks the sentinels
+            // again. (ioredis's failoverDetector is left off: under load it left the client disconnected
+            // for good after a failover, with no further attempt.)
+            reconnectOnError: (error: Error) => error.message.startsWith("READONLY"),
           });
     let lastError = "";
     client.on("error", (error: Error) => {

@@ -68,7 +68,7 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
       images.push(`${registry.host}/shop/app${i}:1.0`);
     }
     port = await freePort();
-    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `${redis.url}?prefix=${prefix}`, "--config", join(dir, "config.yaml")]);
+    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `${redis.url}?prefix=${prefix}`, "--config", join(dir, "config.yaml")], process.env.SENTINEL_DEBUG ? { env: { ...process.env, DEBUG: "ioredis:*" } } : {});
     server = started;
     await new Promise<void>((resolve, reject) => {
       started.child.stdout?.on("data", (chunk: Buffer) => {
@@ -123,7 +123,7 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
     // (about 0.2 s on an idle machine; the bound is generous for a loaded one).
     const readySince = Date.now();
     while ((await send(port, cert.cert, "GET", "/readyz")).status !== 200) {
-      expect(Date.now() - readySince, `the webhook did not reach the promoted replica; its log:\n${serverLog.slice(-4000)}`).toBeLessThan(30_000);
+      expect(Date.now() - readySince, `the webhook did not reach the promoted replica; its log:\n${serverLog.slice(process.env.SENTINEL_DEBUG ? -30000 : -4000)}`).toBeLessThan(30_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
