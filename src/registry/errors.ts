@@ -5,10 +5,12 @@ import { ImagepinError, type ImagepinErrorOptions } from "../errors.js";
  * - `not-found`: the registry has no such repository, tag or digest (404);
  * - `unauthorized`: no credential was accepted (401, or the token server refused it);
  * - `denied`: the credentials were accepted but do not grant pull (403);
- * - `unreachable`: no connection, or TLS failed;
+ * - `unreachable`: no connection (temporary), or TLS failed (an untrusted certificate, a port that does
+ *   not speak TLS: not temporary);
  * - `timeout`: a request or the overall deadline ran out;
  * - `invalid-response`: the registry answered something that is not the distribution API (no digest,
- *   an unknown media type, an oversized body, an unsafe token realm);
+ *   an unknown media type, an oversized body or header, bytes that are not HTTP, JSON nested too deep,
+ *   an unsafe token realm);
  * - `platform-not-found`: the index has no manifest for the requested platform;
  * - `digest-mismatch`: the bytes received do not hash to the digest the registry or the caller named;
  * - `too-many-requests`: 429 after the retries;

@@ -5,3 +5,4 @@ export { MemoryDigestStore } from "./memory.js";
 export { SqliteDigestStore } from "./sqlite.js";
 export { RedisDigestStore, type RedisStoreOptions } from "./redis.js";
 export { openStore, defaultStoreFile, type OpenStoreOptions } from "./open.js";
+export { parseSentinelUrl, sentinelUrlForm, type SentinelTarget } from "./sentinel-url.js";

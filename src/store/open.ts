@@ -4,6 +4,7 @@ import type { Logger } from "../internal/logger.js";
 import { StoreError } from "./errors.js";
 import { MemoryDigestStore } from "./memory.js";
 import { RedisDigestStore } from "./redis.js";
+import { parseSentinelUrl } from "./sentinel-url.js";
 import { SqliteDigestStore } from "./sqlite.js";
 import type { DigestStore } from "./types.js";
 
@@ -29,6 +30,8 @@ export interface OpenStoreOptions {
  * - none or empty: SQLite in `imagepin-digests.db` in `options.cwd` (default the current directory);
  * - `sqlite:///abs/path.db`: SQLite at an absolute path;
  * - `redis://[:password@]host:port[/db][?prefix=P]` (or `rediss://` for TLS): Redis, shared by replicas;
+ * - `redis+sentinel://[:password@]HOST:PORT[,HOST:PORT…]/MASTER_NAME[?db=N&prefix=P]`: the Redis master
+ *   the sentinels name, followed through failovers (the password is the master's and replicas');
  * - `memory:`: in process memory, lost on exit (tests and benchmarks).
  *
  * @throws StoreError `invalid-store-url` for a URL of another form, `store-unavailable` when the
@@ -68,7 +71,15 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
       ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
     });
   }
-  throw new StoreError("invalid-store-url", `invalid store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//…@"))}: use sqlite:///path, redis://host:port or memory:`);
+  if (url.startsWith("redis+sentinel:")) {
+    const target = parseSentinelUrl(url);
+    return RedisDigestStore.connect(target, {
+      ...(target.prefix !== undefined ? { keyPrefix: target.prefix } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+    });
+  }
+  throw new StoreError("invalid-store-url", `invalid store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//…@"))}: use sqlite:///path, redis://host:port, redis+sentinel://HOST:PORT/MASTER_NAME or memory:`);
 }
 
 function openSqlite(path: string, options: OpenStoreOptions): SqliteDigestStore {

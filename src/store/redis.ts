@@ -1,8 +1,9 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { normalizePlatform } from "../reference/index.js";
 import { StoreError } from "./errors.js";
+import type { SentinelTarget } from "./sentinel-url.js";
 import { legacyPlatformKeys, matchesFilter, newestPerKey, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 
 /** Options of {@link RedisDigestStore.connect}. */
@@ -24,10 +25,17 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
 
+/** How long `put` waits for a replica to acknowledge a record (Redis `WAIT`); at most half the command timeout. */
+const replicaAckMs = 1000;
+
 /**
- * A {@link DigestStore} in Redis (`--store redis://[:password@]host:port[/db][?prefix=P]`), shared by every
- * replica of the webhook. Each record is one string key holding JSON. `put` resolves once Redis
- * acknowledged the write; how durable that is depends on the server's persistence settings.
+ * A {@link DigestStore} in Redis (`--store redis://[:password@]host:port[/db][?prefix=P]`, or through
+ * Sentinel: `redis+sentinel://…/MASTER_NAME`), shared by every replica of the webhook. Each record is one
+ * string key holding JSON. `put` resolves once the master acknowledged the write and, when the master has
+ * a replica, once a replica has it too (`WAIT 1`), so a failover to that replica loses no record a
+ * review relied on; a record no replica took within {@link replicaAckMs} fails `store-unavailable`.
+ * Through Sentinel the client asks the sentinels for the current master and, after a failover, finds
+ * the promoted replica by itself.
  *
  * Commands fail fast while the connection is down (no offline queue), so an outage of Redis costs a
  * review at most `commandTimeoutMs` and never queues reviews behind it; the client reconnects in the
@@ -38,24 +46,45 @@ export class RedisDigestStore implements DigestStore {
     private readonly client: Redis,
     private readonly prefix: string,
     readonly description: string,
+    private readonly commandTimeoutMs: number,
   ) {}
 
   /**
    * Connects to Redis and checks it answers.
    * @throws StoreError `store-unavailable` when it cannot connect within the command timeout.
    */
-  static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisDigestStore> {
+  static async connect(target: string | SentinelTarget, options: RedisStoreOptions = {}): Promise<RedisDigestStore> {
     const logger = options.logger ?? silentLogger;
     const timeout = options.commandTimeoutMs ?? 2000;
-    const description = redactUrl(url);
-    const client = new Redis(url, {
+    const common: RedisOptions = {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       commandTimeout: timeout,
       connectTimeout: timeout,
       retryStrategy: (times: number) => Math.min(times * 200, 2000),
-    });
+    };
+    const description = typeof target === "string" ? redactUrl(target) : describeSentinels(target);
+    const client =
+      typeof target === "string"
+        ? new Redis(target, common)
+        : new Redis({
+            ...common,
+            sentinels: target.sentinels,
+            name: target.masterName,
+            db: target.db,
+            ...(target.password !== undefined ? { password: target.password } : {}),
+            sentinelCommandTimeout: timeout,
+            // Each reconnect asks the sentinels for the master: try often, so a promoted replica is found
+            // within half a second of its promotion.
+            retryStrategy: (times: number) => Math.min(times * 100, 500),
+            // Keep asking the sentinels while a failover runs, without ever giving up on them.
+            sentinelRetryStrategy: (times: number) => Math.min(times * 200, 1000),
+            // A master demoted while we stayed connected refuses writes: reconnect, which asks the sentinels
+            // again. (ioredis's failoverDetector is left off: under load it left the client disconnected
+            // for good after a failover, with no further attempt.)
+            reconnectOnError: (error: Error) => error.message.startsWith("READONLY"),
+          });
     let lastError = "";
     client.on("error", (error: Error) => {
       // Logged once per distinct message: a down Redis would otherwise log every reconnect attempt.
@@ -73,7 +102,7 @@ export class RedisDigestStore implements DigestStore {
       client.disconnect();
       throw unavailable(`cannot connect to the digest store ${description}`, error);
     }
-    return new RedisDigestStore(client, options.keyPrefix ?? "imagepin:digest:", description);
+    return new RedisDigestStore(client, options.keyPrefix ?? "imagepin:digest:", description, timeout);
   }
 
   async get(key: StoreKey): Promise<DigestRecord | undefined> {
@@ -93,6 +122,17 @@ export class RedisDigestStore implements DigestStore {
         String(record.resolvedAt),
       ),
     );
+    await this.copiedToReplica();
+  }
+
+  /** Waits until a replica has every write so far, when the master has one (see the class comment). */
+  private async copiedToReplica(): Promise<void> {
+    const role = (await this.run("write", () => this.client.role())) as unknown[];
+    const replicas = role[0] === "master" && Array.isArray(role[2]) ? role[2].length : 0;
+    if (replicas === 0) return;
+    const waitMs = Math.min(replicaAckMs, Math.floor(this.commandTimeoutMs / 2));
+    const acknowledged = await this.run("write", () => this.client.wait(1, waitMs));
+    if (acknowledged < 1) throw unavailable(`no replica of the digest store ${this.description} took the record within ${waitMs} ms`, undefined);
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
@@ -170,6 +210,12 @@ function decode(text: string): DigestRecord | undefined {
     // A foreign or corrupt value under our prefix is skipped rather than failing every listing.
     return undefined;
   }
+}
+
+/** A Sentinel target as its URL without the password, for logs and messages. */
+function describeSentinels(target: SentinelTarget): string {
+  const hosts = target.sentinels.map(({ host, port }) => `${host.includes(":") ? `[${host}]` : host}:${port}`).join(",");
+  return `redis+sentinel://${target.password !== undefined ? ":REDACTED@" : ""}${hosts}/${encodeURIComponent(target.masterName)}${target.db ? `?db=${target.db}` : ""}`;
 }
 
 /** The URL without its password, for logs and messages. */

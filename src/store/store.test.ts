@@ -151,3 +151,35 @@ describe("sqlite group commit", () => {
     await expect(store.put(record())).rejects.toMatchObject({ code: "store-unavailable" });
   });
 });
+
+describe("sqlite store locked by another connection", () => {
+  it("waits on a timer, not inside the call: the event loop stays free and the put gives up at its signal", async () => {
+    const path = join(dir, "locked.db");
+    const store = new SqliteDigestStore(path);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    other.prepare("INSERT INTO digests VALUES ('lock', '', 'public', 'x', 'x', 0)").run();
+    let last = performance.now();
+    let worstLagMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstLagMs = Math.max(worstLagMs, now - last);
+      last = now;
+    }, 5);
+    try {
+      const started = performance.now();
+      await expect(store.put(record(), { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({ code: "store-unavailable", message: expect.stringContaining("locked") });
+      const tookMs = performance.now() - started;
+      // Before issue 18: SQLite's busy handler slept in the call for 5 s, freezing every other request.
+      expect(tookMs).toBeLessThan(2000);
+      expect(worstLagMs).toBeLessThan(250);
+      other.exec("COMMIT");
+      await store.put(record());
+      expect(await store.get({ reference: record().reference, scope: "public" })).toMatchObject({ digest: digestA });
+    } finally {
+      clearInterval(ticker);
+      other.close();
+      await store.close();
+    }
+  });
+});

@@ -275,6 +275,20 @@ describe("deadline and tenant scopes", () => {
     expect(result.spec.containers.map((c) => c.image)).toEqual([`nginx:1.25@${digest("9")}`, "redis:7"]);
   });
 
+  it("abandons a step that ignores every signal at the deadline itself, admitting the Pod unchanged", async () => {
+    const config = parseWebhookConfig("deadlineSeconds: 0.3\npullSecrets: true");
+    // A keychain that never answers: resolveOne asks it outside any signal, so only the review's own race ends it.
+    const podCredentials = async () => ({ keychain: { candidates: () => new Promise<never>(() => {}) }, resolver: new TableResolver(table) });
+    const reviewer = new AdmissionReviewer({ config, resolver: new TableResolver(table), store: new MemoryDigestStore(), podCredentials });
+    const started = performance.now();
+    const answer = await reviewer.mutate(review(pod({ containers: [{ name: "web", image: "nginx:1.25" }] }), { namespace: "team" }));
+    const tookMs = performance.now() - started;
+    if (answer.status !== 200) throw new Error("expected 200");
+    expect(answer.outcome).toBe("error");
+    expect(answer.body.response).toMatchObject({ allowed: true, warnings: ["imagepin: the review did not finish within deadlineSeconds (0.3 s); images left unchanged"] });
+    expect(tookMs).toBeLessThan(1500);
+  });
+
   it("keeps digests resolved with a namespace's pull secrets to that namespace", async () => {
     const privateTable = new TableResolver({ "registry.example:5000/team/app:v1": digest("d") });
     const config = parseWebhookConfig("pullSecrets: true");

@@ -229,21 +229,24 @@ export class AdmissionReviewer {
     }
     if (denials.length > 0) return [{ allowed: false, message: denials.join("; "), warnings }, "denied"];
     // The subresource update keeps only ephemeralContainers, so annotations there would be dropped anyway.
-    if (patch.length > 0 && request.subResource !== "ephemeralcontainers") {
-      const annotations: Record<string, string> = {};
-      const prefix = config.annotationPrefix;
-      const merged = (key: string, entries: Record<string, unknown>) => {
-        const read = readAnnotationMap(found.annotations?.[key]);
-        if ("unreadable" in read) warnings.push(`imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`);
-        annotations[key] = JSON.stringify({ ...("map" in read ? read.map : {}), ...entries });
-      };
-      merged(`${prefix}/original-images`, originals);
-      if (Object.keys(fallbacks).length > 0) merged(`${prefix}/fallback`, fallbacks);
-      patch.push(...metadataAnnotationOperations(found.metadata, found.annotations, annotations));
-    }
+    if (patch.length > 0 && request.subResource !== "ephemeralcontainers") patch.push(...this.annotationPatch(found, originals, fallbacks, warnings));
     // The audit trail of what was pinned (issue 11): one info line per patched object, every image in it.
     if (pinned.length > 0) this.logger.info({ uid: request.uid, namespace, name: objectName(request.object), kind: request.kind.kind, operation: request.operation, dryRun: request.dryRun ?? false, images: pinned }, "pinned");
     return [{ allowed: true, patch, warnings }, patch.length > 0 ? "patched" : "unchanged"];
+  }
+
+  /** The operations recording what was pinned (and what fell back), merged into the Pod's earlier records. */
+  private annotationPatch(found: { metadata: unknown; annotations?: Record<string, unknown> }, originals: Record<string, unknown>, fallbacks: Record<string, unknown>, warnings: string[]): PatchOperation[] {
+    const annotations: Record<string, string> = {};
+    const merged = (key: string, entries: Record<string, unknown>) => {
+      const read = readAnnotationMap(found.annotations?.[key]);
+      if ("unreadable" in read) warnings.push(`imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`);
+      annotations[key] = JSON.stringify({ ...("map" in read ? read.map : {}), ...entries });
+    };
+    const prefix = this.options.config.annotationPrefix;
+    merged(`${prefix}/original-images`, originals);
+    if (Object.keys(fallbacks).length > 0) merged(`${prefix}/fallback`, fallbacks);
+    return metadataAnnotationOperations(found.metadata, found.annotations, annotations);
   }
 
   private async resolveOne(reference: ImageReference, namespace: string, credentials: PodCredentials | undefined, budget: ReviewBudget): Promise<Resolution> {

@@ -59,7 +59,7 @@ export function register(program: Command): void {
     .option("--listen <host:port>", "address to listen on", ":8443")
     .requiredOption("--tls-cert <file>", "serving certificate, PEM (reloaded when the file changes)")
     .requiredOption("--tls-key <file>", "private key of the certificate, PEM")
-    .option("--store <url>", "last known digests: sqlite:///abs/path.db (default ./imagepin-digests.db), redis://host:port[/db], memory:")
+    .option("--store <url>", "last known digests: sqlite:///abs/path.db (default ./imagepin-digests.db), redis://host:port[/db], redis+sentinel://HOST:PORT[,HOST:PORT…]/MASTER_NAME, memory:")
     .option("--config <file>", "webhook config YAML (filters, failure policies, deadline); validated at start")
     .option("--log-level <level>", "debug, info, warn or error", "info")
     .addOption(new Option("--shutdown-delay <seconds>", "on SIGTERM, keep serving this long with /readyz 503 before closing").argParser(nonNegativeInteger("--shutdown-delay")).default(0));
