@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { normalizePlatform } from "../reference/index.js";
-import { StoreError } from "./errors.js";
+import { storeUnavailable } from "./errors.js";
 import type { SentinelTarget } from "./sentinel-url.js";
 import { legacyPlatformKeys, matchesFilter, newestPerKey, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
 
@@ -100,7 +100,7 @@ export class RedisDigestStore implements DigestStore {
       await client.ping();
     } catch (error) {
       client.disconnect();
-      throw unavailable(`cannot connect to the digest store ${description}`, error);
+      throw storeUnavailable(`cannot connect to the digest store ${description}`, error);
     }
     return new RedisDigestStore(client, options.keyPrefix ?? "imagepin:digest:", description, timeout);
   }
@@ -132,7 +132,7 @@ export class RedisDigestStore implements DigestStore {
     if (replicas === 0) return;
     const waitMs = Math.min(replicaAckMs, Math.floor(this.commandTimeoutMs / 2));
     const acknowledged = await this.run("write", () => this.client.wait(1, waitMs));
-    if (acknowledged < 1) throw unavailable(`no replica of the digest store ${this.description} took the record within ${waitMs} ms`, undefined);
+    if (acknowledged < 1) throw storeUnavailable(`no replica of the digest store ${this.description} took the record within ${waitMs} ms`, undefined);
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
@@ -194,7 +194,7 @@ export class RedisDigestStore implements DigestStore {
     try {
       return await command();
     } catch (error) {
-      throw unavailable(`cannot ${what} the digest store ${this.description}`, error);
+      throw storeUnavailable(`cannot ${what} the digest store ${this.description}`, error);
     }
   }
 }
@@ -229,7 +229,3 @@ export function redactUrl(url: string): string {
   }
 }
 
-function unavailable(message: string, cause: unknown): StoreError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : "";
-  return new StoreError("store-unavailable", `${message}${detail}`, { cause });
-}

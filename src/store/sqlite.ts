@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { abandonOnAbort } from "../internal/abort.js";
-import { StoreError } from "./errors.js";
+import { storeUnavailable } from "./errors.js";
 import {
   legacyPlatformKeys,
   matchesFilter,
@@ -99,7 +99,7 @@ export class SqliteDigestStore implements DigestStore {
       // Opening may wait for a lock (nothing is served yet); from here on a busy file is retried on a timer.
       this.db.pragma("busy_timeout = 0");
     } catch (error) {
-      throw unavailable(`cannot open the digest store ${path}`, error);
+      throw storeUnavailable(`cannot open the digest store ${path}`, error);
     }
   }
 
@@ -121,7 +121,7 @@ export class SqliteDigestStore implements DigestStore {
       this.pending.push({ row, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => void this.commitPending());
     });
-    return abandonOnAbort(committed, options.signal, () => unavailable(`cannot write the digest store ${this.path}: gave up waiting for the commit`, options.signal?.reason));
+    return abandonOnAbort(committed, options.signal, () => storeUnavailable(`cannot write the digest store ${this.path}: gave up waiting for the commit`, options.signal?.reason));
   }
 
   /** Commits every waiting put in one transaction (tried again while the file is locked), then settles them. */
@@ -166,9 +166,9 @@ export class SqliteDigestStore implements DigestStore {
       try {
         return run();
       } catch (error) {
-        if (!isBusy(error)) throw unavailable(`cannot ${what} the digest store ${this.path}`, error);
+        if (!isBusy(error)) throw storeUnavailable(`cannot ${what} the digest store ${this.path}`, error);
         if (signal?.aborted || Date.now() + pause > giveUpAt || !(await pauseUnlessAborted(pause, signal))) {
-          throw unavailable(`cannot ${what} the digest store ${this.path}: the file is locked by another connection`, error);
+          throw storeUnavailable(`cannot ${what} the digest store ${this.path}: the file is locked by another connection`, error);
         }
       }
     }
@@ -224,7 +224,3 @@ function fromRow(row: Row): DigestRecord {
   };
 }
 
-function unavailable(message: string, cause: unknown): StoreError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : "";
-  return new StoreError("store-unavailable", `${message}${detail}`, { cause });
-}
