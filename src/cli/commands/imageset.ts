@@ -6,6 +6,8 @@ import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { exitFindings, out } from "../output.js";
 import { readInputFile, referenceLines } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { startProgress } from "../progress.js";
+import { plural, printTotal } from "../report.js";
 
 interface CreateFlags extends RegistryFlags {
   version?: string;
@@ -14,6 +16,7 @@ interface CreateFlags extends RegistryFlags {
   imagePath?: string;
   from?: string;
   output?: string;
+  quiet?: boolean;
 }
 
 interface VerifyFlags extends RegistryFlags {
@@ -35,7 +38,8 @@ export function register(program: Command): void {
       .option("--registry <registry>", "resolve at this registry, as the Installation's registry field")
       .option("--image-path <path>", "replace the images' owner path, as the Installation's imagePath field")
       .option("--from <file>", "read references from a file, one per line (`--print-images=list` output); - for stdin")
-      .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout"),
+      .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout")
+      .option("-q, --quiet", "no progress and no total line on a terminal"),
   ).action(async (refs: string[], flags: CreateFlags) => {
     if (flags.variant !== "calico" && flags.variant !== "enterprise") throw new UsageError(`--variant must be calico or enterprise, not ${JSON.stringify(flags.variant)}`);
     const listed = flags.from ? referenceLines(await readInputFile(flags.from)) : [];
@@ -45,8 +49,10 @@ export function register(program: Command): void {
     const references = [...listed, ...refs];
     if (references.length === 0) throw new UsageError("imageset create: give image references or --from FILE");
     const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+    const progress = await startProgress({ quiet: flags.quiet });
     try {
-      const result = await createImageSet({ references, variant: flags.variant as Variant, version: flags.version, registry: flags.registry, imagePath: flags.imagePath, platform, resolver });
+      const result = await createImageSet({ references, variant: flags.variant as Variant, version: flags.version, registry: flags.registry, imagePath: flags.imagePath, platform, resolver: progress.counting(resolver) }).finally(() => progress.stop());
+      printTotal(`resolved ${plural(references.length - result.failures.length, "image")} of ${references.length}${result.failures.length > 0 ? `, ${result.failures.length} failed` : ""}`, { quiet: flags.quiet });
       for (const warning of result.warnings) process.stderr.write(`imagepin: warning: ${warning}\n`);
       for (const { reference, reason } of result.dropped) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
       for (const image of result.missing) process.stderr.write(`imagepin: warning: ${image} is not in the list; the operator refuses a ${result.name} set without it\n`);

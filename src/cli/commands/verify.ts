@@ -5,12 +5,15 @@ import { imagepinVersion } from "../../version.js";
 import { exitFindings, exitUsage } from "../output.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
 import { loadInputs, reportUnreadable, writeFilesBack } from "../manifest-io.js";
-import { checkFormat, useColour } from "./lint.js";
+import { checkFormat, textStyle } from "./lint.js";
+import { startProgress } from "../progress.js";
+import { plural, printTotal } from "../report.js";
 
 interface VerifyFlags extends RegistryFlags {
   format: string;
   update?: boolean;
   kinds?: string;
+  quiet?: boolean;
 }
 
 /** `imagepin verify PATH...`: pinned digests still exist; tags pinned beside them have not moved. */
@@ -22,7 +25,8 @@ export function register(program: Command): void {
       .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
       .option("--format <format>", "text, json or sarif", "text")
       .option("--update", "rewrite moved tags to their new digest in place (an index stays an index, a platform manifest follows its platform)")
-      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}"),
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}")
+      .option("-q, --quiet", "no progress and no total line on a terminal"),
   )
     .addHelpText(
       "after",
@@ -37,14 +41,19 @@ Exit status: 0 when every pin holds (or was updated), 1 with findings, 2 on usag
       if (flags.update && paths.includes("-")) throw new UsageError("--update cannot write standard input back");
       const loaded = await loadInputs(paths, flags.kinds);
       const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+      const progress = await startProgress({ quiet: flags.quiet, format });
+      progress.filesRead(loaded.files.length);
       let result;
       try {
-        result = await verifyFiles(loaded.files, { resolver, platform, update: flags.update });
+        result = await verifyFiles(loaded.files, { resolver: progress.counting(resolver), platform, update: flags.update });
       } finally {
+        progress.stop();
         await close();
       }
-      const writeFailed = await writeFilesBack(result.updated.map(({ file, output, count }) => ({ path: file.file, output, done: `${count} digest(s) updated` })));
-      process.stdout.write(formatFindings(result.findings, format, { summary: result.summary, rules: verifyRules, toolVersion: imagepinVersion(), tty: useColour() }));
+      const writeFailed = await writeFilesBack(result.updated.map(({ file, output, count }) => ({ path: file.file, output, done: `${count} digest(s) updated` })), process.stderr.isTTY !== true);
+      process.stdout.write(formatFindings(result.findings, format, { summary: result.summary, rules: verifyRules, toolVersion: imagepinVersion(), ...textStyle() }));
+      const updated = result.updated.reduce((sum, { count }) => sum + count, 0);
+      printTotal(`verified ${plural(result.summary.images, "image")} in ${plural(result.summary.files, "file")}, ${plural(result.summary.findings, "finding")}${flags.update ? `, ${plural(updated, "digest")} updated` : ""}`, { quiet: flags.quiet, format, summaryShown: process.stdout.isTTY === true });
       const open = result.findings.some((finding) => finding.severity !== "note");
       process.exitCode = reportUnreadable(loaded) ? exitUsage : open || writeFailed ? exitFindings : 0;
     });
