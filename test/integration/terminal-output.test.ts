@@ -103,6 +103,15 @@ describe("terminal output", () => {
     expect(lastLine(screen)).toBe("imagepin: would pin 0 images in 0 files, 2 failed");
   }, 60_000);
 
+  it("verify names a refused image once and carries the same hint", async () => {
+    const file = tree.write("verify/pod.yaml", `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: ${privateRegistry.host}/demo/secret:1@sha256:${"a".repeat(64)}}\n`);
+    const result = await runImagepin(["verify", file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`registry-error cannot check ${privateRegistry.host}/demo/secret:1@sha256:`);
+    expect(result.stdout.split("demo/secret").length - 1).toBe(2);
+    expect(result.stdout).toContain(`hint: \`imagepin auth which ${privateRegistry.host}/demo/secret:1@sha256:`);
+  }, 60_000);
+
   it("lint: NO_COLOR keeps the grouping without colour; FORCE_COLOR colours even a pipe", async () => {
     const dir = freshTree("colour");
     const coloured = onTerminal(["lint", "compose"], dir);
