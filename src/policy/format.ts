@@ -21,7 +21,7 @@ export function formatFindings(findings: Finding[], format: OutputFormat, option
   if (format === "json") return `${JSON.stringify({ findings, summary: options.summary })}\n`;
   if (format === "sarif") return `${JSON.stringify(sarifLog(findings, options.rules, options.toolVersion), null, 2)}\n`;
   const colour = (options.colour ?? options.tty) ? ansi : plain;
-  return options.tty ? groupedText(findings, options.summary, colour) : distinct(findings).map(({ finding, count }) => `${findingLine(finding, colour)}${times(count)}\n`).join("");
+  return options.tty ? groupedText(findings, options.summary, colour) : distinct(findings).map(({ finding, count }) => `${findingLine(finding, colour)}${times(count)}\n${hintLine(finding, "  ")}`).join("");
 }
 
 const ansi = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
@@ -39,7 +39,7 @@ function findingLine(finding: Finding, colour: typeof ansi): string {
 function distinct(findings: Finding[]): { finding: Finding; count: number }[] {
   const seen = new Map<string, { finding: Finding; count: number }>();
   for (const finding of findings) {
-    const key = `${finding.file}:${finding.line}:${finding.column} ${finding.rule} ${finding.severity} ${finding.message}`;
+    const key = `${finding.file}:${finding.line}:${finding.column} ${finding.rule} ${finding.severity} ${finding.message} ${finding.hint ?? ""}`;
     const entry = seen.get(key);
     if (entry) entry.count++;
     else seen.set(key, { finding, count: 1 });
@@ -48,6 +48,7 @@ function distinct(findings: Finding[]): { finding: Finding; count: number }[] {
 }
 
 const times = (count: number) => (count > 1 ? ` (${count} times)` : "");
+const hintLine = (finding: Finding, indent: string) => (finding.hint ? `${indent}hint: ${finding.hint}\n` : "");
 
 /** One block per file, severities coloured, and a summary line. */
 function groupedText(findings: Finding[], summary: Summary, colour: typeof ansi): string {
@@ -58,7 +59,7 @@ function groupedText(findings: Finding[], summary: Summary, colour: typeof ansi)
       file = finding.file;
       text += `${text === "" ? "" : "\n"}${colour.bold}${file}${colour.reset}\n`;
     }
-    text += `  ${findingLine(finding, colour)}${times(count)}\n`;
+    text += `  ${findingLine(finding, colour)}${times(count)}\n${hintLine(finding, "    ")}`;
   }
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
   text += `${text === "" ? "" : "\n"}${plural(summary.findings, "finding")} (${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}) in ${plural(summary.files, "file")}, ${plural(summary.images, "image")}\n`;

@@ -107,9 +107,12 @@ describe("terminal output", () => {
     const file = tree.write("verify/pod.yaml", `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: ${privateRegistry.host}/demo/secret:1@sha256:${"a".repeat(64)}}\n`);
     const result = await runImagepin(["verify", file]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain(`registry-error cannot check ${privateRegistry.host}/demo/secret:1@sha256:`);
-    expect(result.stdout.split("demo/secret").length - 1).toBe(2);
-    expect(result.stdout).toContain(`hint: \`imagepin auth which ${privateRegistry.host}/demo/secret:1@sha256:`);
+    const [finding, hint] = result.stdout.trimEnd().split("\n");
+    expect(finding).toContain(`registry-error cannot check ${privateRegistry.host}/demo/secret:1@sha256:`);
+    expect(finding!.split("demo/secret").length - 1).toBe(1);
+    expect(hint).toMatch(new RegExp(`^ {2}hint: \`imagepin auth which ${privateRegistry.host}/demo/secret:1@sha256:`));
+    const json = JSON.parse((await runImagepin(["verify", "--format", "json", file])).stdout) as { findings: { hint?: string }[] };
+    expect(json.findings[0]!.hint).toMatch(/^`imagepin auth which /);
   }, 60_000);
 
   it("lint: NO_COLOR keeps the grouping without colour; FORCE_COLOR colours even a pipe", async () => {
