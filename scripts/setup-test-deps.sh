@@ -12,7 +12,8 @@ wanted=("$@")
 if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman runc squid python3 pre-commit); fi
 need=()
 for command in "${wanted[@]}"; do
-  command -v "$command" >/dev/null 2>&1 || need+=("$command")
+  # squid lives in /usr/sbin, which is not on every user's PATH.
+  command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || need+=("$command")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 sudo=""

@@ -6,9 +6,17 @@ export interface CompletionNode {
   subcommands: CompletionNode[];
 }
 
+/** The values offered after a flag that takes one of a few (the common ones for --platform). */
+export const flagValues: Record<string, string[]> = {
+  "--format": ["text", "json", "sarif"],
+  "--variant": ["calico", "enterprise"],
+  "--platform": ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"],
+};
+
 /**
- * Renders a static completion script: subcommands at each level, then that command's flags; files
- * otherwise (the shell's default), since most arguments are paths or image references.
+ * Renders a static completion script: subcommands and flags where a command has subcommands; a
+ * command's flags after `-`; the values of --format, --variant and --platform after them; files
+ * otherwise (the shell's default), since the arguments of pin, lint and verify are paths.
  */
 export function completionScript(shell: "bash" | "zsh" | "fish", root: CompletionNode): string {
   return shell === "fish" ? fishScript(root) : bashScript(root, shell === "zsh");
@@ -22,11 +30,15 @@ function bashScript(root: CompletionNode, forZsh: boolean): string {
   const entries = walk(root);
   const paths = entries.filter((entry) => entry.path.length > 0).map((entry) => entry.path.join(" "));
   const cases = entries
-    .map(({ path, node }) => `    "${path.join(" ")}") words="${[...node.subcommands.map((child) => child.name), ...node.flags].join(" ")}" ;;`)
+    .map(({ path, node }) => `    "${path.join(" ")}") subcommands="${node.subcommands.map((child) => child.name).join(" ")}"; flags="${node.flags.join(" ")}" ;;`)
     .join("\n");
+  const values = Object.entries(flagValues).map(([flag, list]) => `    ${flag}) COMPREPLY=($(compgen -W "${list.join(" ")}" -- "$cur")); return ;;`).join("\n");
   return `# imagepin ${forZsh ? "zsh" : "bash"} completion${forZsh ? " (bash completion through bashcompinit)" : ""}
 ${forZsh ? "autoload -U +X bashcompinit && bashcompinit\n" : ""}_imagepin() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" candidate word i words=""
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" candidate word i subcommands="" flags=""
+  case "$prev" in
+${values}
+  esac
   for ((i = 1; i < COMP_CWORD; i++)); do
     word="\${COMP_WORDS[i]}"
     [[ "$word" == -* ]] && continue
@@ -38,7 +50,14 @@ ${forZsh ? "autoload -U +X bashcompinit && bashcompinit\n" : ""}_imagepin() {
   case "$path" in
 ${cases}
   esac
-  COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags" -- "$cur"))
+  elif [[ -n "$subcommands" ]]; then
+    COMPREPLY=($(compgen -W "$subcommands $flags" -- "$cur"))
+  else
+    # A command's arguments (paths for pin, lint, verify): nothing here, so the shell completes files.
+    COMPREPLY=()
+  fi
 }
 complete -o default -F _imagepin imagepin
 `;
@@ -55,7 +74,8 @@ function fishScript(root: CompletionNode): string {
     }
     for (const flag of node.flags) {
       const option = flag.startsWith("--") ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;
-      lines.push(`complete -c imagepin -n '${condition}' ${option}`);
+      const values = flagValues[flag];
+      lines.push(`complete -c imagepin -n '${condition}' ${option}${values ? ` -x -a '${values.join(" ")}'` : ""}`);
     }
     if (path.length > 0 && node.subcommands.length === 0) lines.push(`complete -c imagepin -n '${condition}' -F`);
   }

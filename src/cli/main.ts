@@ -6,6 +6,7 @@ import { exitCodeFor, exitUsage, printError } from "./output.js";
  * `bin.ts` passes it in so tests can call `main` directly.
  */
 export async function main(argv: string[]): Promise<number> {
+  argv = helpAsFlag(argv);
   // Fast path: `--version` is run in loops by scripts and must not load commander.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
     const { imagepinVersion } = await import("../version.js");
@@ -71,8 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are not errors; everything else commander rejects is a usage error.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      // Help and version are not errors; everything else commander rejects is a usage error, and so is a
+      // command that needs a subcommand given none (`imagepin webhook`: help on stderr, exit 2).
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+      if (error.code === "commander.help") return error.exitCode === 0 ? 0 : exitUsage;
       return exitUsage;
     }
     printError(error, debug);
@@ -85,4 +88,15 @@ function findCommand(argv: string[]): CommandEntry | undefined {
   const words = argv.filter((word) => !word.startsWith("-"));
   const name = words[0] === "help" ? words[1] : words[0];
   return commandTable.find((entry) => entry.name === name);
+}
+
+/**
+ * `help webhook manifests` as `webhook manifests --help`: commander's help command reads only the first
+ * topic word, so the help of a subcommand would otherwise show its parent's.
+ */
+function helpAsFlag(argv: string[]): string[] {
+  const words = argv.filter((word) => !word.startsWith("-"));
+  if (words[0] !== "help" || words.length < 3) return argv;
+  const at = argv.indexOf("help");
+  return [...argv.slice(0, at), ...argv.slice(at + 1), "--help"];
 }

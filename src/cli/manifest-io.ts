@@ -62,15 +62,16 @@ export interface WriteBack {
 
 /**
  * Writes each file atomically; through a symbolic link the file it names is rewritten and the link stays
- * a link. A file that cannot be written is reported and the others are still written.
+ * a link. A file that cannot be written is reported and the others are still written. With
+ * `namePerFile` (default) each file written is named on standard error.
  * @returns true when any write failed.
  */
-export async function writeFilesBack(files: WriteBack[]): Promise<boolean> {
+export async function writeFilesBack(files: WriteBack[], namePerFile = true): Promise<boolean> {
   let failed = false;
   for (const { path, output, done } of files) {
     try {
       await writeFileAtomic(await realpath(path), output);
-      process.stderr.write(`imagepin: ${path}: ${done}\n`);
+      if (namePerFile) process.stderr.write(`imagepin: ${path}: ${done}\n`);
     } catch (error) {
       failed = true;
       process.stderr.write(`imagepin: cannot write ${path}: ${describeFsError(error)}\n`);

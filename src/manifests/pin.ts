@@ -33,7 +33,10 @@ export interface PinChange {
 export interface PinFailure {
   image: FoundImage;
   code: string;
+  /** Why, without the image (the caller names it once). */
   message: string;
+  /** What to do about it, when the error said (`imagepin auth which IMAGE` for a refused credential). */
+  hint?: string;
 }
 
 /** What pinning did to one file. */
@@ -51,6 +54,13 @@ export interface PinnedFile {
   failures: PinFailure[];
   /** Unpinned images that cannot be rewritten in place (ARG-built FROM lines, block scalars). */
   skipped: { image: FoundImage; reason: string }[];
+}
+
+/** Why a reference has no digest. */
+interface Unresolved {
+  code: string;
+  message: string;
+  hint?: string;
 }
 
 /** A resolved digest with what the lock records about it. */
@@ -76,7 +86,7 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
       if (reference instanceof ImageReference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
     }
   }
-  const outcomes = new Map<string, Pin | { code: string; message: string }>();
+  const outcomes = new Map<string, Pin | Unresolved>();
   // All at once: the registry transport bounds the requests in flight (--concurrency).
   await Promise.all([...wanted].map(async ([key, reference]) => outcomes.set(key, await resolveOne(reference, options))));
   return files.map((file) => pinFile(file, outcomes, options.keepTag ?? true));
@@ -90,7 +100,7 @@ function isPinSuppressed(image: FoundImage): boolean {
   return isSuppressed(image.ignored, "digest-missing");
 }
 
-async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | { code: string; message: string }> {
+async function resolveOne(reference: ImageReference, options: PinOptions): Promise<Pin | Unresolved> {
   const platform = options.platform && lockPlatform(options.platform);
   const locked = options.lock?.get(reference.normalized, options.platform);
   if (options.offline) {
@@ -109,11 +119,14 @@ async function resolveOne(reference: ImageReference, options: PinOptions): Promi
     });
     return { digest: resolution.digest, mediaType: resolution.mediaType, resolvedAt: resolution.resolvedAt };
   } catch (error) {
-    return { code: isImagepinError(error) ? error.code : "error", message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    // Registry errors start with the reference; the failure is reported beside the image, so once is enough.
+    const own = message.startsWith(`${reference.normalized}: `) ? message.slice(reference.normalized.length + 2) : message;
+    return { code: isImagepinError(error) ? error.code : "error", message: own, ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) };
   }
 }
 
-function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; message: string }>, keepTag: boolean): PinnedFile {
+function pinFile(file: ScannedFile, outcomes: Map<string, Pin | Unresolved>, keepTag: boolean): PinnedFile {
   const edits: TextEdit[] = [];
   const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
   for (const image of file.images) {
@@ -142,7 +155,7 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | { code: string; 
     }
     const outcome = outcomes.get(reference.normalized);
     if (!outcome || !("digest" in outcome)) {
-      result.failures.push({ image, code: outcome?.code ?? "error", message: outcome?.message ?? "not resolved" });
+      result.failures.push({ image, code: outcome?.code ?? "error", message: outcome?.message ?? "not resolved", ...(outcome?.hint ? { hint: outcome.hint } : {}) });
       continue;
     }
     const written = image.written ?? image.image;

@@ -14,6 +14,8 @@ export interface Finding {
   container: string | null;
   image: string | null;
   message: string;
+  /** What to do about it, when the cause said (`imagepin auth which IMAGE` for refused credentials). */
+  hint?: string;
 }
 
 /** A rule's id, default severity and one-line description (for SARIF and docs). */

@@ -160,7 +160,9 @@ function taggedName(image: FoundImage): string {
 function registryError(image: FoundImage, error: unknown, reference: ImageReference): Finding {
   const code = isImagepinError(error) ? `${error.code}: ` : "";
   const message = withoutLeadingReference(error instanceof Error ? error.message : String(error), reference);
-  return findingFor(image, "registry-error", "error", `cannot check ${image.image}: ${code}${message}`);
+  const finding = findingFor(image, "registry-error", "error", `cannot check ${image.image}: ${code}${message}`);
+  // The error's hint (`imagepin auth which IMAGE` for a refused credential) goes with it, as resolve prints it.
+  return isImagepinError(error) && error.hint ? { ...finding, hint: error.hint } : finding;
 }
 
 /**

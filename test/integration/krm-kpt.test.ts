@@ -137,6 +137,21 @@ describe("imagepin krm under the real kpt", () => {
     expect(packageFiles(join(tree.root, "render"))).toEqual(pinned);
   }, 120_000);
 
+  it("kubectl kustomize refuses the exec transformer, and with --enable-alpha-plugins skips it silently (docs/krm.md says so)", () => {
+    tree.write("kustomize/kustomization.yaml", "resources: [deploy.yaml]\ntransformers: [pin.yaml]\n");
+    tree.write("kustomize/deploy.yaml", deployment(registry.host));
+    tree.write("kustomize/pin.yaml", `apiVersion: imagepin.dev/v1alpha1\nkind: PinConfig\nmetadata:\n  name: pin\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ${fn}\n`);
+    const kubectl = (args: string[]) => spawnSync("kubectl", ["kustomize", ...args, join(tree.root, "kustomize")], { encoding: "utf8", timeout: 60_000 });
+    const refused = kubectl([]);
+    if (refused.error) throw new Error(`kubectl is needed for this test: ${refused.error.message}`);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("external plugins disabled");
+    const skipped = kubectl(["--enable-alpha-plugins"]);
+    expect(skipped.status, skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain(`image: ${registry.host}/demo/web:1\n`);
+    expect(skipped.stdout).not.toContain("@sha256:");
+  }, 120_000);
+
   it("kpt reports an image that cannot be resolved as an error result and leaves the package as it was", () => {
     const original = writePackage("missing");
     tree.write("missing/extra.yaml", `apiVersion: v1\nkind: Pod\nmetadata:\n  name: gone\nspec:\n  containers:\n    - {name: a, image: ${registry.host}/demo/gone:1}\n    - {name: b, image: ${registry.host}/demo/gone:2}\n`);

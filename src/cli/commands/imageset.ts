@@ -16,6 +16,8 @@ import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { exitFindings, out } from "../output.js";
 import { readInputFile, referenceLines } from "../input.js";
 import { addRegistryFlags, createResolverFromFlags, type RegistryFlags } from "../registry-flags.js";
+import { startProgress } from "../progress.js";
+import { plural, printTotal } from "../report.js";
 
 /** The flags both subcommands take to know the operator, the variant and where images are pulled from. */
 interface ClusterFlags {
@@ -31,6 +33,7 @@ interface ClusterFlags {
 interface CreateFlags extends RegistryFlags, ClusterFlags {
   from?: string;
   output?: string;
+  quiet?: boolean;
 }
 
 interface VerifyFlags extends RegistryFlags, ClusterFlags {
@@ -86,7 +89,8 @@ export function register(program: Command): void {
         .description("build an ImageSet (operator.tigera.io/v1) for an operator release")
         .argument("[ref...]", "image references (or use --from, or --operator-manifest alone)")
         .option("--from <file>", "read references from a file, one per line (`--print-images=list` output); - for stdin")
-        .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout"),
+        .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout")
+        .option("-q, --quiet", "no progress and no total line on a terminal"),
     ),
   ).action(create);
   addRegistryFlags(
@@ -110,8 +114,11 @@ async function create(refs: string[], flags: CreateFlags): Promise<void> {
   const references = [...listed, ...refs];
   if (references.length === 0 && !settings.operator && !flags.version) throw new UsageError("imageset create: give image references, --from FILE, or --operator-manifest FILE");
   const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
+  const progress = await startProgress({ quiet: flags.quiet });
   try {
-    const result = await createImageSet({ references, variant: settings.variant, version: flags.version, operator: settings.operator, pull: settings.pull, platform, resolver });
+    const result = await createImageSet({ references, variant: settings.variant, version: flags.version, operator: settings.operator, pull: settings.pull, platform, resolver: progress.counting(resolver) }).finally(() => progress.stop());
+    const wanted = result.images.length + result.failures.length;
+    printTotal(`resolved ${plural(result.images.length, "image")} of ${wanted}${result.failures.length > 0 ? `, ${result.failures.length} failed` : ""}`, { quiet: flags.quiet });
     reportCreate(result);
     if (result.failures.length > 0) {
       process.exitCode = exitFindings;

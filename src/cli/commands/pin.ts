@@ -5,6 +5,8 @@ import { pinFiles, type FoundImage, type PinnedFile } from "../../manifests/inde
 import type { Platform } from "../../reference/index.js";
 import type { Resolver } from "../../resolve/types.js";
 import { collect, exitFindings, exitUsage } from "../output.js";
+import { progressWanted, startProgress } from "../progress.js";
+import { Diagnostics, plural } from "../report.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
 import { loadInputs, readLock, reportNoImages, reportUnreadable, reportWalkNotes, writeFilesBack, writeLockFile } from "../manifest-io.js";
 
@@ -16,6 +18,7 @@ interface PinFlags extends RegistryFlags {
   lock?: string;
   offline?: boolean;
   kinds?: string[];
+  quiet?: boolean;
 }
 
 /** `imagepin pin PATH...`: resolve unpinned images and rewrite them to name:tag@digest, nothing else. */
@@ -31,7 +34,8 @@ export function register(program: Command): void {
       .option("--lock <file>", "record every resolution in this lock file (sorted JSON)")
       .option("--offline", "resolve from the --lock file only, never from a registry")
       .option("--format <format>", "text, or json (with --check or --write): the changes, failures and skipped images as one object", "text")
-      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect),
+      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect)
+      .option("-q, --quiet", "no progress and no total line on a terminal"),
   )
     .addHelpText(
       "after",
@@ -53,21 +57,26 @@ Exit status: 0 done, 1 when an image could not be pinned or (with --check) somet
       const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
       const before = lock?.serialize();
       const registry = await openResolver(flags);
+      const progress = await startProgress({ quiet: flags.quiet, format: flags.format });
+      progress.filesRead(loaded.files.length);
       let pinned: PinnedFile[];
       try {
-        pinned = await pinFiles(loaded.files, { resolver: registry.resolver, platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline });
+        pinned = await pinFiles(loaded.files, { resolver: progress.counting(registry.resolver), platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline });
       } finally {
+        progress.stop();
         await registry.close();
       }
       // The lock goes first: when it cannot be written nothing else is, so files and lock never disagree.
       if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before) await writeLockFile(flags.lock, lock.serialize());
       const failed = flags.format === "json" ? pinned.some((file) => file.failed) : reportPinProblems(pinned);
       let writeFailed = false;
-      if (flags.write) writeFailed = await writeChanged(pinned);
+      // On a terminal one total line says it all; elsewhere (CI logs) each file written is named.
+      if (flags.write) writeFailed = await writeChanged(pinned, process.stderr.isTTY !== true);
       if (flags.format === "json") process.stdout.write(`${JSON.stringify(pinReport(pinned))}\n`);
       else if (flags.check) for (const { file, change } of changesInOrder(pinned)) process.stderr.write(`imagepin: would pin ${file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`);
       else if (!flags.write) process.stdout.write(pinned.length === 1 ? pinned[0]!.output : unifiedDiff(pinned));
       if (pinned.every((file) => file.file.images.length === 0)) reportNoImages(loaded);
+      if (progressWanted({ quiet: flags.quiet, format: flags.format })) process.stderr.write(`imagepin: ${pinTotal(pinned, flags.write === true)}\n`);
       const wouldChange = flags.check && pinned.some((file) => file.changes.length > 0);
       // --check: 1 means "run pin --write", which cannot help when something failed to resolve (docs/ci.md).
       if (reportUnreadable(loaded) || (flags.check && failed)) process.exitCode = exitUsage;
@@ -104,23 +113,36 @@ async function openResolver(flags: PinFlags): Promise<{ resolver?: Resolver; pla
 /** Prints what could not be pinned (errors) and what was skipped (warnings); true when anything failed. */
 export function reportPinProblems(files: PinnedFile[]): boolean {
   let failed = false;
+  // Identical lines (one anchor merged into many services) are written once with a count.
+  const lines = new Diagnostics();
   for (const { file, failures, skipped, changes } of files) {
-    for (const problem of file.problems) process.stderr.write(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}\n`);
-    for (const { image, message } of failures) process.stderr.write(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image === "" ? '""' : image.image}: ${message}\n`);
-    for (const { image, reason } of skipped) process.stderr.write(`imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.written ?? image.image} not pinned: ${reason}\n`);
-    for (const { image, to, tagKept } of changes) if (tagKept) process.stderr.write(`imagepin: warning: ${image.file}:${image.line}:${image.column}: tag kept in ${to}: ${tagKept}\n`);
+    for (const problem of file.problems) lines.add(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
+    for (const { image, message, hint } of failures) {
+      lines.add(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image === "" ? '""' : image.image}: ${message}`, hint);
+    }
+    for (const { image, reason } of skipped) lines.add(`imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.written ?? image.image} not pinned: ${reason}`);
+    for (const { image, to, tagKept } of changes) if (tagKept) lines.add(`imagepin: warning: ${image.file}:${image.line}:${image.column}: tag kept in ${to}: ${tagKept}`);
     if (failures.length > 0) failed = true;
     if (file.problems.length > 0) {
       failed = true;
-      process.stderr.write(`imagepin: ${file.file}: left unchanged\n`);
+      lines.add(`imagepin: ${file.file}: left unchanged`);
     }
   }
+  lines.flush();
   return failed;
 }
 
 /** Writes every changed file atomically; a file that cannot be written is reported and the rest still written. */
-export function writeChanged(files: PinnedFile[]): Promise<boolean> {
-  return writeFilesBack(files.filter(({ changed }) => changed).map(({ file, output, changes }) => ({ path: file.file, output, done: `${changes.length} image(s) pinned` })));
+export function writeChanged(files: PinnedFile[], namePerFile = true): Promise<boolean> {
+  return writeFilesBack(files.filter(({ changed }) => changed).map(({ file, output, changes }) => ({ path: file.file, output, done: `${changes.length} image(s) pinned` })), namePerFile);
+}
+
+/** The run's one total line: `pinned 412 images in 57 files, 3 failed` (`would pin` without --write). */
+export function pinTotal(files: PinnedFile[], written: boolean): string {
+  const changed = files.filter((file) => file.changed);
+  const images = changed.reduce((sum, file) => sum + file.changes.length, 0);
+  const failed = files.reduce((sum, file) => sum + file.failures.length, 0);
+  return `${written ? "pinned" : "would pin"} ${plural(images, "image")} in ${plural(changed.length, "file")}${failed > 0 ? `, ${failed} failed` : ""}`;
 }
 
 function unifiedDiff(files: PinnedFile[]): string {
