@@ -58,6 +58,8 @@ export async function startProgress(options: ProgressOptions = {}): Promise<Prog
   return {
     filesRead(count) {
       files = count;
+      // drawn at once: a run shorter than one interval still shows what it read
+      render();
     },
     counting(resolver) {
       if (resolver === undefined) return resolver;

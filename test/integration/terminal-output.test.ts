@@ -122,7 +122,7 @@ describe("terminal output", () => {
     expect(coloured.screen).toContain("(3 times)");
     const plain = onTerminal(["lint", "compose"], dir, { NO_COLOR: "1" });
     expect(plain.screen).not.toMatch(/\u001b\[(3\d|1|2)m/);
-    expect(withoutControls(plain.screen)).toMatch(/^compose\/compose\.yaml\n {2}compose\/compose\.yaml:2:10 digest-missing .* \(3 times\)\n\n3 findings/m);
+    expect(withoutControls(plain.screen)).toMatch(/^compose\/compose\.yaml\n {2}compose\/compose\.yaml:2:10 error digest-missing .* \(3 times\)\n\n3 findings/m);
     const forced = await runImagepin(["lint", "compose"], { cwd: dir, env: withoutColourVariables({ FORCE_COLOR: "1" }) });
     expect(forced.stdout).toContain("\u001b[31mdigest-missing");
     const piped = await runImagepin(["lint", "compose"], { cwd: dir, env: withoutColourVariables() });
