@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against, from Debian's packages, when it is missing:
 # the CNCF distribution registry, skopeo (an independent client to cross-check digests),
-# redis-server (the shared digest store) and openssl (test certificates). Safe to run again; does
+# redis-server (the shared digest store), openssl (test certificates), and podman, runc and debootstrap
+# (the webhook image is built and run in the tests: npm run image). Safe to run again; does
 # nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
 wanted=("$@")
-if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl); fi
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl podman runc debootstrap); fi
 need=()
 for command in "${wanted[@]}"; do
   command -v "$command" >/dev/null 2>&1 || need+=("$command")
