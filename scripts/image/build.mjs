@@ -23,18 +23,24 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const here = fileURLToPath(new URL("./", import.meta.url));
 const tag = process.env.IMAGEPIN_IMAGE ?? "localhost/imagepin-webhook:dev";
 
-/** What the stand-in bases are made of; any change gives a new cache key. */
-const standin = {
+/** What the Debian root file system is made of; any change gives a new key (and a new debootstrap). */
+const debian = {
   recipe: 1,
   suite: "bookworm",
   mirror: process.env.IMAGEPIN_DEBIAN_MIRROR ?? "http://deb.debian.org/debian",
   packages: ["python3", "make", "g++", "ca-certificates"],
+};
+/** What the stand-in bases are made of on top of it; any change gives a new key. */
+const standin = {
+  ...debian,
   node: "24.18.0",
   npm: "11.19.1",
   containerfiles: ["standin-build.Containerfile", "standin-runtime.Containerfile"].map((name) => readFileSync(join(here, name), "utf8")),
 };
-const key = createHash("sha256").update(JSON.stringify(standin)).digest("hex").slice(0, 12);
-const standinImages = { rootfs: `localhost/imagepin-standin-rootfs:${key}`, build: `localhost/imagepin-standin-node:${key}`, runtime: `localhost/imagepin-standin-distroless:${key}` };
+const hash = (value) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
+const rootfsKey = hash(debian);
+const key = hash(standin);
+const standinImages = { rootfs: `localhost/imagepin-standin-rootfs:${rootfsKey}`, build: `localhost/imagepin-standin-node:${key}`, runtime: `localhost/imagepin-standin-distroless:${key}` };
 
 /**
  * podman with the settings these sandboxes need: runc (crun refuses their cgroup layout) when it is
@@ -86,15 +92,17 @@ function productionBasesAvailable(bases) {
 
 /** A Debian root file system tarball, made once per key with debootstrap and kept in the cache. */
 function rootfsTarball() {
-  const tarball = join(cacheDir(), `standin-rootfs-${key}.tar`);
+  const tarball = join(cacheDir(), `standin-rootfs-${rootfsKey}.tar`);
   if (existsSync(tarball)) return tarball;
-  const work = mkdtempSync(join(cacheDir(), `.rootfs-${key}-`));
-  say(`making a Debian ${standin.suite} root file system with debootstrap from ${standin.mirror} (once per machine; a few minutes)`);
-  run("debootstrap", ["--variant=minbase", `--include=${standin.packages.join(",")}`, standin.suite, join(work, "rootfs"), standin.mirror], { stdio: ["ignore", "ignore", "inherit"] });
+  const work = mkdtempSync(join(cacheDir(), `.rootfs-${rootfsKey}-`));
+  const started = Date.now();
+  say(`making a Debian ${debian.suite} root file system with debootstrap from ${debian.mirror} (once per machine; a few minutes)`);
+  run("debootstrap", ["--variant=minbase", `--include=${debian.packages.join(",")}`, debian.suite, join(work, "rootfs"), debian.mirror], { stdio: ["ignore", "ignore", "inherit"] });
   rmSync(join(work, "rootfs", "var", "cache", "apt", "archives"), { recursive: true, force: true });
   run("tar", ["-C", join(work, "rootfs"), "--numeric-owner", "-cf", join(work, "rootfs.tar"), "."]);
   renameSync(join(work, "rootfs.tar"), tarball);
   rmSync(work, { recursive: true, force: true });
+  say(`debootstrap took ${Math.round((Date.now() - started) / 1000)} s; cached as ${tarball}`);
   return tarball;
 }
 
