@@ -5,11 +5,12 @@
 # sqlite3 (a second process holding the SQLite store locked), podman (`podman login` writes the
 # containers auth.json the credential tests read; with runc it builds the pinned Dockerfiles), squid (the
 # HTTP proxy the proxy tests go through), python3 (a listener that never accepts, for the timeout tests)
-# and pre-commit (the hooks are run through it). Safe to run again; does
+# pre-commit (the hooks are run through it) and debootstrap (with podman and runc, the webhook image is
+# built and run in the tests: npm run image). Safe to run again; does
 # nothing when all are present. Arguments narrow the list (the demo needs only the registry and openssl).
 set -euo pipefail
 wanted=("$@")
-if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman runc squid python3 pre-commit); fi
+if [ ${#wanted[@]} -eq 0 ]; then wanted=(docker-registry skopeo redis-server openssl redis-sentinel sqlite3 podman runc squid python3 pre-commit debootstrap); fi
 need=()
 for command in "${wanted[@]}"; do
   # squid lives in /usr/sbin, which is not on every user's PATH.

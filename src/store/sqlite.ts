@@ -1,6 +1,7 @@
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { abandonOnAbort } from "../internal/abort.js";
-import { storeUnavailable } from "./errors.js";
+import { StoreError, storeUnavailable } from "./errors.js";
 import {
   legacyPlatformKeys,
   matchesFilter,
@@ -38,6 +39,24 @@ interface Row {
 }
 
 /**
+ * better-sqlite3, loaded when a SQLite store is opened: it is an optional dependency (a native module
+ * that may need a compiler), so `npm install` of the CLI succeeds without python, make and g++, and only
+ * the webhook's SQLite store needs it (issue 11).
+ * @throws StoreError `store-unavailable` naming what to install when it is missing or cannot load.
+ */
+function loadSqliteModule(): typeof Database {
+  try {
+    return createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
+    throw new StoreError("store-unavailable", `the SQLite digest store needs the better-sqlite3 module, which ${missing ? "is not installed" : `cannot be loaded (${(error as Error).message.split("\n")[0]})`}`, {
+      cause: error,
+      hint: "install it beside imagepin (npm install better-sqlite3; it compiles with python3, make and g++ when no prebuilt binary fits), or use --store redis://HOST:PORT or memory:",
+    });
+  }
+}
+
+/**
  * A {@link DigestStore} in an SQLite file (`--store sqlite:///abs/path.db`), the webhook's embedded default.
  *
  * Durability: the database runs in WAL mode with `synchronous=FULL`. better-sqlite3 is synchronous, so
@@ -71,8 +90,9 @@ export class SqliteDigestStore implements DigestStore {
 
   constructor(readonly path: string) {
     this.description = `sqlite://${path}`;
+    const open = loadSqliteModule();
     try {
-      this.db = new Database(path, { timeout: openWaitMs });
+      this.db = new open(path, { timeout: openWaitMs });
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = FULL");
       this.db.exec(`CREATE TABLE IF NOT EXISTS digests (

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments, visit } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { runImagepinSync } from "../harness/cli.js";
+import { runImagepin, runImagepinSync } from "../harness/cli.js";
+import { startRedis } from "./webhook-support/redis.js";
 import { openStore } from "../../src/store/index.js";
 import { generateServingCertificates } from "../../src/webhook/install/certs.js";
 
@@ -52,6 +53,24 @@ describe("imagepin webhook store", () => {
     expect(run("webhook", "store", "evict", "--store", url, "--older-than", "30d").stdout).toContain("evicted 1 record(s)");
     expect(run("webhook", "store", "list", "--store", url).stdout.trim().split("\n")).toHaveLength(1);
   });
+});
+
+describe("a Redis store's password from IMAGEPIN_STORE_PASSWORD", () => {
+  it("reaches Redis without being in the command line", async () => {
+    const redis = await startRedis(["--requirepass", "s3cret-pw"]);
+    try {
+      const store = `redis://127.0.0.1:${redis.port}/0`;
+      const refused = await runImagepin(["webhook", "store", "list", "--store", store], { cwd: dir });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("cannot connect to the digest store");
+      const env = { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test", IMAGEPIN_STORE_PASSWORD: "s3cret-pw" };
+      const listed = await runImagepin(["webhook", "store", "list", "--store", store], { cwd: dir, env });
+      expect(listed.stderr).toBe("");
+      expect(listed.status).toBe(0);
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
 });
 
 describe("imagepin webhook manifests", () => {

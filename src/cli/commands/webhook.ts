@@ -203,7 +203,8 @@ async function storeCommand(action: "list" | "evict", flags: StoreFlags): Promis
   }
   if (flags.olderThan) filter.resolvedBefore = Date.now() - parseAge(flags.olderThan);
   if (action === "evict" && Object.keys(filter).length === 0 && !flags.all) throw new UsageError("evict needs --reference, --scope, --older-than or --all");
-  const store = await openStore(flags.store, { cwd: process.cwd(), mustExist: true });
+  const { storePasswordEnv } = await import("../../webhook/install/manifests.js");
+  const store = await openStore(storeWithPassword(flags.store, process.env[storePasswordEnv]), { cwd: process.cwd(), mustExist: true });
   try {
     if (action === "evict") {
       out(`evicted ${await store.evict(filter)} record(s)`);

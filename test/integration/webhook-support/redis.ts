@@ -44,11 +44,11 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000
   throw new Error(`redis-server did not listen on ${port}`);
 }
 
-/** Starts redis-server with `--save "" --appendonly no` on 127.0.0.1 and a free port. */
-export async function startRedis(): Promise<RedisServer> {
+/** Starts redis-server with `--save "" --appendonly no` on 127.0.0.1 and a free port, plus `extraArgs` (`--requirepass P`). */
+export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "imagepin-redis-"));
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], {
     stdio: "ignore",
   });
   await waitForPort(port, child);
