@@ -7,7 +7,7 @@ export { ignoreAnnotation } from "./suppression.js";
 export { loadManifests, type LoadOptions, type LoadedManifests } from "./load.js";
 export { pinFiles, type PinOptions, type PinnedFile, type PinChange, type PinFailure } from "./pin.js";
 export { Lockfile, lockPlatform, type LockEntry } from "./lock.js";
-// The registry's platform helpers, for the modules that may not import the registry client (policy).
-export { formatPlatform, platformMatches } from "../registry/index.js";
+// The registry's platform helpers (from platform.ts, not the registry barrel: lint must not load the HTTP client).
+export { formatPlatform, platformMatches } from "../registry/platform.js";
 export { applyEdits, formatScalar, imageEdit, withWrittenDigest, withoutWrittenTag, type TextEdit } from "./rewrite.js";
 export { krmResults, krmSettings, pinResourceList, type KrmResult, type KrmSettings, type PinnedResourceList, type ResourceListOptions } from "./krm.js";

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node, type Scalar } from "yaml";
 import { ImagepinError } from "../errors.js";
-import { parsePlatform, type Platform } from "../registry/index.js";
+import { parsePlatform, type Platform } from "../registry/platform.js";
 import { pinFiles, type PinnedFile, type PinOptions } from "./pin.js";
 import type { FoundImage } from "./types.js";
 import { scanDocuments, yamlErrorOffset } from "./yaml-scan.js";

@@ -1,6 +1,6 @@
 import { ImagepinError } from "../errors.js";
 import { findJsonSyntaxError, lineAndColumn } from "../internal/json-syntax.js";
-import { formatPlatform, normalizePlatform, parsePlatform } from "../registry/index.js";
+import { formatPlatform, normalizePlatform, parsePlatform } from "../registry/platform.js";
 import type { Platform } from "../resolve/types.js";
 
 /** One recorded resolution. */
