@@ -14,6 +14,7 @@
 // Needs `npm run build`, docker-registry and wrk (scripts/setup-bench-deps.sh).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:https";
+import { performance } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistry } from "../test/harness/registry.ts";
