@@ -1,6 +1,7 @@
 // The limit for resolving as a whole process: a bare Node script that HEADs each manifest with the global
 // fetch, CONCURRENCY at a time, and checks the digest header. No parsing, auth, retries or output.
 // Usage: node fetch-head-loop.mjs REFERENCES_FILE CONCURRENCY   (references as HOST:PORT/repo:tag, http)
+/* global fetch */
 import { readFileSync } from "node:fs";
 
 const [file, concurrencyText] = process.argv.slice(2);
