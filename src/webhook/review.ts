@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Keychain } from "../credentials/types.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../internal/logger.js";
@@ -179,6 +180,9 @@ export class AdmissionReviewer {
     if (!this.deadline || now - this.deadline.startedAt > 50 || now < this.deadline.startedAt) {
       const budget = this.options.config.deadlineMs;
       const controller = new AbortController();
+      // Every review in the window listens on this one signal; past Node's default of 10 it printed a
+      // MaxListenersExceededWarning per signal, up to 20 a second under load (issue 16).
+      setMaxListeners(0, controller.signal);
       setTimeout(() => controller.abort(), Math.max(1, budget - Math.min(1000, budget / 5))).unref();
       this.deadline = { startedAt: now, signal: controller.signal };
     }
