@@ -13,7 +13,8 @@ import { spawnTracked, type TrackedProcess } from "../../test/harness/processes.
 const execFileAsync = promisify(execFile);
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
-export const cliBin = join(root, "dist/cli/bin.js");
+/** The CLI under test; BENCH_BIN points at another build (an older commit's, for before/after figures). */
+export const cliBin = process.env.BENCH_BIN ?? join(root, "dist/cli/bin.js");
 
 /** Fails with a clear message when a tool the benchmark needs is missing (scripts/setup-bench-deps.sh installs it). */
 export function requireTool(command: string, versionArgs: string[] = ["--version"]): void {

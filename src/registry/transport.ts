@@ -1,12 +1,25 @@
 import { rootCertificates } from "node:tls";
 import type { Socket } from "node:net";
-import { Agent, buildConnector, ProxyAgent, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher, ProxyAgent as UndiciProxyAgent } from "undici";
 import { abandonOnAbort } from "../internal/abort.js";
 import { userAgent } from "../version.js";
 import { RegistryError } from "./errors.js";
 import { Limiter } from "./limiter.js";
 import { describeProxy, ProxyRoutes, type ProxySettings } from "./proxy.js";
 import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } from "./retry.js";
+
+// undici's index loads every part of it (fetch, WebSocket, caches, mocks): ~150 ms of a resolve's start-up
+// on a loaded machine against ~45 ms for the modules used here (issue 16). The package has no exports
+// map, so these paths are its files; the types still come from its index. The index is also what adds
+// `request` to every dispatcher, so the request function is taken on its own and called on the agent.
+const requireUndici = createRequire(import.meta.url);
+const Agent = requireUndici("undici/lib/dispatcher/agent.js") as typeof UndiciAgent;
+const buildConnector = requireUndici("undici/lib/core/connect.js") as typeof undiciBuildConnector;
+const dispatchRequest = requireUndici("undici/lib/api/api-request.js") as (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+/** undici's ProxyAgent, loaded the first time a proxy applies (most runs have none). */
+let proxyAgentClass: typeof UndiciProxyAgent | undefined;
+const loadProxyAgent = () => (proxyAgentClass ??= requireUndici("undici/lib/dispatcher/proxy-agent.js") as typeof UndiciProxyAgent);
 
 /** One HTTP exchange the client asks for. Redirects are never followed here (see client.ts). */
 export interface HttpRequest {
@@ -88,8 +101,8 @@ export class ProxyRefusedError extends RegistryError {
  * with backoff on 429, 5xx and connection errors honouring Retry-After. It knows nothing of auth.
  */
 export class Transport {
-  private readonly verifying: Agent;
-  private insecureAgent?: Agent;
+  private readonly verifying: UndiciAgent;
+  private insecureAgent?: UndiciAgent;
   private readonly limiter: Limiter;
   private readonly policy: RetryPolicy;
   private readonly requestTimeoutMs: number;
@@ -103,7 +116,7 @@ export class Transport {
   private readonly sockets = new Set<Socket>();
   private readonly routes: ProxyRoutes;
   // One ProxyAgent per proxy and verification mode; each keeps a pool per registry origin behind it.
-  private readonly proxyAgents = new Map<string, ProxyAgent>();
+  private readonly proxyAgents = new Map<string, UndiciProxyAgent>();
 
   constructor(private readonly options: TransportOptions = {}) {
     this.routes = new ProxyRoutes(options.proxy);
@@ -115,7 +128,7 @@ export class Transport {
     this.verifying = this.makeAgent(true);
   }
 
-  private makeAgent(verify: boolean): Agent {
+  private makeAgent(verify: boolean): UndiciAgent {
     const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify, timeout: this.requestTimeoutMs });
     return new Agent({
       keepAliveTimeout: 30_000,
@@ -143,7 +156,7 @@ export class Transport {
     if (agent === undefined) {
       const tls = { ...(this.ca ? { ca: this.ca } : {}), timeout: this.requestTimeoutMs };
       // The proxy's credentials come from its URL's user info; undici sends them only to the proxy.
-      agent = new ProxyAgent({ uri: proxy.href, proxyTunnel: false, keepAliveTimeout: 30_000, requestTls: { ...tls, rejectUnauthorized: !skipTlsVerify }, proxyTls: tls });
+      agent = new (loadProxyAgent())({ uri: proxy.href, proxyTunnel: false, keepAliveTimeout: 30_000, requestTls: { ...tls, rejectUnauthorized: !skipTlsVerify }, proxyTls: tls });
       this.proxyAgents.set(key, agent);
     }
     return agent;
@@ -202,7 +215,7 @@ export class Transport {
       // undici does not end a request whose connection is still being made (TCP or TLS) when its signal
       // aborts: it waits for its connect timeout. Abandoning it keeps --timeout a hard budget (issue 12);
       // close() destroys the socket left connecting.
-      data = await abandonOnAbort(agent.request({
+      data = await abandonOnAbort(dispatchRequest.call(agent, {
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method,
