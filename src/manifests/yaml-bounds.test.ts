@@ -47,3 +47,18 @@ describe("YAML bounds (issue 18)", () => {
     expect(problems(compose)).toEqual([]);
   });
 });
+
+describe("aliases resolved from one index per document", () => {
+  it("names the last node with the anchor before the alias, as YAML says, when an anchor is redefined", () => {
+    const compose = "services:\n  a:\n    image: &x n:1\n  b:\n    image: *x\n  c:\n    image: &x n:2\n  d:\n    image: *x\n";
+    expect(images(compose)).toEqual(["n:1@3:15", "n:1@5:12", "n:2@7:15", "n:2@9:12"]);
+    expect(images("services:\n  a:\n    image: *x\n  b:\n    image: &x n:1\n")).toEqual(["n:1@5:15"]);
+  });
+
+  it("reads a Pod of thousands of containers sharing one image through aliases", () => {
+    const containers = Array.from({ length: 5000 }, (_, index) => `    - name: c${index}\n      image: ${index === 0 ? "&a nginx:1.25" : "*a"}\n`).join("");
+    const found = scan(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n${containers}`).images;
+    expect(found).toHaveLength(5000);
+    expect(new Set(found.map((image) => image.slot?.kind === "replace" && image.slot.start))).toHaveProperty("size", 1);
+  });
+});
