@@ -1,3 +1,4 @@
+import { declareArgs, expandWord, type ArgValue } from "./dockerfile-args.js";
 import { logicalLines, offsetInFile, wordsOf } from "./dockerfile-lines.js";
 import { commentIgnores, splitLines } from "./suppression.js";
 import type { FoundImage, ManifestProblem, ScannedFile } from "./types.js";
@@ -14,22 +15,18 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
   const lineStarts = startsOfLines(text);
   const images: FoundImage[] = [];
   const problems: ManifestProblem[] = [];
-  const args = new Map<string, string>();
+  const args = new Map<string, ArgValue>();
   const stages = new Set<string>();
   let seenFrom = false;
   let stageIndex = 0;
-  for (const logical of logicalLines(text, escapeCharacter(lines))) {
+  const escape = escapeCharacter(lines);
+  for (const logical of logicalLines(text, escape)) {
     const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(logical.text);
     if (!match) continue;
     const instruction = match[1]!.toUpperCase();
-    const words = wordsOf(logical, match[0].length);
-    if (instruction === "ARG" && !seenFrom) {
-      for (const { text: word } of words) {
-        const [name, ...value] = word.split("=");
-        if (name && value.length > 0) args.set(name, unquote(value.join("=")));
-      }
-    }
+    if (instruction === "ARG" && !seenFrom) declareArgs(logical.text.slice(match[0].length), args, escape);
     if (instruction !== "FROM") continue;
+    const words = wordsOf(logical, match[0].length);
     seenFrom = true;
     const platform = words.find((word) => word.text.startsWith("--platform="))?.text.slice("--platform=".length);
     const rest = words.filter((word) => !word.text.startsWith("--"));
@@ -42,14 +39,15 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       problems.push({ file, ...position, message: "FROM without an image" });
       continue;
     }
-    const image = substitute(imageWord.text, args);
+    const expanded = expandWord(imageWord.text, args, escape);
+    const image = expanded.value;
     const isStage = stages.has(image.toLowerCase());
     if (stage) stages.add(stage.toLowerCase());
     if (isStage || image.toLowerCase() === "scratch") continue;
     const start = imageWord.start;
     const position = positionAt(lineStarts, start);
-    // An ARG without a default leaves a `$` behind: the image is not known, so it cannot be pinned.
-    const unresolved = image.includes("$");
+    // An ARG without a default leaves the image unknown, so it cannot be pinned.
+    const unresolved = expanded.unresolved.length > 0;
     const split = imageWord.end - imageWord.start !== imageWord.text.length;
     const notRewritable = split
       ? "the image is split over continuation lines; write it on one line to pin it"
@@ -64,7 +62,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       name: stageName,
       image,
       ...(imageWord.text !== image ? { written: imageWord.text } : {}),
-      platform: platform === undefined ? undefined : substitute(platform, args),
+      platform: platform === undefined ? undefined : expandWord(platform, args, escape).value,
       ignored: new Set(commentIgnores(lines, position.line)),
       ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
@@ -80,20 +78,6 @@ function escapeCharacter(lines: string[]): string {
     if (directive[1]!.toLowerCase() === "escape") return directive[2]!;
   }
   return "\\";
-}
-
-/** `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` from ARG defaults. */
-function substitute(text: string, args: Map<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced?: string, operator?: string, word?: string, bare?: string) => {
-    const value = args.get((braced ?? bare)!);
-    if (operator === "-") return value ? value : (word ?? "");
-    if (operator === "+") return value ? (word ?? "") : "";
-    return value ?? whole;
-  });
-}
-
-function unquote(value: string): string {
-  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
 }
 
 function startsOfLines(text: string): number[] {
