@@ -69,6 +69,27 @@ function argWords(text: string, escape: string): string[] {
 
 const variableName = /[A-Za-z_][A-Za-z0-9_]*/y;
 
+/**
+ * Collects the pieces of an expanded word, joining them every few thousand: a word of millions of
+ * escaped characters would otherwise hold one small string per character until the end.
+ */
+class Pieces {
+  private readonly joined: string[] = [];
+  private pending: string[] = [];
+
+  push(piece: string): void {
+    this.pending.push(piece);
+    if (this.pending.length >= 4096) {
+      this.joined.push(this.pending.join(""));
+      this.pending = [];
+    }
+  }
+
+  join(): string {
+    return this.joined.join("") + this.pending.join("");
+  }
+}
+
 /** One pass over a word, reading from `at`; nested `${…}` words are read by the same expander. */
 class WordExpander {
   at = 0;
@@ -82,26 +103,41 @@ class WordExpander {
 
   /** Reads up to (and past) `stop`, or to the end; returns the expanded text. */
   until(stop: string | undefined): string {
-    let result = "";
+    const parts = new Pieces();
     while (this.at < this.text.length) {
+      // Plain characters are taken a run at a time: a word can be megabytes long.
+      const plain = this.plainRun(stop);
+      if (plain > this.at) {
+        parts.push(this.text.slice(this.at, plain));
+        this.at = plain;
+        continue;
+      }
       const char = this.text[this.at]!;
       if (char === stop) {
         this.at++;
-        return result;
+        return parts.join();
       }
-      if (char === "$") result += this.dollar();
-      else if (char === "'") result += this.singleQuoted();
-      else if (char === '"') result += this.doubleQuoted();
-      else if (char === this.escape) {
+      if (char === "$") parts.push(this.dollar());
+      else if (char === "'") parts.push(this.singleQuoted());
+      else if (char === '"') parts.push(this.doubleQuoted());
+      else {
         // The escape character makes the next one literal; alone at the end it is dropped.
-        result += this.text[this.at + 1] ?? "";
+        parts.push(this.text[this.at + 1] ?? "");
         this.at += 2;
-      } else {
-        result += char;
-        this.at++;
       }
     }
-    return result;
+    return parts.join();
+  }
+
+  /** Where the run of characters with no meaning here, starting at `at`, ends. */
+  private plainRun(stop: string | undefined): number {
+    let end = this.at;
+    while (end < this.text.length) {
+      const char = this.text[end];
+      if (char === "$" || char === "'" || char === '"' || char === this.escape || char === stop) break;
+      end++;
+    }
+    return end;
   }
 
   private singleQuoted(): string {
@@ -114,25 +150,24 @@ class WordExpander {
 
   /** `"…"`: `$` expands; the escape character escapes only `"`, `$` and itself, as in sh. */
   private doubleQuoted(): string {
-    let result = "";
+    const parts = new Pieces();
     this.at++;
     while (this.at < this.text.length && this.text[this.at] !== '"') {
       const char = this.text[this.at]!;
-      if (char === "$") {
-        result += this.dollar();
-        continue;
-      }
       const next = this.text[this.at + 1];
-      if (char === this.escape && (next === '"' || next === "$" || next === this.escape)) {
-        result += next;
+      if (char === "$") parts.push(this.dollar());
+      else if (char === this.escape && (next === '"' || next === "$" || next === this.escape)) {
+        parts.push(next);
         this.at += 2;
       } else {
-        result += char;
-        this.at++;
+        let end = this.at + 1;
+        while (end < this.text.length && !['"', "$", this.escape].includes(this.text[end]!)) end++;
+        parts.push(this.text.slice(this.at, end));
+        this.at = end;
       }
     }
     this.at++;
-    return result;
+    return parts.join();
   }
 
   /** `$NAME`, `${NAME}` or `${NAME<modifier>word}` at `at`. */
