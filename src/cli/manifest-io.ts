@@ -5,8 +5,8 @@ import { readFile, realpath } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { describeFsError } from "../internal/fs-errors.js";
-import { loadManifests, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
-import { readStdin } from "./input.js";
+import { defaultManifestLimits, loadManifests, oversizedMessage, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
+import { readStdinBounded } from "./input.js";
 
 /** Reads the custom kinds file, walks and scans the paths. */
 export async function loadInputs(paths: string[], kindsFile: string | undefined): Promise<LoadedManifests> {
@@ -20,6 +20,8 @@ export async function loadInputs(paths: string[], kindsFile: string | undefined)
     }
     customKinds = parseCustomKinds(text, kindsFile);
   }
+  // Standard input over the byte bound is not kept in memory either (issue 18).
+  const readStdin = () => readStdinBounded(defaultManifestLimits.maxBytes, (bytes) => oversizedMessage(bytes));
   return loadManifests(paths, { customKinds, readStdin });
 }
 

@@ -60,6 +60,13 @@ describe("hostile input", () => {
     expect(result.stdout).toMatch(/^long\/Dockerfile:1:6 invalid-reference /);
   });
 
+  it("does not keep standard input over the byte bound in memory: it is reported and skipped", () => {
+    const input = flowSequence(12 * MiB);
+    const result = runImagepinSync(["lint", "-"], { input, env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=256" }, timeout: 120_000 });
+    expect(result).toMatchObject({ status: 2, stdout: "" });
+    expect(result.stderr).toContain("imagepin: cannot read -: the file is 12.0 MiB, over the input-size bound (10 MiB); it was not read");
+  });
+
   it("reports a file of NUL bytes as binary, skips it and exits 2", () => {
     tree.write("binary/zeros.yaml", "\0".repeat(MiB));
     const result = imagepinCapped(["lint", "binary/zeros.yaml"], 256, tree.root);
