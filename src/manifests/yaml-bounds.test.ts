@@ -23,6 +23,7 @@ describe("YAML bounds (issue 18)", () => {
     const documents = `${podAt("1")}---\n${podAt("2")}---\n${manyDocuments(50)}`;
     expect(images(documents, { maxDocuments: 2 })).toEqual(["nginx:1@7:14", "nginx:2@15:14"]);
     expect(problems(documents, { maxDocuments: 2 })).toEqual([{ line: 16, column: 1, message: expect.stringContaining("more than 2 YAML documents, over the document-count bound") }]);
+    expect(problems(`${podDocument}${"x: ---\n".repeat(10)}`, { maxDocuments: 2 })).toEqual([]);
   });
 
   it("skips only a document nested past the depth bound: the others are read, at their own lines, and rewritable in place", () => {

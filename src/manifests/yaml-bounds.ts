@@ -63,8 +63,9 @@ class YamlMeter {
   take(lexeme: string, offset: number): boolean {
     const previous = this.previous;
     this.previous = lexeme;
-    // A document starts at the lexer's marker, or at `---` within the stream (which gets no marker).
-    if (lexeme === documentStart || (lexeme === "---" && previous !== documentStart)) {
+    // A document starts at the lexer's marker, or at `---` within the stream (which gets no marker);
+    // a scalar `---` (`a: ---`) follows the scalar marker.
+    if (lexeme === documentStart || (lexeme === "---" && previous !== documentStart && previous !== scalarNext)) {
       if (!this.startDocument(offset)) return false;
       if (lexeme === documentStart) return true;
     }
