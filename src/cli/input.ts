@@ -10,6 +10,22 @@ export async function readStdin(): Promise<string> {
 }
 
 /**
+ * Reads standard input as UTF-8 text, keeping at most `maxBytes`: past that the rest is read and
+ * dropped (so the writer is not left blocked) and an Error says how large it was.
+ */
+export async function readStdinBounded(maxBytes: number, describe: (bytes: number) => string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    bytes += (chunk as Buffer).length;
+    if (bytes <= maxBytes) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
+  }
+  if (bytes > maxBytes) throw new Error(describe(bytes));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
  * Expands command-line references: `-` is replaced by the lines of standard input (trimmed; blank
  * lines and `#` comments skipped), in place, so output keeps input order.
  */

@@ -5,8 +5,8 @@ import { readFile, realpath } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { describeFsError } from "../internal/fs-errors.js";
-import { kindPresets, loadManifests, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
-import { readStdin } from "./input.js";
+import { defaultManifestLimits, kindPresets, loadManifests, oversizedMessage, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
+import { readStdinBounded } from "./input.js";
 
 /**
  * Reads the custom kinds (each `--kinds` value a file, or `preset:NAME` for a shipped preset), walks and
@@ -15,6 +15,8 @@ import { readStdin } from "./input.js";
 export async function loadInputs(paths: string[], kinds: string | string[] | undefined): Promise<LoadedManifests> {
   const customKinds: CustomKind[] = [];
   for (const source of typeof kinds === "string" ? [kinds] : (kinds ?? [])) customKinds.push(...(await readKinds(source)));
+  // Standard input over the byte bound is not kept in memory either (issue 18).
+  const readStdin = () => readStdinBounded(defaultManifestLimits.maxBytes, (bytes) => oversizedMessage(bytes));
   return loadManifests(paths, { customKinds, readStdin });
 }
 

@@ -1,3 +1,4 @@
+import { declareArgs, expandWord, type ArgValue, type ArgValues } from "./dockerfile-args.js";
 import { expand, hasVariables, isUnknown, parseInterpolation, type Expansion, type VariableState } from "./interpolation.js";
 import { logicalLines, offsetInFile, wordsOf } from "./dockerfile-lines.js";
 import { commentIgnores, splitLines } from "./suppression.js";
@@ -16,7 +17,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
   const images: FoundImage[] = [];
   const problems: ManifestProblem[] = [];
   const notices: ManifestNotice[] = [];
-  const args = new Map<string, string>();
+  const args = new Map<string, ArgValue>();
   const stages = new Set<string>();
   let seenFrom = false;
   let stageIndex = 0;
@@ -25,14 +26,9 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
     const match = /^\s*([A-Za-z]+)(\s+|$)/.exec(logical.text);
     if (!match) continue;
     const instruction = match[1]!.toUpperCase();
-    const words = wordsOf(logical, match[0].length);
-    if (instruction === "ARG" && !seenFrom) {
-      for (const { text: word } of words) {
-        const [name, ...value] = word.split("=");
-        if (name && value.length > 0) args.set(name, unquote(value.join("=")));
-      }
-    }
+    if (instruction === "ARG" && !seenFrom) declareArgs(logical.text.slice(match[0].length), args, escape);
     if (instruction !== "FROM") continue;
+    const words = wordsOf(logical, match[0].length);
     seenFrom = true;
     const inline = inlineIgnore(file, words, lineStarts);
     if (inline) notices.push(inline);
@@ -68,7 +64,7 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       ...(imageWord.text !== image ? { written: imageWord.text } : {}),
       ...(word.expansion ? { expansion: word.expansion } : {}),
       ...(word.fromVariable ? { fromVariable: word.fromVariable } : {}),
-      platform: platform === undefined ? undefined : substitute(platform, args),
+      platform: platform === undefined ? undefined : expandWord(platform, args, escape).value,
       ignored: new Set(commentIgnores(lines, position.line)),
       ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
@@ -81,10 +77,14 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
  * into literal and `${…}` parts so a pin is written on its structure. An ARG without a default (or one
  * never declared) leaves the image unknown until build time: `fromVariable`, and `image` stays as written.
  */
-function imageFromWord(word: string, args: ReadonlyMap<string, string>, escape: string): { image: string; expansion?: Expansion; fromVariable?: string } {
+function imageFromWord(word: string, args: ArgValues, escape: string): { image: string; expansion?: Expansion; fromVariable?: string } {
   const parts = parseInterpolation(word, "dockerfile", escape);
   if (!hasVariables(parts)) return { image: parts.map((part) => (part.kind === "literal" ? part.text : "")).join("") };
-  const lookup = (name: string): VariableState => (args.has(name) ? { kind: "set", value: args.get(name)! } : { kind: "unknown" });
+  // An ARG is known when its default (expanded with the ARGs before it, as BuildKit does) used no unknown ARG.
+  const lookup = (name: string): VariableState => {
+    const arg = args.get(name);
+    return arg !== undefined && arg.unresolved.length === 0 ? { kind: "set", value: arg.value } : { kind: "unknown" };
+  };
   const expansion = expand(word, parts, lookup);
   if (isUnknown(expansion)) return { image: word, fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it` };
   return { image: expansion.text, expansion };
@@ -110,20 +110,6 @@ function escapeCharacter(lines: string[]): string {
     if (directive[1]!.toLowerCase() === "escape") return directive[2]!;
   }
   return "\\";
-}
-
-/** `$NAME`, `${NAME}`, `${NAME:-default}` and `${NAME:+alternative}` from ARG defaults. */
-function substitute(text: string, args: Map<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced?: string, operator?: string, word?: string, bare?: string) => {
-    const value = args.get((braced ?? bare)!);
-    if (operator === "-") return value ? value : (word ?? "");
-    if (operator === "+") return value ? (word ?? "") : "";
-    return value ?? whole;
-  });
-}
-
-function unquote(value: string): string {
-  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
 }
 
 function startsOfLines(text: string): number[] {

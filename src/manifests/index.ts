@@ -1,6 +1,6 @@
 export type { CustomKind, FoundImage, ImageSlot, KustomizeEntrySlot, ManifestFormat, ManifestNotice, ManifestProblem, ScalarStyle, ScanOptions, ScannedFile } from "./types.js";
 export { scanText, parseCustomKinds, isDockerfileName, isYamlName } from "./scan.js";
-export { defaultManifestLimits, type ManifestLimits } from "./limits.js";
+export { defaultManifestLimits, oversizedMessage, type ManifestLimits } from "./limits.js";
 export { scanYaml, yamlErrorOffset } from "./yaml-scan.js";
 export { scanDockerfile } from "./dockerfile.js";
 export { collectFiles, describeFsError, type WalkError } from "./walk.js";

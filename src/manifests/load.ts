@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
-import { isDockerfileName, limitsOf, oversizedFile, scanText } from "./scan.js";
+import { limitsOf, oversizedFile } from "./limits.js";
+import { isDockerfileName, scanText } from "./scan.js";
 import type { ScanOptions, ScannedFile } from "./types.js";
 import { collectFiles, describeFsError, type WalkError } from "./walk.js";
 

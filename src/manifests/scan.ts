@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { ImagepinError } from "../errors.js";
 import { scanDockerfile } from "./dockerfile.js";
-import { defaultManifestLimits, oversizedMessage, type ManifestLimits } from "./limits.js";
+import { limitsOf, oversizedFile } from "./limits.js";
 import type { CustomKind, ScanOptions, ScannedFile } from "./types.js";
 import { scanYaml, yamlErrorOffset } from "./yaml-scan.js";
 
@@ -39,19 +39,6 @@ export function scanText(file: string, text: string, options: ScanOptions = {}):
     return oversizedFile(file, Buffer.byteLength(text), dockerfile, limits);
   }
   return dockerfile ? scanDockerfile(file, text) : scanYaml(file, text, options);
-}
-
-/** The bounds of a scan: the caller's, each missing one the default. */
-export function limitsOf(options: ScanOptions): ManifestLimits {
-  return { ...defaultManifestLimits, ...options.limits };
-}
-
-/**
- * A file over the byte bound, reported at its first line and not read: nothing of it is scanned or
- * rewritten. `dockerfile` tells the format its name (or first instruction) gives it.
- */
-export function oversizedFile(file: string, bytes: number, dockerfile: boolean, limits: Pick<ManifestLimits, "maxBytes"> = defaultManifestLimits): ScannedFile {
-  return { file, text: "", format: dockerfile ? "dockerfile" : "kubernetes", images: [], problems: [{ file, line: 1, column: 1, message: oversizedMessage(bytes, limits) }] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ImageSlot, PlainContext, ScalarStyle } from "./types.js";
 
 /** A parsed YAML document with what position lookups need. */
@@ -9,8 +9,55 @@ export interface YamlContext {
 
 /** Follows an alias to the node it names, so `image: *web` is read (and rewritten) at its anchor. */
 export function resolveNode(context: YamlContext, node: unknown): Node | undefined {
-  if (isAlias(node)) return (node.resolve(context.document) as Node | undefined) ?? undefined;
+  if (isAlias(node)) return anchorIndex(context.document).resolve(node);
   return (node ?? undefined) as Node | undefined;
+}
+
+/**
+ * The anchors and aliases of a document in document order, found in one walk. yaml's own
+ * `Alias.resolve` walks the whole document for every alias, so a Pod of thousands of `image: *a`
+ * took time in the square of its size (issue 18); this answers each in logarithmic time, with the same
+ * rule: the last node with that anchor before the alias.
+ */
+class AnchorIndex {
+  private readonly order = new Map<Alias, number>();
+  private readonly anchored = new Map<string, { at: number; node: Node }[]>();
+
+  constructor(document: Document.Parsed) {
+    let at = 0;
+    visit(document, {
+      Node: (_key, node) => {
+        if (isAlias(node)) this.order.set(node, at++);
+        else if (node.anchor) {
+          const list = this.anchored.get(node.anchor) ?? [];
+          list.push({ at: at++, node });
+          this.anchored.set(node.anchor, list);
+        }
+      },
+    });
+  }
+
+  resolve(alias: Alias): Node | undefined {
+    const at = this.order.get(alias);
+    const candidates = this.anchored.get(alias.source);
+    if (at === undefined || !candidates) return undefined;
+    let low = 0;
+    let high = candidates.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (candidates[middle]!.at < at) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 ? candidates[low - 1]!.node : undefined;
+  }
+}
+
+const anchorIndexes = new WeakMap<Document.Parsed, AnchorIndex>();
+
+function anchorIndex(document: Document.Parsed): AnchorIndex {
+  let index = anchorIndexes.get(document);
+  if (!index) anchorIndexes.set(document, (index = new AnchorIndex(document)));
+  return index;
 }
 
 /** The value under `key` in a map (or merged into it with `<<`), aliases followed. */

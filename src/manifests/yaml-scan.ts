@@ -3,6 +3,8 @@ import { ImageCollector } from "./collector.js";
 import { looksLikeCompose, scanCompose } from "./compose.js";
 import { scanKubernetesObject } from "./kubernetes.js";
 import { scanKustomization } from "./kustomize.js";
+import { limitsOf, oversizedFile } from "./limits.js";
+import { boundYaml } from "./yaml-bounds.js";
 import { splitLines } from "./suppression.js";
 import type { ManifestProblem, ScanOptions, ScannedFile } from "./types.js";
 import { childString, type YamlContext } from "./yaml-nodes.js";
@@ -12,12 +14,22 @@ const kustomizationFile = /(^|[\\/])(kustomization\.ya?ml|Kustomization)$/;
 /**
  * Finds the images in a YAML file of one or more documents: Kubernetes objects and Lists, Kustomize
  * kustomizations, Compose files. A malformed document is reported as a problem and its images are
- * left out (it cannot be rewritten safely); the other documents are still scanned.
+ * left out (it cannot be rewritten safely); the other documents are still scanned. So is a document
+ * over one of the bounds of `options.limits` (see {@link boundYaml}); a file over the byte bound is
+ * not parsed at all.
  */
 export function scanYaml(file: string, text: string, options: ScanOptions = {}): ScannedFile {
+  const limits = limitsOf(options);
+  if (text.length > limits.maxBytes) return oversizedFile(file, Buffer.byteLength(text), false, limits);
+  const bounded = boundYaml(text, limits);
   const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  return scanDocuments(file, text, Array.isArray(documents) ? documents : [], lines, options);
+  const documents = parseAllDocuments(bounded.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const scanned = scanDocuments(file, text, Array.isArray(documents) ? documents : [], lines, options);
+  for (const { offset, message } of bounded.problems) {
+    const { line, col } = lines.linePos(offset);
+    scanned.problems.push({ file, line, column: col, message });
+  }
+  return scanned;
 }
 
 /** {@link scanYaml} of documents already parsed from `text` (with `lines` as their line counter). */
