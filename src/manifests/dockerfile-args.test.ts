@@ -82,6 +82,7 @@ describe("Dockerfile FROM with chained ARGs (issue 18)", () => {
 
   it("still refuses to pin an image whose chain ends in an ARG without a default", () => {
     const [image] = scanDockerfile("Dockerfile", "ARG TAG\nARG B=${TAG}\nFROM nginx:${B}\n").images;
-    expect(image).toMatchObject({ image: "nginx:${TAG}", notRewritable: expect.stringContaining("an ARG without a default") });
+    // Reported as issue 13's image-from-variable: the FROM word as written, known only at build time.
+    expect(image).toMatchObject({ image: "nginx:${B}", notRewritable: expect.stringContaining("an ARG with no default") });
   });
 });
