@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 /**
  * The review deadline (issue 18): a review answers within `deadlineSeconds` whatever hangs. Its budget
  * is cut into three abort signals, armed from the review's start:
@@ -56,6 +57,9 @@ export class ReviewBudgets {
 
 function abortAfter(ms: number): AbortSignal {
   const controller = new AbortController();
+  // Every review in the sharing window listens on these signals; past Node's default of 10 listeners it
+  // printed a MaxListenersExceededWarning per signal, up to 20 a second under load (issue 16).
+  setMaxListeners(0, controller.signal);
   setTimeout(() => controller.abort(), Math.max(1, ms)).unref();
   return controller.signal;
 }
