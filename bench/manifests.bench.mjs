@@ -64,7 +64,10 @@ const cases = {
     for (const file of corpus) {
       const documents = parseAllDocuments(file.text);
       for (const doc of documents) {
-        for (const path of [["spec", "template", "spec", "initContainers", 0, "image"], ["spec", "template", "spec", "containers", 0, "image"]]) {
+        for (const path of [
+          ["spec", "template", "spec", "initContainers", 0, "image"],
+          ["spec", "template", "spec", "containers", 0, "image"],
+        ]) {
           const image = doc.getIn(path);
           if (!image.includes("@")) doc.setIn(path, `${image}@sha256:${"0".repeat(64)}`);
         }
@@ -76,7 +79,10 @@ const cases = {
     lintFiles(corpus.map((file) => scanText(file.name, file.text)));
   },
   "pin (in-memory resolver)": async () => {
-    const pinned = await pinFiles(corpus.map((file) => scanText(file.name, file.text)), { resolver: memoryResolver() });
+    const pinned = await pinFiles(
+      corpus.map((file) => scanText(file.name, file.text)),
+      { resolver: memoryResolver() },
+    );
     if (!pinned.every((file) => file.changed)) throw new Error("pin changed nothing");
   },
 };
@@ -95,13 +101,21 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const limit = median(samples["parse only (limit)"]);
 const manifests = filesCount * perFile;
 let missed = 0;
-console.log(`${manifests} manifests in ${filesCount} files (${(bytes / 1e6).toFixed(1)} MB), median of ${rounds} rounds, interleaved`);
+console.log(
+  `${manifests} manifests in ${filesCount} files (${(bytes / 1e6).toFixed(1)} MB), median of ${rounds} rounds, interleaved`,
+);
 console.log("case                        median ms   manifests/s   ratio to parse-only   target");
 for (const [name, values] of Object.entries(samples)) {
   const ms = median(values);
   const ratio = limit / ms;
   const measured = !name.includes("limit") && !name.startsWith("peer");
   if (measured && ratio < target) missed++;
-  console.log(`${name.padEnd(28)}${ms.toFixed(0).padStart(9)}   ${Math.round(manifests / (ms / 1000)).toString().padStart(11)}   ${ratio.toFixed(2).padStart(19)}   ${measured ? `>= ${target} ${ratio >= target ? "met" : "MISSED"}` : ""}`);
+  console.log(
+    `${name.padEnd(28)}${ms.toFixed(0).padStart(9)}   ${Math.round(manifests / (ms / 1000))
+      .toString()
+      .padStart(
+        11,
+      )}   ${ratio.toFixed(2).padStart(19)}   ${measured ? `>= ${target} ${ratio >= target ? "met" : "MISSED"}` : ""}`,
+  );
 }
 if (missed > 0) console.log(`${missed} throughput target(s) missed`);

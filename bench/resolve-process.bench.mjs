@@ -25,7 +25,10 @@ const wide = 8;
 const targets = { bare: 0.85, crane: 1.8 };
 requireTool("docker-registry");
 requireTool("skopeo");
-const crane = execFileSync("bash", [fileURLToPath(new URL("../scripts/build-crane.sh", import.meta.url))], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+const crane = execFileSync("bash", [fileURLToPath(new URL("../scripts/build-crane.sh", import.meta.url))], {
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+}).trim();
 const loop = fileURLToPath(new URL("./support/fetch-head-loop.mjs", import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), "imagepin-bench-resolve-process-"));
@@ -42,32 +45,62 @@ try {
 
   const cases = {
     bare: () => run(process.execPath, [loop, listFile, String(concurrency)]),
-    imagepin: () => run(process.execPath, [cliBin, "resolve", "-", "--concurrency", String(concurrency), "--insecure-registry", registry.host], references.join("\n")),
+    imagepin: () =>
+      run(
+        process.execPath,
+        [cliBin, "resolve", "-", "--concurrency", String(concurrency), "--insecure-registry", registry.host],
+        references.join("\n"),
+      ),
     crane8: () => eachReference(references, wide, (reference) => [crane, ["digest", "--insecure", reference]]),
-    skopeo8: () => eachReference(references, wide, (reference) => ["skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`]]),
+    skopeo8: () =>
+      eachReference(references, wide, (reference) => [
+        "skopeo",
+        ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`],
+      ]),
   };
   const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, runCase] of Object.entries(cases)) samples[name].push(await timed(runCase));
   }
   // Sequential peers are slow: crane once over all references per round is enough to show it; skopeo on a sample.
-  const craneSequential = await timed(() => eachReference(references, 1, (reference) => [crane, ["digest", "--insecure", reference]]));
+  const craneSequential = await timed(() =>
+    eachReference(references, 1, (reference) => [crane, ["digest", "--insecure", reference]]),
+  );
   const sample = references.slice(0, 30);
-  const skopeoSequential = ((await timed(() => eachReference(sample, 1, (reference) => ["skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`]]))) / sample.length) * references.length;
+  const skopeoSequential =
+    ((await timed(() =>
+      eachReference(sample, 1, (reference) => [
+        "skopeo",
+        ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`],
+      ]),
+    )) /
+      sample.length) *
+    references.length;
 
   const bare = median(samples.bare);
   const ours = median(samples.imagepin);
   const crane8 = median(samples.crane8);
-  console.log(`resolve ${references.length} tags as whole processes, start-up included; median of ${rounds} alternating rounds`);
+  console.log(
+    `resolve ${references.length} tags as whole processes, start-up included; median of ${rounds} alternating rounds`,
+  );
   console.log("case                                     ms    refs/s   throughput vs bare loop");
-  const row = (name, ms, note = "") => console.log(`${name.padEnd(36)}${ms.toFixed(0).padStart(7)}${((references.length / ms) * 1000).toFixed(0).padStart(10)}   ${(bare / ms).toFixed(2)}x ${note}`);
+  const row = (name, ms, note = "") =>
+    console.log(
+      `${name.padEnd(36)}${ms.toFixed(0).padStart(7)}${((references.length / ms) * 1000).toFixed(0).padStart(10)}   ${(bare / ms).toFixed(2)}x ${note}`,
+    );
   row(`bare node fetch HEAD loop, ${concurrency} wide (limit)`, bare);
-  row(`imagepin resolve --concurrency ${concurrency}`, ours, `target >= ${targets.bare}x ${bare / ours >= targets.bare ? "met" : "MISSED"}`);
+  row(
+    `imagepin resolve --concurrency ${concurrency}`,
+    ours,
+    `target >= ${targets.bare}x ${bare / ours >= targets.bare ? "met" : "MISSED"}`,
+  );
   row(`crane digest, ${wide} wide`, crane8);
   row("crane digest, sequential (1 run)", craneSequential);
   row(`skopeo inspect --raw, ${wide} wide`, median(samples.skopeo8));
   row(`skopeo inspect --raw, sequential (${sample.length} extrapolated)`, skopeoSequential);
-  console.log(`imagepin is ${(crane8 / ours).toFixed(2)}x faster than crane ${wide} wide (target >= ${targets.crane}x ${crane8 / ours >= targets.crane ? "met" : "MISSED"}); the bare loop is ${(crane8 / bare).toFixed(2)}x faster`);
+  console.log(
+    `imagepin is ${(crane8 / ours).toFixed(2)}x faster than crane ${wide} wide (target >= ${targets.crane}x ${crane8 / ours >= targets.crane ? "met" : "MISSED"}); the bare loop is ${(crane8 / bare).toFixed(2)}x faster`,
+  );
 } finally {
   await registry.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -86,7 +119,11 @@ function run(command, args, input) {
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.once("error", reject);
-    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.slice(0, 3).join(" ")} exited ${code}: ${stderr.slice(0, 500)}`))));
+    child.once("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.slice(0, 3).join(" ")} exited ${code}: ${stderr.slice(0, 500)}`)),
+    );
     child.stdin?.end(input);
   });
 }
@@ -94,10 +131,12 @@ function run(command, args, input) {
 /** One process per reference, `width` at a time. */
 async function eachReference(references, width, commandFor) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < references.length) {
-      const [command, args] = commandFor(references[next++]);
-      await run(command, args);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < references.length) {
+        const [command, args] = commandFor(references[next++]);
+        await run(command, args);
+      }
+    }),
+  );
 }

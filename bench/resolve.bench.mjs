@@ -40,11 +40,24 @@ const port = await new Promise((resolve) => {
 });
 const host = `127.0.0.1:${port}`;
 const base = `http://${host}`;
-writeFileSync(join(dir, "config.yml"), [
-  "version: 0.1", "log:", "  level: error", "  accesslog:", "    disabled: false",
-  "storage:", "  filesystem:", `    rootdirectory: ${join(dir, "storage")}`, "  cache:", "    blobdescriptor: inmemory",
-  "http:", `  addr: ${host}`, "",
-].join("\n"));
+writeFileSync(
+  join(dir, "config.yml"),
+  [
+    "version: 0.1",
+    "log:",
+    "  level: error",
+    "  accesslog:",
+    "    disabled: false",
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${join(dir, "storage")}`,
+    "  cache:",
+    "    blobdescriptor: inmemory",
+    "http:",
+    `  addr: ${host}`,
+    "",
+  ].join("\n"),
+);
 
 let registry;
 let accessLog = [];
@@ -109,22 +122,37 @@ const layer = gzipSync(Buffer.alloc(1024));
 const repositories = Math.ceil(count / 50);
 for (let r = 0; r < repositories; r++) {
   const repository = `bench/app${r}`;
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }),
+  );
   const configDigest = await pushBlob(repository, config);
   const layerDigest = await pushBlob(repository, layer);
   const tags = Array.from({ length: Math.min(50, count - r * 50) }, (_, i) => `v${r * 50 + i}`);
-  await Promise.all(tags.map(async (tag) => {
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
-      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
-      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: layerDigest, size: layer.length }],
-      annotations: { "org.imagepin.bench": tag },
-    }));
-    await put("PUT", `${base}/v2/${repository}/manifests/${tag}`, manifest, "application/vnd.oci.image.manifest.v1+json");
-    references.push(`${host}/${repository}:${tag}`);
-  }));
+  await Promise.all(
+    tags.map(async (tag) => {
+      const manifest = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.length },
+          layers: [
+            { mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: layerDigest, size: layer.length },
+          ],
+          annotations: { "org.imagepin.bench": tag },
+        }),
+      );
+      await put(
+        "PUT",
+        `${base}/v2/${repository}/manifests/${tag}`,
+        manifest,
+        "application/vnd.oci.image.manifest.v1+json",
+      );
+      references.push(`${host}/${repository}:${tag}`);
+    }),
+  );
 }
-const accept = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
+const accept =
+  "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 
 async function bareLoop() {
   const pool = new Pool(base, { connections: concurrency });
@@ -134,7 +162,11 @@ async function bareLoop() {
       const reference = references[next++];
       const slash = reference.indexOf("/");
       const [repository, tag] = reference.slice(slash + 1).split(":");
-      const response = await pool.request({ path: `/v2/${repository}/manifests/${tag}`, method: "HEAD", headers: { accept } });
+      const response = await pool.request({
+        path: `/v2/${repository}/manifests/${tag}`,
+        method: "HEAD",
+        headers: { accept },
+      });
       await response.body.dump();
       if (!response.headers["docker-content-digest"]) throw new Error(`no digest for ${reference}`);
     }
@@ -171,7 +203,10 @@ for (let round = 0; round < rounds; round++) {
 }
 const sample = references.slice(0, skopeoSample);
 const skopeoStart = performance.now();
-for (const reference of sample) execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`], { stdio: ["ignore", "ignore", "inherit"] });
+for (const reference of sample)
+  execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${reference}`], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 const skopeoMs = ((performance.now() - skopeoStart) / sample.length) * references.length;
 
 await stopRegistry();
@@ -182,10 +217,20 @@ const bare = best(samples.bare);
 const ours = best(samples.imagepin);
 const perSecond = (ms) => (references.length / ms) * 1000;
 const ratio = bare / ours;
-console.log(`resolve ${references.length} distinct tags in ${repositories} repositories, cold, concurrency ${concurrency}, best of ${rounds}`);
+console.log(
+  `resolve ${references.length} distinct tags in ${repositories} repositories, cold, concurrency ${concurrency}, best of ${rounds}`,
+);
 console.log("case                                   ms    refs/s   throughput vs bare loop");
-console.log(`bare undici HEAD loop (limit)  ${bare.toFixed(0).padStart(9)} ${perSecond(bare).toFixed(0).padStart(9)}   1.00x`);
-console.log(`imagepin RegistryResolver      ${ours.toFixed(0).padStart(9)} ${perSecond(ours).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x   target >= ${target}x ${ratio >= target ? "met" : "MISSED"}`);
-console.log(`skopeo inspect, sequential     ${skopeoMs.toFixed(0).padStart(9)} ${perSecond(skopeoMs).toFixed(0).padStart(9)}   ${(bare / skopeoMs).toFixed(2)}x   (extrapolated from ${sample.length} references; imagepin is ${(skopeoMs / ours).toFixed(1)}x faster)`);
+console.log(
+  `bare undici HEAD loop (limit)  ${bare.toFixed(0).padStart(9)} ${perSecond(bare).toFixed(0).padStart(9)}   1.00x`,
+);
+console.log(
+  `imagepin RegistryResolver      ${ours.toFixed(0).padStart(9)} ${perSecond(ours).toFixed(0).padStart(9)}   ${ratio.toFixed(2)}x   target >= ${target}x ${ratio >= target ? "met" : "MISSED"}`,
+);
+console.log(
+  `skopeo inspect, sequential     ${skopeoMs.toFixed(0).padStart(9)} ${perSecond(skopeoMs).toFixed(0).padStart(9)}   ${(bare / skopeoMs).toFixed(2)}x   (extrapolated from ${sample.length} references; imagepin is ${(skopeoMs / ours).toFixed(1)}x faster)`,
+);
 const perReference = imagepinRequests / references.length;
-console.log(`registry requests by imagepin: ${imagepinRequests} for ${references.length} distinct references = ${perReference.toFixed(3)} per reference   target <= 1 ${perReference <= 1 ? "met" : "MISSED"}`);
+console.log(
+  `registry requests by imagepin: ${imagepinRequests} for ${references.length} distinct references = ${perReference.toFixed(3)} per reference   target <= 1 ${perReference <= 1 ? "met" : "MISSED"}`,
+);

@@ -13,7 +13,10 @@ const bin = process.env.BENCH_BIN ?? fileURLToPath(new URL("../dist/cli/bin.js",
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 const dir = mkdtempSync(join(tmpdir(), "imagepin-bench-startup-"));
 const small = join(dir, "deploy.yaml");
-writeFileSync(small, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n");
+writeFileSync(
+  small,
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n",
+);
 
 /** CPU milliseconds used by this process's waited-for children so far (clock ticks of 10 ms). */
 function childrenCpuMs() {
@@ -59,7 +62,11 @@ cases.forEach((c, i) => {
   const cpu = samples[i].cpu / rounds;
   const ratio = wall / bareWall;
   if (c.target && ratio > c.target) missed++;
-  const verdict = c.target ? `<= ${c.target}x ${ratio <= c.target ? "met" : "MISSED"} (by CPU ${(cpu / bareCpu).toFixed(2)}x)` : "";
-  console.log(`${c.name.padEnd(27)}${wall.toFixed(1).padStart(9)}${(ratio.toFixed(2) + "x").padStart(8)}${cpu.toFixed(1).padStart(10)}${((cpu / bareCpu).toFixed(2) + "x").padStart(8)}   ${verdict}`);
+  const verdict = c.target
+    ? `<= ${c.target}x ${ratio <= c.target ? "met" : "MISSED"} (by CPU ${(cpu / bareCpu).toFixed(2)}x)`
+    : "";
+  console.log(
+    `${c.name.padEnd(27)}${wall.toFixed(1).padStart(9)}${(ratio.toFixed(2) + "x").padStart(8)}${cpu.toFixed(1).padStart(10)}${((cpu / bareCpu).toFixed(2) + "x").padStart(8)}   ${verdict}`,
+  );
 });
 if (missed > 0) console.log(`${missed} start-up target(s) missed by wall time`);

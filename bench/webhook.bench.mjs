@@ -20,14 +20,34 @@ import { join } from "node:path";
 import { startRegistry } from "../test/harness/registry.ts";
 import { pushImage } from "../test/harness/seed.ts";
 import { settledRequests } from "../test/harness/access-log.ts";
-import { fixedBodyScript, startLatencyProxy, luaString, median, openLoopLatency, post, requireTool, rsaCertificate, runWrk, startBareServer, startWebhookServe } from "./support/servers.ts";
+import {
+  fixedBodyScript,
+  startLatencyProxy,
+  luaString,
+  median,
+  openLoopLatency,
+  post,
+  requireTool,
+  rsaCertificate,
+  runWrk,
+  startBareServer,
+  startWebhookServe,
+} from "./support/servers.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = 3;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
 const only = process.env.BENCH_ONLY; // steady, throughput (steady without the memory run) or burst
 const profileFlags = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
-const targets = { ratio: 0.7, p99Ms: 10, rssMb: 150, burstImages: 100, burstPods: 1000, latencyMs: 50, concurrency: 16 };
+const targets = {
+  ratio: 0.7,
+  p99Ms: 10,
+  rssMb: 150,
+  burstImages: 100,
+  burstPods: 1000,
+  latencyMs: 50,
+  concurrency: 16,
+};
 requireTool("wrk", ["-v"]);
 requireTool("docker-registry");
 
@@ -59,13 +79,23 @@ function review(uid, images, name = "web") {
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
     request: {
-      uid, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "apps", operation: "CREATE",
+      uid,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "apps",
+      operation: "CREATE",
       object: {
-        apiVersion: "v1", kind: "Pod",
+        apiVersion: "v1",
+        kind: "Pod",
         metadata: { generateName: `${name}-`, namespace: "apps", labels: { app: name } },
         spec: {
           initContainers: [{ name: "init", image: images[0] }],
-          containers: images.slice(1).map((image, i) => ({ name: `c${i}`, image, ports: [{ containerPort: 80 + i }], resources: { requests: { cpu: "100m" } } })),
+          containers: images.slice(1).map((image, i) => ({
+            name: `c${i}`,
+            image,
+            ports: [{ containerPort: 80 + i }],
+            resources: { requests: { cpu: "100m" } },
+          })),
         },
       },
     },
@@ -76,7 +106,9 @@ function review(uid, images, name = "web") {
 function fuzzScript(images) {
   const file = join(dir, "fuzz.lua");
   const template = review("UID", ["IMG0", "IMG1", "IMG2"], "NAME");
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local images = { ${images.map((image) => luaString(image)).join(", ")}, "Not A Valid Reference!" }
@@ -89,7 +121,8 @@ request = function()
   for slot = 0, 2 do body = body:gsub("IMG" .. slot, images[math.random(#images)]) end
   return wrk.format(nil, nil, nil, body)
 end
-`);
+`,
+  );
   return file;
 }
 
@@ -102,11 +135,18 @@ async function measured(server, script) {
 
 async function steadyState(images) {
   const body = review("bench-uid", images.slice(0, 3));
-  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "steady.db")}`, logFile: join(dir, "steady.log"), registryHost: registry.host, nodeFlags: profileFlags });
+  const ours = await startWebhookServe({
+    ...tls,
+    store: `sqlite://${join(dir, "steady.db")}`,
+    logFile: join(dir, "steady.log"),
+    registryHost: registry.host,
+    nodeFlags: profileFlags,
+  });
   cleanups.push(() => ours.process.stop("SIGTERM", 15_000));
   // Warm the cache with the images the load uses; the answer is also what the bare server sends back.
   const sample = await post(ours.port, "/mutate", body, tls.ca);
-  if (sample.status !== 200 || !JSON.parse(sample.text).response.patch) throw new Error(`imagepin did not patch the benchmark Pod: ${sample.text}`);
+  if (sample.status !== 200 || !JSON.parse(sample.text).response.patch)
+    throw new Error(`imagepin did not patch the benchmark Pod: ${sample.text}`);
   const bare = await startBareServer(tls.certFile, tls.keyFile, tls.ca, dir, sample.text);
   cleanups.push(() => bare.process.stop());
   const script = fixedBodyScript(dir, "review", body);
@@ -131,13 +171,22 @@ async function steadyState(images) {
   const ourLatency = await openLoopLatency(ours.port, body, tls.ca, 500, seconds * 1000);
   const ratio = median(ourRates) / median(bareRates);
   const cpuRatio = median(bareCpu) / median(ourCpu);
-  console.log(`webhook serve vs bare node https, warm cache, POST /mutate (Pod with 3 images); wrk -t1 -c16, median of ${rounds} alternating ${seconds}s rounds; latency: open loop at 500/s for ${seconds}s`);
+  console.log(
+    `webhook serve vs bare node https, warm cache, POST /mutate (Pod with 3 images); wrk -t1 -c16, median of ${rounds} alternating ${seconds}s rounds; latency: open loop at 500/s for ${seconds}s`,
+  );
   console.log("server                        reviews/s   CPU us/review   p50 ms @500/s   p99 ms @500/s");
-  const row = (name, rate, cpu, l) => console.log(`${name.padEnd(28)}${rate.toFixed(0).padStart(11)}${cpu.toFixed(0).padStart(16)}${l.p50.toFixed(2).padStart(16)}${l.p99.toFixed(2).padStart(16)}`);
+  const row = (name, rate, cpu, l) =>
+    console.log(
+      `${name.padEnd(28)}${rate.toFixed(0).padStart(11)}${cpu.toFixed(0).padStart(16)}${l.p50.toFixed(2).padStart(16)}${l.p99.toFixed(2).padStart(16)}`,
+    );
   row("bare node https (limit)", median(bareRates), median(bareCpu), bareLatency);
   row("imagepin webhook serve", median(ourRates), median(ourCpu), ourLatency);
-  console.log(`ratio to the limit: ${ratio.toFixed(2)}x reviews/s (rounds: ${ourRates.map((r, i) => (r / bareRates[i]).toFixed(2)).join(", ")}; target >= ${targets.ratio}: ${ratio >= targets.ratio ? "met" : "MISSED"}); ${cpuRatio.toFixed(2)}x by CPU per review (steadier on a shared machine)`);
-  console.log(`p99 at 500/s: ${ourLatency.p99.toFixed(2)} ms (target < ${targets.p99Ms}: ${ourLatency.p99 < targets.p99Ms ? "met" : "MISSED"})`);
+  console.log(
+    `ratio to the limit: ${ratio.toFixed(2)}x reviews/s (rounds: ${ourRates.map((r, i) => (r / bareRates[i]).toFixed(2)).join(", ")}; target >= ${targets.ratio}: ${ratio >= targets.ratio ? "met" : "MISSED"}); ${cpuRatio.toFixed(2)}x by CPU per review (steadier on a shared machine)`,
+  );
+  console.log(
+    `p99 at 500/s: ${ourLatency.p99.toFixed(2)} ms (target < ${targets.p99Ms}: ${ourLatency.p99 < targets.p99Ms ? "met" : "MISSED"})`,
+  );
 
   if (only === "throughput") return ours.process.stop("SIGTERM", 15_000);
   // Memory: fuzzed reviews until 100,000 have been answered in all, then the resident set.
@@ -151,7 +200,9 @@ async function steadyState(images) {
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const after = ours.rssMb();
-  console.log(`RSS: ${before.toFixed(0)} MB after ${reviews} fixed reviews, ${after.toFixed(0)} MB after ${fuzzed} fuzzed ones more (target < ${targets.rssMb}: ${after < targets.rssMb ? "met" : "MISSED"})`);
+  console.log(
+    `RSS: ${before.toFixed(0)} MB after ${reviews} fixed reviews, ${after.toFixed(0)} MB after ${fuzzed} fuzzed ones more (target < ${targets.rssMb}: ${after < targets.rssMb ? "met" : "MISSED"})`,
+  );
   await ours.process.stop("SIGTERM", 15_000);
 }
 
@@ -159,29 +210,53 @@ async function coldBurst() {
   const proxy = await startLatencyProxy(registry.url, targets.latencyMs);
   cleanups.push(() => proxy.process.stop());
   const images = Array.from({ length: targets.burstImages }, (_, i) => `${proxy.host}/bench/app${i}:v1`);
-  const ours = await startWebhookServe({ ...tls, store: `sqlite://${join(dir, "burst.db")}`, logFile: join(dir, "burst.log"), registryHost: proxy.host, nodeFlags: profileFlags, extraArgs: ["--concurrency", String(targets.concurrency)] });
+  const ours = await startWebhookServe({
+    ...tls,
+    store: `sqlite://${join(dir, "burst.db")}`,
+    logFile: join(dir, "burst.log"),
+    registryHost: proxy.host,
+    nodeFlags: profileFlags,
+    extraArgs: ["--concurrency", String(targets.concurrency)],
+  });
   cleanups.push(() => ours.process.stop("SIGTERM", 15_000));
   await settledRequests(registry);
   registry.clearRequests();
   const agent = new Agent({ keepAlive: true, maxSockets: 100 });
   const start = performance.now();
-  const answers = await Promise.all(Array.from({ length: targets.burstPods }, async (_, i) => {
-    const sent = performance.now();
-    const answer = await post(ours.port, "/mutate", review(`burst-${i}`, [images[i % images.length]], `pod${i}`), tls.ca, agent);
-    return { ...answer, ms: performance.now() - sent };
-  }));
+  const answers = await Promise.all(
+    Array.from({ length: targets.burstPods }, async (_, i) => {
+      const sent = performance.now();
+      const answer = await post(
+        ours.port,
+        "/mutate",
+        review(`burst-${i}`, [images[i % images.length]], `pod${i}`),
+        tls.ca,
+        agent,
+      );
+      return { ...answer, ms: performance.now() - sent };
+    }),
+  );
   const burstMs = performance.now() - start;
   agent.destroy();
   const patched = answers.filter((a) => a.status === 200 && JSON.parse(a.text).response.patch).length;
   const slowest = Math.max(...answers.map((a) => a.ms));
   const perImage = new Map();
-  for (const r of await settledRequests(registry)) if (r.path.includes("/manifests/")) perImage.set(r.path, (perImage.get(r.path) ?? 0) + 1);
+  for (const r of await settledRequests(registry))
+    if (r.path.includes("/manifests/")) perImage.set(r.path, (perImage.get(r.path) ?? 0) + 1);
   const counts = [...perImage.values()];
   const oneEach = perImage.size === targets.burstImages && counts.every((n) => n === 1);
   const limit = (targets.burstImages * targets.latencyMs) / targets.concurrency;
-  console.log(`cold burst: ${targets.burstPods} Pods over ${targets.burstImages} images, ${targets.latencyMs} ms injected before the registry, --concurrency ${targets.concurrency}`);
-  console.log(`  patched ${patched}/${targets.burstPods}; slowest review ${slowest.toFixed(0)} ms (deadline 10000: ${slowest < 10_000 ? "met" : "MISSED"})`);
-  console.log(`  registry manifest requests: ${counts.reduce((a, b) => a + b, 0)} for ${perImage.size} images (exactly one per image: ${oneEach ? "met" : "MISSED"})`);
-  console.log(`  burst ${burstMs.toFixed(0)} ms beside the limit ${targets.burstImages} x ${targets.latencyMs} ms / ${targets.concurrency} = ${limit.toFixed(0)} ms (${(burstMs / limit).toFixed(2)}x)`);
+  console.log(
+    `cold burst: ${targets.burstPods} Pods over ${targets.burstImages} images, ${targets.latencyMs} ms injected before the registry, --concurrency ${targets.concurrency}`,
+  );
+  console.log(
+    `  patched ${patched}/${targets.burstPods}; slowest review ${slowest.toFixed(0)} ms (deadline 10000: ${slowest < 10_000 ? "met" : "MISSED"})`,
+  );
+  console.log(
+    `  registry manifest requests: ${counts.reduce((a, b) => a + b, 0)} for ${perImage.size} images (exactly one per image: ${oneEach ? "met" : "MISSED"})`,
+  );
+  console.log(
+    `  burst ${burstMs.toFixed(0)} ms beside the limit ${targets.burstImages} x ${targets.latencyMs} ms / ${targets.concurrency} = ${limit.toFixed(0)} ms (${(burstMs / limit).toFixed(2)}x)`,
+  );
   await ours.process.stop("SIGTERM", 15_000);
 }

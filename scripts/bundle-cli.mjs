@@ -17,7 +17,15 @@ import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
-const external = ["undici", "pino", "prom-client", "better-sqlite3", "ioredis", "@kubernetes/client-node", "node-forge"];
+const external = [
+  "undici",
+  "pino",
+  "prom-client",
+  "better-sqlite3",
+  "ioredis",
+  "@kubernetes/client-node",
+  "node-forge",
+];
 
 /** Serves src/version.ts with the version written in, instead of a read relative to the module's URL. */
 const versionAtBuildTime = {
@@ -48,7 +56,9 @@ await build({
   sourcemap: "inline",
   sourcesContent: false,
   // Bundled CommonJS (yaml, commander) may call require() for Node built-ins.
-  banner: { js: "import { createRequire as imagepinCreateRequire } from 'node:module'; const require = imagepinCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as imagepinCreateRequire } from 'node:module'; const require = imagepinCreateRequire(import.meta.url);",
+  },
   plugins: [versionAtBuildTime],
   logLevel: "warning",
 });

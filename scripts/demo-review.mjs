@@ -29,11 +29,26 @@ export function podReview(images) {
 /** Posts a review to https://127.0.0.1:PORT/mutate trusting `ca`; resolves with the patch, warnings and patched images. */
 export async function postReview(port, ca, review) {
   const text = await new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/mutate", ca, agent: false, headers: { "content-type": "application/json" } }, (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`webhook answered ${res.statusCode}`))));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/mutate",
+        ca,
+        agent: false,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString("utf8"))
+            : reject(new Error(`webhook answered ${res.statusCode}`)),
+        );
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify(review));
   });

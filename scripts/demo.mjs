@@ -39,7 +39,12 @@ function section(title) {
 function imagepin(args, { expect = 0, cwd = work, input } = {}) {
   const shown = args.map((arg) => (/[^\w@:./=-]/.test(arg) ? `'${arg}'` : arg)).join(" ");
   console.log(`\n${bold(`$ imagepin ${shown}`)}`);
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, input, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   process.stdout.write(result.stdout);
   process.stdout.write(result.stderr);
   if (result.status !== expect) {
@@ -57,10 +62,13 @@ function check(condition, message) {
 }
 
 function ensureRegistryInstalled() {
-  const have = spawnSync("sh", ["-c", "command -v docker-registry && command -v openssl"], { stdio: "ignore" }).status === 0;
+  const have =
+    spawnSync("sh", ["-c", "command -v docker-registry && command -v openssl"], { stdio: "ignore" }).status === 0;
   if (have) return;
   console.log("installing the CNCF distribution registry and openssl from apt …");
-  const result = spawnSync("bash", [join(root, "scripts/setup-test-deps.sh"), "docker-registry", "openssl"], { stdio: "inherit" });
+  const result = spawnSync("bash", [join(root, "scripts/setup-test-deps.sh"), "docker-registry", "openssl"], {
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("could not install docker-registry from apt");
 }
 
@@ -69,7 +77,12 @@ function copyExamples(target, host) {
   for (const dir of ["helm", "kustomize", "compose", "docker"]) {
     cpSync(join(root, "examples", dir), join(target, dir), { recursive: true });
   }
-  for (const file of ["helm/rendered.yaml", "kustomize/overlays/prod/kustomization.yaml", "compose/compose.yaml", "docker/Dockerfile"]) {
+  for (const file of [
+    "helm/rendered.yaml",
+    "kustomize/overlays/prod/kustomization.yaml",
+    "compose/compose.yaml",
+    "docker/Dockerfile",
+  ]) {
     const path = join(target, file);
     writeFileSync(path, readFileSync(path, "utf8").replaceAll("localhost:5000", host));
   }
@@ -92,12 +105,20 @@ async function main() {
   await pushImage(registry, "demo/api", "1.8.0");
   const calicoList = readFileSync(join(root, "examples/calico/print-images.txt"), "utf8");
   for (const match of calicoList.matchAll(/^quay\.io\/calico\/([^:\s]+):(\S+)$/gm)) {
-    await pushIndex(registry, `calico/${match[1]}`, match[2], [
-      { os: "linux", architecture: "amd64" },
-      { os: "linux", architecture: "arm64", variant: "v8" },
-    ], { seed: match[1] });
+    await pushIndex(
+      registry,
+      `calico/${match[1]}`,
+      match[2],
+      [
+        { os: "linux", architecture: "amd64" },
+        { os: "linux", architecture: "arm64", variant: "v8" },
+      ],
+      { seed: match[1] },
+    );
   }
-  console.log(`a throw-away registry on ${host}, seeded with the images examples/ names (demo/nginx:1.25, a multi-arch demo/redis:7, …) and the calico/* images of v3.32.0`);
+  console.log(
+    `a throw-away registry on ${host}, seeded with the images examples/ names (demo/nginx:1.25, a multi-arch demo/redis:7, …) and the calico/* images of v3.32.0`,
+  );
 
   section("1. lint: which images are not pinned?");
   const lint = imagepin(["lint", "examples"], { expect: 1, cwd: root });
@@ -108,12 +129,21 @@ async function main() {
   copyExamples(join(work, "examples"), host);
   const before = readFileSync(join(work, "examples/helm/rendered.yaml"), "utf8");
   const diff = imagepin(["pin", "examples"]);
-  check(/^\+\s+image: .*demo\/nginx:1\.25@sha256:[0-9a-f]{64}/m.test(diff.stdout), "pin did not show a pinned nginx line in the diff");
-  check(/^\+\s+digest: sha256:[0-9a-f]{64}/m.test(diff.stdout), "pin did not add a digest: field to the Kustomize images: entry");
+  check(
+    /^\+\s+image: .*demo\/nginx:1\.25@sha256:[0-9a-f]{64}/m.test(diff.stdout),
+    "pin did not show a pinned nginx line in the diff",
+  );
+  check(
+    /^\+\s+digest: sha256:[0-9a-f]{64}/m.test(diff.stdout),
+    "pin did not add a digest: field to the Kustomize images: entry",
+  );
   imagepin(["pin", "--write", "--lock", "imagepin.lock", "examples"]);
   const pinned = readFileSync(join(work, "examples/helm/rendered.yaml"), "utf8");
   const unpinnedLines = (text) => text.split("\n").filter((line) => !/demo\/[a-z-]+/.test(line));
-  check(unpinnedLines(pinned).join("\n") === unpinnedLines(before).join("\n"), "pin --write changed lines other than the image values");
+  check(
+    unpinnedLines(pinned).join("\n") === unpinnedLines(before).join("\n"),
+    "pin --write changed lines other than the image values",
+  );
   imagepin(["pin", "--check", "examples"]);
 
   section("3. a tag moves: demo/nginx:1.25 is pushed again; verify notices, verify --update follows it");
@@ -128,25 +158,51 @@ async function main() {
   const port = await freePort();
   const store = `sqlite://${join(work, "digests.db")}`;
   const serve = () => {
-    const server = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", certs.certFile, "--tls-key", certs.keyFile, "--store", store, "--log-level", "warn"], { cwd: work });
+    const server = spawnTracked(
+      process.execPath,
+      [
+        bin,
+        "webhook",
+        "serve",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--tls-cert",
+        certs.certFile,
+        "--tls-key",
+        certs.keyFile,
+        "--store",
+        store,
+        "--log-level",
+        "warn",
+      ],
+      { cwd: work },
+    );
     server.child.stdout.resume();
     server.child.stderr.resume();
     cleanups.push(() => server.stop());
     return waitForWebhook(port, certs.caPem).then(() => server);
   };
-  console.log(`\n${bold(`$ imagepin webhook serve --listen 127.0.0.1:${port} --tls-cert tls.crt --tls-key tls.key --store ${store.replace(work, "$TMP")}`)}`);
+  console.log(
+    `\n${bold(`$ imagepin webhook serve --listen 127.0.0.1:${port} --tls-cert tls.crt --tls-key tls.key --store ${store.replace(work, "$TMP")}`)}`,
+  );
   let server = await serve();
   const review = podReview([`${host}/demo/nginx:1.25`, `${host}/demo/redis:7`]);
   const fresh = await postReview(port, certs.caPem, review);
   printReview(fresh);
-  check(fresh.patchedImages.every((image) => /@sha256:[0-9a-f]{64}$/.test(image)), "the webhook did not pin every image");
+  check(
+    fresh.patchedImages.every((image) => /@sha256:[0-9a-f]{64}$/.test(image)),
+    "the webhook did not pin every image",
+  );
   console.log("\nthe registry goes down, and the webhook restarts (its last known digests are in SQLite):");
   await registry.pause();
   await server.stop();
   server = await serve();
   const fallback = await postReview(port, certs.caPem, review);
   printReview(fallback);
-  check(fallback.warnings.length > 0 && fallback.patchedImages.join() === fresh.patchedImages.join(), "the webhook did not fall back to the last known digests with a warning");
+  check(
+    fallback.warnings.length > 0 && fallback.patchedImages.join() === fresh.patchedImages.join(),
+    "the webhook did not fall back to the last known digests with a warning",
+  );
   await server.stop();
   await registry.restart();
 

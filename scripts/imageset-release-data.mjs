@@ -12,7 +12,12 @@ if (!repo) {
   process.stderr.write("usage: node scripts/imageset-release-data.mjs OPERATOR-GIT-DIR [FIRST-MINOR]\n");
   process.exit(2);
 }
-const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
+const git = (...args) =>
+  execFileSync("git", ["-C", repo, ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
 const show = (tag, path) => {
   try {
     return git("show", `${tag}:${path}`);
@@ -23,7 +28,8 @@ const show = (tag, path) => {
 const numbers = (tag) => tag.slice(1).split(".").map(Number);
 const compare = (a, b) => {
   const [x, y] = [numbers(a), numbers(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 };
 const minorOf = (tag) => tag.split(".").slice(0, 2).join(".");
@@ -52,7 +58,11 @@ function listOf(text, name, images, owner) {
 function readTag(tag) {
   const calico = show(tag, "pkg/components/calico.go");
   const enterprise = show(tag, "pkg/components/enterprise.go");
-  const images = new Map([...componentImages(calico), ...componentImages(enterprise), ...componentImages(show(tag, "pkg/components/operator.go"))]);
+  const images = new Map([
+    ...componentImages(calico),
+    ...componentImages(enterprise),
+    ...componentImages(show(tag, "pkg/components/operator.go")),
+  ]);
   const release = (text, name) => new RegExp(`${name}\\s+string\\s*=\\s*"([^"]*)"`).exec(text)?.[1] ?? "";
   return {
     tag,
@@ -101,7 +111,17 @@ for (const minor of [...new Set(data.map(({ tag }) => minorOf(tag)))]) {
     const key = JSON.stringify([entry.calicoImages, entry.enterpriseImages]);
     if (key === previous) continue;
     previous = key;
-    out.push("      {", `        since: "${entry.tag}",`, "        calico: [", wrap(entry.calicoImages, "          "), "        ],", "        enterprise: [", wrap(entry.enterpriseImages, "          "), "        ],", "      },");
+    out.push(
+      "      {",
+      `        since: "${entry.tag}",`,
+      "        calico: [",
+      wrap(entry.calicoImages, "          "),
+      "        ],",
+      "        enterprise: [",
+      wrap(entry.enterpriseImages, "          "),
+      "        ],",
+      "      },",
+    );
   }
   out.push("    ],", "  },");
 }
@@ -115,6 +135,7 @@ out.push(
   "export const operatorPatches: OperatorPatch[] = [",
 );
 const orNull = (value) => JSON.stringify(releasePattern.test(value) ? value : null);
-for (const entry of data) out.push(`  [${JSON.stringify(entry.tag)}, ${orNull(entry.calico)}, ${orNull(entry.enterprise)}],`);
+for (const entry of data)
+  out.push(`  [${JSON.stringify(entry.tag)}, ${orNull(entry.calico)}, ${orNull(entry.enterprise)}],`);
 out.push("];");
 process.stdout.write(`${out.join("\n")}\n`);

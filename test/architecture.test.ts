@@ -39,7 +39,8 @@ function moduleOf(file: string): string {
 }
 
 // `import … from "x"`, `export … from "x"`, side-effect `import "x"`, and dynamic `import("x")`.
-const importPattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*\(?\s*["']([^"']+)["']/g;
+const importPattern =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*\(?\s*["']([^"']+)["']/g;
 
 function edges(): { from: string; file: string; to: string; target: string }[] {
   const found: { from: string; file: string; to: string; target: string }[] = [];
@@ -82,7 +83,8 @@ describe("module dependencies", () => {
     const page = readFileSync(resolve(import.meta.dirname, "../docs/architecture.md"), "utf8");
     const documented: Record<string, string[]> = {};
     for (const [, module, imports] of page.matchAll(/^\| `(\w+)` \|[^|]*\| ([^|]*) \|$/gm)) {
-      documented[module as string] = imports === "nothing" ? [] : imports === "anything" ? ["*"] : (imports as string).split(", ");
+      documented[module as string] =
+        imports === "nothing" ? [] : imports === "anything" ? ["*"] : (imports as string).split(", ");
     }
     const enforced = Object.fromEntries(Object.entries(allowed).filter(([module]) => module !== "index"));
     expect(documented).toEqual(enforced);

@@ -26,7 +26,27 @@ export function requireTool(command: string, versionArgs: string[] = ["--version
 export function rsaCertificate(dir: string): { certFile: string; keyFile: string; ca: string } {
   const certFile = join(dir, "tls.crt");
   const keyFile = join(dir, "tls.key");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=bench", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=bench",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   return { certFile, keyFile, ca: readFileSync(certFile, "utf8") };
 }
 
@@ -95,8 +115,25 @@ export interface WebhookServeOptions {
 /** Runs `imagepin webhook serve` as a user would, logging at info (stdout drained), and waits until healthy. */
 export async function startWebhookServe(options: WebhookServeOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const args = [...(options.nodeFlags ?? []), cliBin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", options.certFile, "--tls-key", options.keyFile,
-    "--store", options.store, "--insecure-registry", options.registryHost, "--log-level", "info", ...(options.extraArgs ?? [])];
+  const args = [
+    ...(options.nodeFlags ?? []),
+    cliBin,
+    "webhook",
+    "serve",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--tls-cert",
+    options.certFile,
+    "--tls-key",
+    options.keyFile,
+    "--store",
+    options.store,
+    "--insecure-registry",
+    options.registryHost,
+    "--log-level",
+    "info",
+    ...(options.extraArgs ?? []),
+  ];
   const log = openSync(options.logFile, "a");
   const process = spawnTracked(globalThis.process.execPath, args, { stdio: ["ignore", log, "inherit"] });
   closeSync(log);
@@ -108,9 +145,17 @@ export async function startWebhookServe(options: WebhookServeOptions): Promise<S
  * The limit: a bare Node HTTPS server with the same certificate that reads the body, parses the review
  * and answers `responseText` (imagepin's own answer to the benchmark review, so both send the same bytes).
  */
-export async function startBareServer(certFile: string, keyFile: string, ca: string, dir: string, responseText: string): Promise<ServerProcess> {
+export async function startBareServer(
+  certFile: string,
+  keyFile: string,
+  ca: string,
+  dir: string,
+  responseText: string,
+): Promise<ServerProcess> {
   const script = join(dir, "bare-server.mjs");
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { createServer } from "node:https";
     import { readFileSync } from "node:fs";
     const response = ${JSON.stringify(responseText)};
@@ -127,21 +172,41 @@ export async function startBareServer(certFile: string, keyFile: string, ca: str
     });
     server.keepAliveTimeout = 65000;
     server.listen(Number(process.argv[2]), "127.0.0.1");
-  `);
+  `,
+  );
   const port = await freePort();
-  const process = spawnTracked(globalThis.process.execPath, [script, String(port)], { stdio: ["ignore", "ignore", "inherit"] });
+  const process = spawnTracked(globalThis.process.execPath, [script, String(port)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   await waitHealthy(port, process, ca);
   return { process, port, rssMb: () => rssOf(process.pid), cpuSeconds: () => cpuSecondsOf(process.pid) };
 }
 
 /** POSTs one body and resolves with the status and response text. */
-export function post(port: number, path: string, body: string, ca: string, agent: Agent | false = false): Promise<{ status: number; text: string }> {
+export function post(
+  port: number,
+  path: string,
+  body: string,
+  ca: string,
+  agent: Agent | false = false,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: "POST", path, ca, agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path,
+        ca,
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -159,10 +224,20 @@ export interface WrkResult {
  * Runs Debian's `wrk` (one thread, `connections` keep-alive connections) for `seconds` against
  * `https://127.0.0.1:PORT/PATH`, with a Lua script that builds each request.
  */
-export async function runWrk(port: number, path: string, luaFile: string, seconds: number, connections = 16): Promise<WrkResult> {
+export async function runWrk(
+  port: number,
+  path: string,
+  luaFile: string,
+  seconds: number,
+  connections = 16,
+): Promise<WrkResult> {
   // Asynchronous on purpose: the registry's access log and the servers' logs reach this process through
   // pipes, and a blocked event loop here would fill them and stall the writers mid-benchmark.
-  const { stdout: output } = await execFileAsync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", luaFile, `https://127.0.0.1:${port}${path}`], { encoding: "utf8" });
+  const { stdout: output } = await execFileAsync(
+    "wrk",
+    ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", luaFile, `https://127.0.0.1:${port}${path}`],
+    { encoding: "utf8" },
+  );
   const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? NaN);
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? NaN);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
@@ -175,7 +250,10 @@ export async function runWrk(port: number, path: string, luaFile: string, second
 /** A wrk Lua script that POSTs the same JSON body on every request. */
 export function fixedBodyScript(dir: string, name: string, body: string): string {
   const file = join(dir, `${name}.lua`);
-  writeFileSync(file, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${luaString(body)}\n`);
+  writeFileSync(
+    file,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${luaString(body)}\n`,
+  );
   return file;
 }
 
@@ -190,7 +268,13 @@ export function luaString(text: string): string {
  * Open loop at `perSecond` for `ms` (wrk has no fixed-rate mode; wrk2 is not in Debian): latency counted
  * from each request's scheduled start, so a stalled server cannot hide its queue. p50 and p99 in ms.
  */
-export async function openLoopLatency(port: number, body: string, ca: string, perSecond: number, ms: number): Promise<{ p50: number; p99: number; count: number }> {
+export async function openLoopLatency(
+  port: number,
+  body: string,
+  ca: string,
+  perSecond: number,
+  ms: number,
+): Promise<{ p50: number; p99: number; count: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const samples: number[] = [];
   const pending: Promise<void>[] = [];
@@ -218,9 +302,14 @@ export function median(values: number[]): number {
 }
 
 /** The fault proxy with `latencyMs` before every request, in its own process (bench/support/latency-proxy.ts). */
-export async function startLatencyProxy(upstream: string, latencyMs: number): Promise<{ host: string; process: TrackedProcess }> {
+export async function startLatencyProxy(
+  upstream: string,
+  latencyMs: number,
+): Promise<{ host: string; process: TrackedProcess }> {
   const script = join(root, "bench/support/latency-proxy.ts");
-  const process = spawnTracked(globalThis.process.execPath, ["--import", "tsx", script, upstream, String(latencyMs)], { stdio: ["ignore", "pipe", "inherit"] });
+  const process = spawnTracked(globalThis.process.execPath, ["--import", "tsx", script, upstream, String(latencyMs)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const host = await new Promise<string>((resolve, reject) => {
     let text = "";
     process.child.stdout?.on("data", (chunk: Buffer) => {

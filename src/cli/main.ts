@@ -30,7 +30,9 @@ export async function main(argv: string[]): Promise<number> {
     // The command list shows what each command takes, though only the one being run is loaded.
     .configureHelp({
       subcommandTerm: (command) => {
-        const entry = command.parent?.parent ? undefined : commandTable.find((candidate) => candidate.name === command.name());
+        const entry = command.parent?.parent
+          ? undefined
+          : commandTable.find((candidate) => candidate.name === command.name());
         return entry ? `${entry.name} ${entry.usage}` : new Help().subcommandTerm(command);
       },
     })
@@ -42,7 +44,9 @@ export async function main(argv: string[]): Promise<number> {
   const target = findCommand(argv);
   const helpTopic = argv.filter((word) => !word.startsWith("-"));
   if (helpTopic[0] === "help" && helpTopic[1] !== undefined && target === undefined) {
-    process.stderr.write(`imagepin: unknown command '${helpTopic[1]}'; the commands are ${commandTable.map((entry) => entry.name).join(", ")}\n`);
+    process.stderr.write(
+      `imagepin: unknown command '${helpTopic[1]}'; the commands are ${commandTable.map((entry) => entry.name).join(", ")}\n`,
+    );
     return exitUsage;
   }
   for (const entry of commandTable) {

@@ -5,7 +5,16 @@ import { readFile, realpath } from "node:fs/promises";
 import { ImagepinError, UsageError } from "../errors.js";
 import { writeFileAtomic } from "../internal/atomic-write.js";
 import { describeFsError } from "../internal/fs-errors.js";
-import { defaultManifestLimits, kindPresets, loadManifests, oversizedMessage, Lockfile, parseCustomKinds, type CustomKind, type LoadedManifests } from "../manifests/index.js";
+import {
+  defaultManifestLimits,
+  kindPresets,
+  loadManifests,
+  oversizedMessage,
+  Lockfile,
+  parseCustomKinds,
+  type CustomKind,
+  type LoadedManifests,
+} from "../manifests/index.js";
 import { readStdinBounded } from "./input.js";
 
 /**
@@ -14,7 +23,8 @@ import { readStdinBounded } from "./input.js";
  */
 export async function loadInputs(paths: string[], kinds: string | string[] | undefined): Promise<LoadedManifests> {
   const customKinds: CustomKind[] = [];
-  for (const source of typeof kinds === "string" ? [kinds] : (kinds ?? [])) customKinds.push(...(await readKinds(source)));
+  for (const source of typeof kinds === "string" ? [kinds] : (kinds ?? []))
+    customKinds.push(...(await readKinds(source)));
   // Standard input over the byte bound is not kept in memory either (issue 18).
   const readStdin = () => readStdinBounded(defaultManifestLimits.maxBytes, (bytes) => oversizedMessage(bytes));
   return loadManifests(paths, { customKinds, readStdin });
@@ -23,7 +33,12 @@ export async function loadInputs(paths: string[], kinds: string | string[] | und
 async function readKinds(source: string): Promise<CustomKind[]> {
   if (source.startsWith("preset:")) {
     const preset = kindPresets[source.slice("preset:".length)];
-    if (!preset) throw new UsageError(`--kinds ${source}: no such preset; known: ${Object.keys(kindPresets).map((name) => `preset:${name}`).join(", ")}`);
+    if (!preset)
+      throw new UsageError(
+        `--kinds ${source}: no such preset; known: ${Object.keys(kindPresets)
+          .map((name) => `preset:${name}`)
+          .join(", ")}`,
+      );
     return [...preset];
   }
   let text: string;
@@ -37,14 +52,17 @@ async function readKinds(source: string): Promise<CustomKind[]> {
 
 /** Prints each unreadable path to stderr; true when there was any. */
 export function reportUnreadable(loaded: LoadedManifests): boolean {
-  for (const { path, message } of loaded.unreadable) process.stderr.write(`imagepin: cannot read ${path}: ${message}\n`);
+  for (const { path, message } of loaded.unreadable)
+    process.stderr.write(`imagepin: cannot read ${path}: ${message}\n`);
   return loaded.unreadable.length > 0;
 }
 
 /** Says on stderr which Helm charts had their templates skipped, and what to run instead. */
 export function reportWalkNotes(loaded: LoadedManifests): void {
   for (const chart of loaded.charts ?? []) {
-    process.stderr.write(`imagepin: ${chart} is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template ${chart} | imagepin lint -\n`);
+    process.stderr.write(
+      `imagepin: ${chart} is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template ${chart} | imagepin lint -\n`,
+    );
   }
 }
 
@@ -93,7 +111,11 @@ export async function readLock(path: string, offline = false): Promise<Lockfile>
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      if (offline) throw new UsageError(`lock file ${path} does not exist`, { hint: "--offline pins from an existing lock; run pin without --offline to create it", cause: error });
+      if (offline)
+        throw new UsageError(`lock file ${path} does not exist`, {
+          hint: "--offline pins from an existing lock; run pin without --offline to create it",
+          cause: error,
+        });
       return new Lockfile();
     }
     throw new UsageError(`cannot read --lock ${path}: ${describeFsError(error)}`, { cause: error });
@@ -109,6 +131,8 @@ export async function writeLockFile(path: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(path, text);
   } catch (error) {
-    throw new ImagepinError("lock-write", `cannot write the lock file ${path}: ${describeFsError(error)}`, { cause: error });
+    throw new ImagepinError("lock-write", `cannot write the lock file ${path}: ${describeFsError(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -26,7 +26,8 @@ export function printError(error: unknown, debug: boolean): void {
     process.stderr.write(`imagepin: ${error.message}\n`);
     if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
     if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-    if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(`caused by: ${error.cause.stack}\n`);
+    if (debug && error.cause instanceof Error && error.cause.stack)
+      process.stderr.write(`caused by: ${error.cause.stack}\n`);
     return;
   }
   const text = error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
@@ -44,7 +45,8 @@ export function exitCodeFor(error: unknown): number {
 export function positiveInteger(flag: string) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(value)}`);
+    if (!Number.isInteger(parsed) || parsed < 1)
+      throw new UsageError(`${flag} takes a whole number of at least 1, not ${JSON.stringify(value)}`);
     return parsed;
   };
 }
@@ -53,7 +55,8 @@ export function positiveInteger(flag: string) {
 export function nonNegativeInteger(flag: string) {
   return (value: string): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`${flag} takes a whole number of 0 or more, not ${JSON.stringify(value)}`);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new UsageError(`${flag} takes a whole number of 0 or more, not ${JSON.stringify(value)}`);
     return parsed;
   };
 }

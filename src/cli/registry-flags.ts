@@ -35,23 +35,45 @@ export interface RegistryFlags {
  */
 export function addRegistryFlags(command: Command, options: { credentialProviders?: boolean } = {}): Command {
   command
-    .option("--platform <os/arch[/variant]>", "pin the platform's manifest from a multi-arch index (default: the index itself)", once("--platform"))
+    .option(
+      "--platform <os/arch[/variant]>",
+      "pin the platform's manifest from a multi-arch index (default: the index itself)",
+      once("--platform"),
+    )
     .option("--concurrency <n>", "registry requests in flight at once", positiveInteger("--concurrency"), 16)
-    .option("--insecure-registry <host[:port]>", "use http (or unverified TLS) for this registry; repeatable", (value: string, previous?: string[]) => collect(insecureRegistry(value), previous))
+    .option(
+      "--insecure-registry <host[:port]>",
+      "use http (or unverified TLS) for this registry; repeatable",
+      (value: string, previous?: string[]) => collect(insecureRegistry(value), previous),
+    )
     .option("--ca-file <file>", "trust this CA certificate (PEM) for registries; repeatable", collect)
     .option("--docker-config <path>", "docker config file or directory (default $DOCKER_CONFIG, ~/.docker)")
     .option("--pull-secret <file>", "Kubernetes pull secret (YAML or JSON), tried first; repeatable", collect)
-    .addOption(new Option("--timeout <seconds>", "give up on a reference after this long, retries included (default 60)").argParser(positiveInteger("--timeout")));
+    .addOption(
+      new Option(
+        "--timeout <seconds>",
+        "give up on a reference after this long, retries included (default 60)",
+      ).argParser(positiveInteger("--timeout")),
+    );
   if (options.credentialProviders === false) return command;
   return command
-    .option("--credential-provider-config <path>", "kubelet CredentialProviderConfig file (or directory): run its credential provider plugins")
-    .option("--credential-provider-bin-dir <dir>", "directory of the credential provider plugins (needed with --credential-provider-config)");
+    .option(
+      "--credential-provider-config <path>",
+      "kubelet CredentialProviderConfig file (or directory): run its credential provider plugins",
+    )
+    .option(
+      "--credential-provider-bin-dir <dir>",
+      "directory of the credential provider plugins (needed with --credential-provider-config)",
+    );
 }
 
 /** A flag that may be given once: a second value would otherwise silently replace the first. */
 function once(flag: string) {
   return (value: string, previous: string | undefined): string => {
-    if (previous !== undefined) throw new UsageError(`${flag} was given twice (${JSON.stringify(previous)} and ${JSON.stringify(value)}); give it once`);
+    if (previous !== undefined)
+      throw new UsageError(
+        `${flag} was given twice (${JSON.stringify(previous)} and ${JSON.stringify(value)}); give it once`,
+      );
     return value;
   };
 }
@@ -63,11 +85,16 @@ function once(flag: string) {
  * than an entry that silently never matches.
  */
 export function insecureRegistry(value: string): string {
-  const host = value.replace(/^https?:\/\//i, "").replace(/\/$/, "").toLowerCase();
+  const host = value
+    .replace(/^https?:\/\//i, "")
+    .replace(/\/$/, "")
+    .toLowerCase();
   // The reference grammar's own host[:port] (hosts compare case-insensitively, so lowercased first).
   const port = /:(\d+)$/.exec(host)?.[1];
   if (!domainPattern.test(host) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
-    throw new UsageError(`--insecure-registry takes HOST[:PORT] (such as registry.local:5000 or [::1]:5000), not ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--insecure-registry takes HOST[:PORT] (such as registry.local:5000 or [::1]:5000), not ${JSON.stringify(value)}`,
+    );
   }
   return host;
 }
@@ -83,7 +110,8 @@ async function readCaFile(file: string): Promise<string> {
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
   // Without this check a wrong file (a key, /etc/passwd) is accepted and every TLS registry then fails
   // with a certificate error far from its cause. The file's text is not quoted: it might be a key.
-  if (blocks.length === 0) throw new UsageError(`--ca-file: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  if (blocks.length === 0)
+    throw new UsageError(`--ca-file: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   blocks.forEach((block, index) => {
     try {
       new X509Certificate(block);

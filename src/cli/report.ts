@@ -17,7 +17,10 @@ export class Diagnostics {
 
   /** The recorded lines, each once, with ` (N times)` when it came up more than once, and its hint under it. */
   lines(): string[] {
-    return [...this.counts.values()].flatMap(({ line, hint, count }) => [count > 1 ? `${line} (${count} times)` : line, ...(hint ? [`  hint: ${hint}`] : [])]);
+    return [...this.counts.values()].flatMap(({ line, hint, count }) => [
+      count > 1 ? `${line} (${count} times)` : line,
+      ...(hint ? [`  hint: ${hint}`] : []),
+    ]);
   }
 
   /** Writes the lines to standard error and forgets them. */

@@ -30,7 +30,11 @@ export interface DescribeCandidatesOptions {
  *
  * @throws InvalidReferenceError when `image` is a string that is not a valid reference.
  */
-export async function describeCandidates(keychain: Keychain, image: string | ImageReference, options: DescribeCandidatesOptions = {}): Promise<CandidateDescription[]> {
+export async function describeCandidates(
+  keychain: Keychain,
+  image: string | ImageReference,
+  options: DescribeCandidatesOptions = {},
+): Promise<CandidateDescription[]> {
   const reference = typeof image === "string" ? parseReference(image) : image;
   const descriptions: CandidateDescription[] = [];
   for (const candidate of await keychain.candidates(reference.domain, reference.path)) {

@@ -13,24 +13,43 @@ function failure(run: () => unknown): { code: string; message: string; line?: nu
     run();
   } catch (error) {
     if (!isImagepinError(error)) throw error;
-    return { code: error.code, message: error.message, line: error.location?.line, column: error.location?.column, file: error.location?.file };
+    return {
+      code: error.code,
+      message: error.message,
+      line: error.location?.line,
+      column: error.location?.column,
+      file: error.location?.file,
+    };
   }
   throw new Error("expected an error");
 }
 
 describe("parseDockerConfig", () => {
   it("reads auth as base64 user:password, keeping colons in the password", () => {
-    const config = parseDockerConfig(JSON.stringify({ auths: { "quay.io": { auth: b64("robot:pa:ss:word") } } }), "c.json");
-    expect(config).toEqual({ source: "c.json", auths: [{ key: "quay.io", credential: { username: "robot", password: "pa:ss:word" } }], credHelpers: [] });
+    const config = parseDockerConfig(
+      JSON.stringify({ auths: { "quay.io": { auth: b64("robot:pa:ss:word") } } }),
+      "c.json",
+    );
+    expect(config).toEqual({
+      source: "c.json",
+      auths: [{ key: "quay.io", credential: { username: "robot", password: "pa:ss:word" } }],
+      credHelpers: [],
+    });
   });
 
   it("reads username and password fields", () => {
-    const config = parseDockerConfig(JSON.stringify({ auths: { "r.io": { username: "u", password: "p", email: "x@y" } } }), "c.json");
+    const config = parseDockerConfig(
+      JSON.stringify({ auths: { "r.io": { username: "u", password: "p", email: "x@y" } } }),
+      "c.json",
+    );
     expect(config.auths).toEqual([{ key: "r.io", credential: { username: "u", password: "p" } }]);
   });
 
   it("lets auth win over username/password beside it", () => {
-    const config = parseDockerConfig(JSON.stringify({ auths: { "r.io": { auth: b64("a:b"), username: "u", password: "p" } } }), "c.json");
+    const config = parseDockerConfig(
+      JSON.stringify({ auths: { "r.io": { auth: b64("a:b"), username: "u", password: "p" } } }),
+      "c.json",
+    );
     expect(config.auths[0]?.credential).toEqual({ username: "a", password: "b" });
   });
 
@@ -54,14 +73,23 @@ describe("parseDockerConfig", () => {
 
   it("skips empty placeholders and keeps file order", () => {
     const config = parseDockerConfig(
-      JSON.stringify({ auths: { "z.io": { auth: b64("z:1") }, "placeholder.io": {}, "a.io": { auth: "" , username: "a", password: "2" } } }),
+      JSON.stringify({
+        auths: {
+          "z.io": { auth: b64("z:1") },
+          "placeholder.io": {},
+          "a.io": { auth: "", username: "a", password: "2" },
+        },
+      }),
       "c.json",
     );
     expect(config.auths.map((entry) => entry.key)).toEqual(["z.io", "a.io"]);
   });
 
   it("reads credHelpers and credsStore", () => {
-    const config = parseDockerConfig(JSON.stringify({ credHelpers: { "gcr.io": "gcloud", "x.io": "ecr-login" }, credsStore: "desktop" }), "c.json");
+    const config = parseDockerConfig(
+      JSON.stringify({ credHelpers: { "gcr.io": "gcloud", "x.io": "ecr-login" }, credsStore: "desktop" }),
+      "c.json",
+    );
     expect(config.credHelpers).toEqual([
       { key: "gcr.io", helper: "gcloud" },
       { key: "x.io", helper: "ecr-login" },
@@ -76,7 +104,9 @@ describe("parseDockerConfig", () => {
 
   it("accepts base64 without padding or with line breaks", () => {
     const unpadded = b64("ab:c").replace(/=+$/, "");
-    expect(parseDockerConfig(JSON.stringify({ auths: { "r.io": { auth: unpadded } } }), "c.json").auths[0]?.credential).toEqual({ username: "ab", password: "c" });
+    expect(
+      parseDockerConfig(JSON.stringify({ auths: { "r.io": { auth: unpadded } } }), "c.json").auths[0]?.credential,
+    ).toEqual({ username: "ab", password: "c" });
   });
 
   it.each([
@@ -134,14 +164,22 @@ describe("locateDockerConfig", () => {
   writeFileSync(join(envDir, "config.json"), "{}");
 
   it("takes an explicit file or a directory holding config.json", async () => {
-    expect(await locateDockerConfig({ explicitPath: join(root, "file.json"), env: { HOME: home } })).toBe(join(root, "file.json"));
+    expect(await locateDockerConfig({ explicitPath: join(root, "file.json"), env: { HOME: home } })).toBe(
+      join(root, "file.json"),
+    );
     expect(await locateDockerConfig({ explicitPath: dir, env: { HOME: home } })).toBe(join(dir, "config.json"));
   });
 
   it("fails for a missing explicit file or an explicit directory without config.json", async () => {
-    await expect(locateDockerConfig({ explicitPath: join(root, "nope.json"), env: {} })).rejects.toMatchObject({ code: "config-not-found" });
-    await expect(locateDockerConfig({ explicitPath: envDir + "-missing", env: {} })).rejects.toMatchObject({ code: "config-not-found" });
-    await expect(locateDockerConfig({ explicitPath: home, env: {} })).rejects.toMatchObject({ code: "config-not-found" });
+    await expect(locateDockerConfig({ explicitPath: join(root, "nope.json"), env: {} })).rejects.toMatchObject({
+      code: "config-not-found",
+    });
+    await expect(locateDockerConfig({ explicitPath: envDir + "-missing", env: {} })).rejects.toMatchObject({
+      code: "config-not-found",
+    });
+    await expect(locateDockerConfig({ explicitPath: home, env: {} })).rejects.toMatchObject({
+      code: "config-not-found",
+    });
   });
 
   it("uses DOCKER_CONFIG before HOME, and only one of them", async () => {
@@ -157,7 +195,9 @@ describe("locateDockerConfig", () => {
 
   it("reads files with codes for missing and unreadable ones", async () => {
     expect(await readCredentialsFile(join(root, "file.json"), "docker config")).toBe("{}");
-    await expect(readCredentialsFile(join(root, "nope"), "docker config")).rejects.toMatchObject({ code: "config-not-found" });
+    await expect(readCredentialsFile(join(root, "nope"), "docker config")).rejects.toMatchObject({
+      code: "config-not-found",
+    });
     await expect(readCredentialsFile(dir, "docker config")).rejects.toMatchObject({ code: "config-unreadable" });
   });
 });

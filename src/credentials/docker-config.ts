@@ -49,7 +49,10 @@ const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function parseDockerConfig(text: string, sourceName: string): DockerConfig {
   const document = parseJson(text, sourceName, "invalid-config");
-  if (!isObject(document)) throw new CredentialsError("invalid-config", "a docker config must be a JSON object", { location: { file: sourceName } });
+  if (!isObject(document))
+    throw new CredentialsError("invalid-config", "a docker config must be a JSON object", {
+      location: { file: sourceName },
+    });
   const problem = (message: string, key?: string) =>
     new CredentialsError("invalid-config", message, { location: locateKey(text, sourceName, key) });
 
@@ -80,11 +83,16 @@ export function parseDockerConfig(text: string, sourceName: string): DockerConfi
  * Reads a map of registry key → auth entry (config.json `auths`, or a legacy `.dockercfg`).
  * `problem` builds the error to throw for a bad entry; it is given the entry's key.
  */
-export function parseAuthEntries(map: Record<string, unknown>, problem: (message: string, key: string) => Error): AuthEntry[] {
+export function parseAuthEntries(
+  map: Record<string, unknown>,
+  problem: (message: string, key: string) => Error,
+): AuthEntry[] {
   const entries: AuthEntry[] = [];
   for (const [key, value] of Object.entries(map)) {
     if (!isObject(value)) throw problem(`auth entry ${JSON.stringify(key)} must be an object`, key);
-    const credential = parseAuthEntry(value, (message) => problem(`auth entry ${JSON.stringify(key)}: ${message}`, key));
+    const credential = parseAuthEntry(value, (message) =>
+      problem(`auth entry ${JSON.stringify(key)}: ${message}`, key),
+    );
     if (credential !== undefined) entries.push({ key, credential });
   }
   return entries;

@@ -11,20 +11,32 @@ describe("Docker Hub key forms", () => {
   const forms = ["https://index.docker.io/v1/", "index.docker.io", "docker.io"];
 
   it.each(forms)("%s applies to nginx, library/nginx, docker.io/user/app and index.docker.io/user/app", async (key) => {
-    const config = parseDockerConfig(JSON.stringify({ auths: { [key]: { auth: b64("hub-user:hub-pass") } } }), "config.json");
+    const config = parseDockerConfig(
+      JSON.stringify({ auths: { [key]: { auth: b64("hub-user:hub-pass") } } }),
+      "config.json",
+    );
     const keychain = keychainFromSources({ dockerConfig: config });
     for (const image of ["nginx", "library/nginx:1.25", "docker.io/user/app", "index.docker.io/user/app"]) {
       const reference = parseReference(image);
       const candidates = await keychain.candidates(reference.domain, reference.path);
-      expect(candidates.map((c) => c.key), image).toEqual([key]);
+      expect(
+        candidates.map((c) => c.key),
+        image,
+      ).toEqual([key]);
     }
     const other = parseReference("quay.io/user/app");
     expect(await keychain.candidates(other.domain, other.path)).toEqual([]);
   });
 
   it("all three at once are all tried, in file order, for a docker.io image; the containers auth file's key too", async () => {
-    const config = parseDockerConfig(JSON.stringify({ auths: Object.fromEntries(forms.map((key, i) => [key, { auth: b64(`user${i}:p`) }])) }), "config.json");
-    const podman = parseDockerConfig(JSON.stringify({ auths: { "docker.io": { auth: b64("podman-user:p") } } }), "auth.json");
+    const config = parseDockerConfig(
+      JSON.stringify({ auths: Object.fromEntries(forms.map((key, i) => [key, { auth: b64(`user${i}:p`) }])) }),
+      "config.json",
+    );
+    const podman = parseDockerConfig(
+      JSON.stringify({ auths: { "docker.io": { auth: b64("podman-user:p") } } }),
+      "auth.json",
+    );
     const keychain = keychainFromSources({ dockerConfig: config, containersAuth: [podman] });
     const candidates = await keychain.candidates("docker.io", "library/nginx");
     expect(candidates.map((c) => [c.source, c.key, c.username])).toEqual([

@@ -43,13 +43,21 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
 
 describe("runCredentialHelper with a real helper on PATH", () => {
   it("returns user name and secret and passes the server URL on stdin", async () => {
-    expect(await runCredentialHelper("test", "reg.example.com", { env })).toEqual({ username: "helper-user", password: "helper-secret-1" });
-    expect(await runCredentialHelper("test", "https://index.docker.io/v1/", { env })).toEqual({ username: "hub-user", password: "hub:secret:2" });
+    expect(await runCredentialHelper("test", "reg.example.com", { env })).toEqual({
+      username: "helper-user",
+      password: "helper-secret-1",
+    });
+    expect(await runCredentialHelper("test", "https://index.docker.io/v1/", { env })).toEqual({
+      username: "hub-user",
+      password: "hub:secret:2",
+    });
     expect(readFileSync(log, "utf8")).toContain("get reg.example.com\n");
   });
 
   it("turns the <token> user name into an identity token", async () => {
-    expect(await runCredentialHelper("test", "token.example.com", { env })).toEqual({ identityToken: "refresh-token-3" });
+    expect(await runCredentialHelper("test", "token.example.com", { env })).toEqual({
+      identityToken: "refresh-token-3",
+    });
   });
 
   it("answers an empty credential for 'credentials not found'", async () => {
@@ -63,7 +71,9 @@ describe("runCredentialHelper with a real helper on PATH", () => {
   });
 
   it("fails when the helper cannot be executed", async () => {
-    expect((await failure(runCredentialHelper("noexec", "reg.example.com", { env }))).code).toBe("credential-helper-failed");
+    expect((await failure(runCredentialHelper("noexec", "reg.example.com", { env }))).code).toBe(
+      "credential-helper-failed",
+    );
   });
 
   it("fails on a non-zero exit, quoting the helper's complaint", async () => {
@@ -95,8 +105,13 @@ describe("runCredentialHelper with an injected runner", () => {
       calls.push({ program, args, input, timeoutMs: options.timeoutMs, path: options.env.PATH });
       return { exitCode: 0, stdout: `{"ServerURL":"x","Username":"u","Secret":"s"}`, stderr: "" };
     };
-    expect(await runCredentialHelper("fake", "r.io:5000", { env: { PATH: "/p" }, runner })).toEqual({ username: "u", password: "s" });
-    expect(calls).toEqual([{ program: "docker-credential-fake", args: ["get"], input: "r.io:5000", timeoutMs: 5000, path: "/p" }]);
+    expect(await runCredentialHelper("fake", "r.io:5000", { env: { PATH: "/p" }, runner })).toEqual({
+      username: "u",
+      password: "s",
+    });
+    expect(calls).toEqual([
+      { program: "docker-credential-fake", args: ["get"], input: "r.io:5000", timeoutMs: 5000, path: "/p" },
+    ]);
   });
 
   it.each([
@@ -111,13 +126,17 @@ describe("runCredentialHelper with an injected runner", () => {
     ["a number for a secret", { exitCode: 0, stdout: `{"Username":"u","Secret":5}`, stderr: "" }],
     ["a killed helper", { exitCode: null, stdout: "", stderr: "" }],
   ])("fails for %s", async (_name, result) => {
-    expect((await failure(runCredentialHelper("fake", "r.io", { env: {}, runner: async () => result }))).code).toBe("credential-helper-failed");
+    expect((await failure(runCredentialHelper("fake", "r.io", { env: {}, runner: async () => result }))).code).toBe(
+      "credential-helper-failed",
+    );
   });
 
   it("wraps a runner that throws", async () => {
     const runner: HelperRunner = async () => {
       throw new Error("boom");
     };
-    expect((await failure(runCredentialHelper("fake", "r.io", { env: {}, runner }))).code).toBe("credential-helper-failed");
+    expect((await failure(runCredentialHelper("fake", "r.io", { env: {}, runner }))).code).toBe(
+      "credential-helper-failed",
+    );
   });
 });

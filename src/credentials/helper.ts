@@ -35,7 +35,12 @@ export interface HelperRunOptions {
  * Runs a program with arguments, writes `input` to its standard input and collects the result.
  * Replaceable in tests; the default is {@link spawnHelperRunner}.
  */
-export type HelperRunner = (program: string, args: string[], input: string, options: HelperRunOptions) => Promise<HelperRunResult>;
+export type HelperRunner = (
+  program: string,
+  args: string[],
+  input: string,
+  options: HelperRunOptions,
+) => Promise<HelperRunResult>;
 
 /** Options of {@link runCredentialHelper}. */
 export interface CredentialHelperOptions {
@@ -67,12 +72,19 @@ const identityTokenUsername = "<token>";
  * @throws CredentialsError `credential-helper-failed` when the helper is not on PATH, exits with an
  *   error, times out or answers something that is not a credential. Messages never hold the secret.
  */
-export async function runCredentialHelper(helper: string, serverUrl: string, options: CredentialHelperOptions): Promise<Credential> {
+export async function runCredentialHelper(
+  helper: string,
+  serverUrl: string,
+  options: CredentialHelperOptions,
+): Promise<Credential> {
   const program = `docker-credential-${helper}`;
   const timeoutMs = options.timeoutMs ?? defaultHelperTimeoutMs;
   const runner = options.runner ?? spawnHelperRunner;
   const fail = (message: string, hint?: string, cause?: unknown) =>
-    new CredentialsError("credential-helper-failed", `credential helper ${program} for ${serverUrl}: ${message}`, { hint, cause });
+    new CredentialsError("credential-helper-failed", `credential helper ${program} for ${serverUrl}: ${message}`, {
+      hint,
+      cause,
+    });
 
   let result: HelperRunResult;
   try {
@@ -80,7 +92,8 @@ export async function runCredentialHelper(helper: string, serverUrl: string, opt
   } catch (error) {
     throw fail(`could not be run: ${error instanceof Error ? error.message : String(error)}`, undefined, error);
   }
-  if (result.notFound) throw fail("is not installed (not found on PATH)", `install ${program} or remove it from the docker config`);
+  if (result.notFound)
+    throw fail("is not installed (not found on PATH)", `install ${program} or remove it from the docker config`);
   if (result.spawnError !== undefined) throw fail(`could not be started: ${result.spawnError}`);
   if (result.timedOut) throw fail(`did not answer within ${timeoutMs} ms`);
   if (result.outputTooLarge) throw fail(`wrote more than ${maxOutputBytes} bytes; that is not a credential`);
@@ -94,9 +107,13 @@ export async function runCredentialHelper(helper: string, serverUrl: string, opt
     // Never quote the output: it may be a secret in a format we did not expect.
     throw fail("answered with something that is not JSON");
   }
-  if (typeof answer !== "object" || answer === null || Array.isArray(answer)) throw fail("answered with something that is not a JSON object");
+  if (typeof answer !== "object" || answer === null || Array.isArray(answer))
+    throw fail("answered with something that is not a JSON object");
   const { Username: username, Secret: secret } = answer as { Username?: unknown; Secret?: unknown };
-  if ((username !== undefined && typeof username !== "string") || (secret !== undefined && typeof secret !== "string")) {
+  if (
+    (username !== undefined && typeof username !== "string") ||
+    (secret !== undefined && typeof secret !== "string")
+  ) {
     throw fail("answered with a Username or Secret that is not a string");
   }
   if (!secret && !username) return {};
@@ -121,7 +138,9 @@ export function describeOutput(result: HelperRunResult): string {
  */
 export const spawnHelperRunner: HelperRunner = (program, args, input, options) =>
   new Promise((resolve) => {
-    const env = Object.fromEntries(Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const env = Object.fromEntries(
+      Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     const child = spawn(program, args, { env, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -156,7 +175,11 @@ export const spawnHelperRunner: HelperRunner = (program, args, input, options) =
       else finish({ exitCode: null, stdout: "", stderr: "", spawnError: error.code ?? error.message });
     });
     child.on("close", (code) => {
-      finish({ exitCode: code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
+      finish({
+        exitCode: code,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      });
     });
     // A helper that exits without reading its input makes the write fail with EPIPE; the exit status tells the story.
     child.stdin.on("error", () => {});

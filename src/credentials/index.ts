@@ -6,7 +6,12 @@ export type { Credential, CredentialCandidate, Keychain } from "./types.js";
 export { anonymousKeychain, isEmptyCredential } from "./types.js";
 export { CredentialsError, type CredentialsErrorCode } from "./errors.js";
 export { parseDockerConfig, type AuthEntry, type DockerConfig, type HelperEntry } from "./docker-config.js";
-export { locateDockerConfig, locateContainersAuthFiles, readCredentialsFile, type LocateDockerConfigOptions } from "./locate.js";
+export {
+  locateDockerConfig,
+  locateContainersAuthFiles,
+  readCredentialsFile,
+  type LocateDockerConfigOptions,
+} from "./locate.js";
 export {
   runCredentialHelper,
   spawnHelperRunner,
@@ -16,8 +21,22 @@ export {
   type HelperRunOptions,
   type HelperRunResult,
 } from "./helper.js";
-export { parsePullSecretFile, pullSecretFromObject, type PullSecret, type PullSecretOrigin, type SecretObject } from "./pull-secret.js";
-export { parseConfigKey, matchTarget, keyMatches, compareSpecificity, credentialStoreServerUrl, type ConfigKey, type MatchTarget } from "./match.js";
+export {
+  parsePullSecretFile,
+  pullSecretFromObject,
+  type PullSecret,
+  type PullSecretOrigin,
+  type SecretObject,
+} from "./pull-secret.js";
+export {
+  parseConfigKey,
+  matchTarget,
+  keyMatches,
+  compareSpecificity,
+  credentialStoreServerUrl,
+  type ConfigKey,
+  type MatchTarget,
+} from "./match.js";
 export {
   createKeychain,
   keychainFromSources,
@@ -28,7 +47,18 @@ export {
   type PullSecretObjectsOptions,
 } from "./keychain.js";
 export { describeCandidates, type CandidateDescription, type DescribeCandidatesOptions } from "./describe.js";
-export { parseCredentialProviderConfig, parseGoDuration, type CredentialProviderSpec, type ProviderEnvVar } from "./provider-config.js";
-export { CredentialProviderPlugin, defaultProviderTimeoutMs, type ProviderAnswer, type ProviderAuthEntry, type ProviderRuntimeOptions } from "./provider.js";
+export {
+  parseCredentialProviderConfig,
+  parseGoDuration,
+  type CredentialProviderSpec,
+  type ProviderEnvVar,
+} from "./provider-config.js";
+export {
+  CredentialProviderPlugin,
+  defaultProviderTimeoutMs,
+  type ProviderAnswer,
+  type ProviderAuthEntry,
+  type ProviderRuntimeOptions,
+} from "./provider.js";
 export { loadCredentialProviders, type LoadCredentialProvidersOptions } from "./provider-load.js";
 export { parseMatchPattern, matchPatternMatches, type MatchPattern } from "./provider-match.js";

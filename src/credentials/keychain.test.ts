@@ -13,7 +13,10 @@ function secret(source: string, auths: Record<string, string>): PullSecret {
   return {
     name: source,
     source,
-    auths: Object.entries(auths).map(([key, username]) => ({ key, credential: { username, password: `${username}-pw` } })),
+    auths: Object.entries(auths).map(([key, username]) => ({
+      key,
+      credential: { username, password: `${username}-pw` },
+    })),
   };
 }
 
@@ -23,7 +26,11 @@ function fakeRunner(answers: Record<string, string | undefined>, calls: string[]
     calls.push(`${program} ${input}`);
     const user = answers[`${program} ${input}`];
     if (user === undefined) return { exitCode: 1, stdout: "credentials not found in native keychain\n", stderr: "" };
-    return { exitCode: 0, stdout: JSON.stringify({ ServerURL: input, Username: user, Secret: `${user}-secret` }), stderr: "" };
+    return {
+      exitCode: 0,
+      stdout: JSON.stringify({ ServerURL: input, Username: user, Secret: `${user}-secret` }),
+      stderr: "",
+    };
   };
 }
 
@@ -31,10 +38,19 @@ describe("keychainFromSources", () => {
   it("orders sources as given and keys within a source most specific first", async () => {
     const keychain = keychainFromSources({
       pullSecrets: [
-        secret("first", { "*.example.com": "glob", "a.example.com": "exact", "a.example.com/team": "team", "b.example.com": "other" }),
+        secret("first", {
+          "*.example.com": "glob",
+          "a.example.com": "exact",
+          "a.example.com/team": "team",
+          "b.example.com": "other",
+        }),
         secret("second", { "https://a.example.com/v1/": "second" }),
       ],
-      dockerConfig: { source: "/c.json", auths: [{ key: "a.example.com", credential: { username: "config", password: "x" } }], credHelpers: [] },
+      dockerConfig: {
+        source: "/c.json",
+        auths: [{ key: "a.example.com", credential: { username: "config", password: "x" } }],
+        credHelpers: [],
+      },
     });
     const found = await keychain.candidates("a.example.com", "team/app");
     expect(found.map((candidate) => [candidate.source, candidate.key, candidate.username])).toEqual([
@@ -71,12 +87,18 @@ describe("keychainFromSources", () => {
     // Asked again: answers are kept, helpers are not run twice.
     const again = await keychain.candidates("registry-1.docker.io", "library/nginx");
     await again[0]?.get();
-    expect(calls).toEqual(["docker-credential-hubhelper https://index.docker.io/v1/", "docker-credential-store https://index.docker.io/v1/"]);
+    expect(calls).toEqual([
+      "docker-credential-hubhelper https://index.docker.io/v1/",
+      "docker-credential-store https://index.docker.io/v1/",
+    ]);
   });
 
   it("hands the store host:port for other registries", async () => {
     const calls: string[] = [];
-    const keychain = keychainFromSources({ dockerConfig: { source: "c", auths: [], credHelpers: [], credsStore: "s" }, helperRunner: fakeRunner({}, calls) });
+    const keychain = keychainFromSources({
+      dockerConfig: { source: "c", auths: [], credHelpers: [], credsStore: "s" },
+      helperRunner: fakeRunner({}, calls),
+    });
     const [candidate] = await keychain.candidates("LocalHost:5000", "app");
     await candidate?.get();
     expect(calls).toEqual(["docker-credential-s localhost:5000"]);
@@ -91,24 +113,35 @@ describe("keychainFromPullSecretObjects", () => {
       data: { ".dockerconfigjson": b64(JSON.stringify({ auths: { "r.io": { auth: b64(`${user}:pw`) } } })) },
     });
     const keychain = keychainFromPullSecretObjects([object("b", "bee"), object("a", "ay")]);
-    expect((await keychain.candidates("r.io", "x")).map((candidate) => [candidate.source, candidate.username])).toEqual([
-      ["pull-secret:team/b", "bee"],
-      ["pull-secret:team/a", "ay"],
-    ]);
+    expect((await keychain.candidates("r.io", "x")).map((candidate) => [candidate.source, candidate.username])).toEqual(
+      [
+        ["pull-secret:team/b", "bee"],
+        ["pull-secret:team/a", "ay"],
+      ],
+    );
   });
 
   it("skips a Secret of another type when asked to, reporting it", async () => {
     const reported: string[] = [];
-    const good = { metadata: { name: "ok", namespace: "n" }, type: "kubernetes.io/dockercfg", data: { ".dockercfg": b64(JSON.stringify({ "r.io": { auth: b64("u:p") } })) } };
-    const keychain = keychainFromPullSecretObjects([{ metadata: { name: "tls", namespace: "n" }, type: "kubernetes.io/tls", data: {} }, good], {
-      onInvalid: (error) => reported.push(error.code),
-    });
+    const good = {
+      metadata: { name: "ok", namespace: "n" },
+      type: "kubernetes.io/dockercfg",
+      data: { ".dockercfg": b64(JSON.stringify({ "r.io": { auth: b64("u:p") } })) },
+    };
+    const keychain = keychainFromPullSecretObjects(
+      [{ metadata: { name: "tls", namespace: "n" }, type: "kubernetes.io/tls", data: {} }, good],
+      {
+        onInvalid: (error) => reported.push(error.code),
+      },
+    );
     expect(reported).toEqual(["invalid-pull-secret"]);
     expect((await keychain.candidates("r.io", "x")).map((candidate) => candidate.source)).toEqual(["pull-secret:n/ok"]);
   });
 
   it("rejects a Secret of another type", () => {
-    expect(() => keychainFromPullSecretObjects([{ metadata: { name: "x" }, type: "Opaque", data: {} }])).toThrow(expect.objectContaining({ code: "invalid-pull-secret" }));
+    expect(() => keychainFromPullSecretObjects([{ metadata: { name: "x" }, type: "Opaque", data: {} }])).toThrow(
+      expect.objectContaining({ code: "invalid-pull-secret" }),
+    );
   });
 });
 
@@ -130,14 +163,28 @@ describe("createKeychain with files and a real credential helper", () => {
     writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
     return path;
   };
-  const explicit = write("explicit/config.json", { auths: { "reg.example.com": { auth: b64("explicit-user:pw") } }, credHelpers: { "reg.example.com": "test" } });
+  const explicit = write("explicit/config.json", {
+    auths: { "reg.example.com": { auth: b64("explicit-user:pw") } },
+    credHelpers: { "reg.example.com": "test" },
+  });
   const envConfig = write("envdir/config.json", { auths: { "reg.example.com": { auth: b64("env-user:pw") } } });
   write("home/.docker/config.json", { auths: { "reg.example.com": { auth: b64("home-user:pw") } } });
-  const secrets = write("secrets.yaml", `kind: Secret\nmetadata: {name: regcred, namespace: ns}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{"auths": {"*.example.com": {"auth": "${b64("secret-user:pw")}"}}}'\n`);
-  const env = { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: join(root, "home"), DOCKER_CONFIG: join(root, "envdir") };
+  const secrets = write(
+    "secrets.yaml",
+    `kind: Secret\nmetadata: {name: regcred, namespace: ns}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '{"auths": {"*.example.com": {"auth": "${b64("secret-user:pw")}"}}}'\n`,
+  );
+  const env = {
+    PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    HOME: join(root, "home"),
+    DOCKER_CONFIG: join(root, "envdir"),
+  };
 
   it("uses pull secrets, then the explicit config instead of DOCKER_CONFIG and HOME", async () => {
-    const keychain = await createKeychain({ pullSecretFiles: [secrets], dockerConfigPath: join(root, "explicit"), env });
+    const keychain = await createKeychain({
+      pullSecretFiles: [secrets],
+      dockerConfigPath: join(root, "explicit"),
+      env,
+    });
     expect(await describeCandidates(keychain, "reg.example.com/app:1")).toEqual([
       { source: `pull-secret:${secrets}#ns/regcred`, key: "*.example.com", username: "secret-user" },
       { source: `cred-helper:test (${explicit})`, key: "reg.example.com", username: "helper-user" },
@@ -146,29 +193,54 @@ describe("createKeychain with files and a real credential helper", () => {
   });
 
   it("uses DOCKER_CONFIG before HOME, and HOME last", async () => {
-    expect((await describeCandidates(await createKeychain({ env }), "reg.example.com/app")).map((entry) => entry.username)).toEqual(["env-user"]);
-    expect((await describeCandidates(await createKeychain({ env: { ...env, DOCKER_CONFIG: undefined } }), "reg.example.com/app")).map((entry) => entry.username)).toEqual(["home-user"]);
+    expect(
+      (await describeCandidates(await createKeychain({ env }), "reg.example.com/app")).map((entry) => entry.username),
+    ).toEqual(["env-user"]);
+    expect(
+      (
+        await describeCandidates(
+          await createKeychain({ env: { ...env, DOCKER_CONFIG: undefined } }),
+          "reg.example.com/app",
+        )
+      ).map((entry) => entry.username),
+    ).toEqual(["home-user"]);
     expect(envConfig).toContain("envdir");
   });
 
   it("leaves out a helper that has nothing, lists a failing one with its error", async () => {
-    const config = write("other/config.json", { credHelpers: { "other.example.com": "test", "broken.example.com": "absent" } });
+    const config = write("other/config.json", {
+      credHelpers: { "other.example.com": "test", "broken.example.com": "absent" },
+    });
     const keychain = await createKeychain({ dockerConfigPath: config, env });
     expect(await describeCandidates(keychain, "other.example.com/app")).toEqual([]);
     const broken = await describeCandidates(keychain, "broken.example.com/app");
-    expect(broken).toMatchObject([{ source: `cred-helper:absent (${config})`, username: null, error: { code: "credential-helper-failed" } }]);
+    expect(broken).toMatchObject([
+      { source: `cred-helper:absent (${config})`, username: null, error: { code: "credential-helper-failed" } },
+    ]);
     expect(readFileSync(log, "utf8")).toContain("other.example.com");
   });
 
   it("can describe without running helpers", async () => {
     const keychain = await createKeychain({ dockerConfigPath: join(root, "explicit"), env });
-    expect((await describeCandidates(keychain, "reg.example.com/app", { runHelpers: false }))[0]).toEqual({ source: `cred-helper:test (${explicit})`, key: "reg.example.com", username: null });
+    expect((await describeCandidates(keychain, "reg.example.com/app", { runHelpers: false }))[0]).toEqual({
+      source: `cred-helper:test (${explicit})`,
+      key: "reg.example.com",
+      username: null,
+    });
   });
 
   it("fails up front on a missing or malformed file", async () => {
-    await expect(createKeychain({ pullSecretFiles: [join(root, "missing.yaml")], env })).rejects.toMatchObject({ code: "config-not-found" });
-    await expect(createKeychain({ dockerConfigPath: join(root, "missing.json"), env })).rejects.toMatchObject({ code: "config-not-found" });
-    await expect(createKeychain({ dockerConfigPath: write("bad.json", "{"), env })).rejects.toMatchObject({ code: "invalid-config" });
-    await expect(createKeychain({ pullSecretFiles: [write("bad.yaml", "kind: ConfigMap\nmetadata: {name: x}\n")], env })).rejects.toMatchObject({ code: "invalid-pull-secret" });
+    await expect(createKeychain({ pullSecretFiles: [join(root, "missing.yaml")], env })).rejects.toMatchObject({
+      code: "config-not-found",
+    });
+    await expect(createKeychain({ dockerConfigPath: join(root, "missing.json"), env })).rejects.toMatchObject({
+      code: "config-not-found",
+    });
+    await expect(createKeychain({ dockerConfigPath: write("bad.json", "{"), env })).rejects.toMatchObject({
+      code: "invalid-config",
+    });
+    await expect(
+      createKeychain({ pullSecretFiles: [write("bad.yaml", "kind: ConfigMap\nmetadata: {name: x}\n")], env }),
+    ).rejects.toMatchObject({ code: "invalid-pull-secret" });
   });
 });

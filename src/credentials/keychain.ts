@@ -17,7 +17,15 @@ import { locateContainersAuthFiles, locateDockerConfig, readCredentialsFile } fr
 import type { Logger } from "../internal/logger.js";
 import type { CredentialProviderPlugin } from "./provider.js";
 import { loadCredentialProviders } from "./provider-load.js";
-import { compareSpecificity, credentialStoreServerUrl, keyMatches, matchTarget, parseConfigKey, type ConfigKey, type MatchTarget } from "./match.js";
+import {
+  compareSpecificity,
+  credentialStoreServerUrl,
+  keyMatches,
+  matchTarget,
+  parseConfigKey,
+  type ConfigKey,
+  type MatchTarget,
+} from "./match.js";
 import { parsePullSecretFile, pullSecretFromObject, type PullSecret } from "./pull-secret.js";
 import type { Credential, CredentialCandidate, Keychain } from "./types.js";
 
@@ -61,19 +69,50 @@ type Group = Entry[];
 export function keychainFromSources(sources: KeychainSources): Keychain {
   const groups: Group[] = [];
   for (const secret of sources.pullSecrets ?? []) {
-    groups.push(entries(secret.auths.map((auth) => ({ source: secret.source, raw: auth.key, kind: "auth", credential: auth.credential }))));
+    groups.push(
+      entries(
+        secret.auths.map((auth) => ({
+          source: secret.source,
+          raw: auth.key,
+          kind: "auth",
+          credential: auth.credential,
+        })),
+      ),
+    );
   }
   const config = sources.dockerConfig;
   for (const file of [...(config ? [config] : []), ...(sources.containersAuth ?? [])]) {
-    groups.push(entries(file.credHelpers.map((entry) => ({ source: `cred-helper:${entry.helper} (${file.source})`, raw: entry.key, kind: "helper", helper: entry.helper }))));
-    groups.push(entries(file.auths.map((auth) => ({ source: `docker-config:${file.source}`, raw: auth.key, kind: "auth", credential: auth.credential }))));
+    groups.push(
+      entries(
+        file.credHelpers.map((entry) => ({
+          source: `cred-helper:${entry.helper} (${file.source})`,
+          raw: entry.key,
+          kind: "helper",
+          helper: entry.helper,
+        })),
+      ),
+    );
+    groups.push(
+      entries(
+        file.auths.map((auth) => ({
+          source: `docker-config:${file.source}`,
+          raw: auth.key,
+          kind: "auth",
+          credential: auth.credential,
+        })),
+      ),
+    );
   }
   const helperAnswers = new Map<string, Promise<Credential>>();
   const askHelper = (helper: string, serverUrl: string): Promise<Credential> => {
     const cacheKey = `${helper}\n${serverUrl}`;
     let answer = helperAnswers.get(cacheKey);
     if (answer === undefined) {
-      answer = runCredentialHelper(helper, serverUrl, { env: sources.env ?? {}, timeoutMs: sources.helperTimeoutMs, runner: sources.helperRunner });
+      answer = runCredentialHelper(helper, serverUrl, {
+        env: sources.env ?? {},
+        timeoutMs: sources.helperTimeoutMs,
+        runner: sources.helperRunner,
+      });
       helperAnswers.set(cacheKey, answer);
     }
     return answer;
@@ -84,11 +123,17 @@ export function keychainFromSources(sources: KeychainSources): Keychain {
       const target = matchTarget(registry, repository);
       if (target === undefined) return [];
       const serverUrl = credentialStoreServerUrl(registry);
-      const found = groups.flatMap((group) => matching(group, target)).map((entry) => toCandidate(entry, serverUrl, askHelper));
+      const found = groups
+        .flatMap((group) => matching(group, target))
+        .map((entry) => toCandidate(entry, serverUrl, askHelper));
       if (config?.credsStore !== undefined) {
         const store = config.credsStore;
         // Docker asks its store about every registry; the store answers "not found" for strangers.
-        found.push({ source: `creds-store:${store} (${config.source})`, key: serverUrl, get: () => askHelper(store, serverUrl) });
+        found.push({
+          source: `creds-store:${store} (${config.source})`,
+          key: serverUrl,
+          get: () => askHelper(store, serverUrl),
+        });
       }
       found.push(...providerCandidates(sources.providers ?? [], `${registry}/${repository}`, target));
       return found;
@@ -101,20 +146,28 @@ export function keychainFromSources(sources: KeychainSources): Keychain {
  * plugin's `auth` map, of which the most specific key that matches the image (config.json rules) is
  * used; none matching means nothing for this image.
  */
-function providerCandidates(providers: CredentialProviderPlugin[], image: string, target: MatchTarget): CredentialCandidate[] {
+function providerCandidates(
+  providers: CredentialProviderPlugin[],
+  image: string,
+  target: MatchTarget,
+): CredentialCandidate[] {
   return providers.flatMap((provider) => {
     const pattern = provider.matchingPattern(image);
     if (pattern === undefined) return [];
     const get = async (): Promise<Credential> => {
       const { entries: answer } = await provider.lookup(image);
-      const best = answer.filter((entry) => keyMatches(entry.key, target)).sort((a, b) => compareSpecificity(a.key, b.key))[0];
+      const best = answer
+        .filter((entry) => keyMatches(entry.key, target))
+        .sort((a, b) => compareSpecificity(a.key, b.key))[0];
       return best === undefined ? {} : { ...best.credential };
     };
     return [{ source: `credential-provider:${provider.name}`, key: pattern, deferred: true, get }];
   });
 }
 
-function entries(list: { source: string; raw: string; kind: "auth" | "helper"; credential?: Credential; helper?: string }[]): Group {
+function entries(
+  list: { source: string; raw: string; kind: "auth" | "helper"; credential?: Credential; helper?: string }[],
+): Group {
   return list.flatMap(({ raw, ...rest }) => {
     const key = parseConfigKey(raw);
     return key === undefined ? [] : [{ ...rest, key }];
@@ -126,13 +179,21 @@ function matching(group: Group, target: MatchTarget): Entry[] {
   return group.filter((entry) => keyMatches(entry.key, target)).sort((a, b) => compareSpecificity(a.key, b.key));
 }
 
-function toCandidate(entry: Entry, serverUrl: string, askHelper: (helper: string, serverUrl: string) => Promise<Credential>): CredentialCandidate {
+function toCandidate(
+  entry: Entry,
+  serverUrl: string,
+  askHelper: (helper: string, serverUrl: string) => Promise<Credential>,
+): CredentialCandidate {
   if (entry.kind === "helper") {
     const helper = entry.helper as string;
     return { source: entry.source, key: entry.key.raw, get: () => askHelper(helper, serverUrl) };
   }
   const credential = entry.credential as Credential;
-  const candidate: CredentialCandidate = { source: entry.source, key: entry.key.raw, get: async () => ({ ...credential }) };
+  const candidate: CredentialCandidate = {
+    source: entry.source,
+    key: entry.key.raw,
+    get: async () => ({ ...credential }),
+  };
   if (credential.username !== undefined && credential.username !== "") candidate.username = credential.username;
   return candidate;
 }
@@ -174,10 +235,14 @@ export async function createKeychain(options: CreateKeychainOptions): Promise<Ke
     pullSecrets.push(...parsePullSecretFile(await readCredentialsFile(file, "pull secret file"), file));
   }
   const configPath = await locateDockerConfig({ explicitPath: options.dockerConfigPath, env: options.env });
-  const dockerConfig = configPath === undefined ? undefined : parseDockerConfig(await readCredentialsFile(configPath, "docker config"), configPath);
+  const dockerConfig =
+    configPath === undefined
+      ? undefined
+      : parseDockerConfig(await readCredentialsFile(configPath, "docker config"), configPath);
   const containersAuth: DockerConfig[] = [];
   for (const file of await locateContainersAuthFiles(options.env)) {
-    if (file !== configPath) containersAuth.push(parseDockerConfig(await readCredentialsFile(file, "containers auth file"), file));
+    if (file !== configPath)
+      containersAuth.push(parseDockerConfig(await readCredentialsFile(file, "containers auth file"), file));
   }
   const providers = await providersFromOptions(options);
   return keychainFromSources({ ...options, pullSecrets, dockerConfig, containersAuth, providers });
@@ -188,11 +253,21 @@ async function providersFromOptions(options: CreateKeychainOptions): Promise<Cre
   const { credentialProviderConfig: configPath, credentialProviderBinDir: binDir } = options;
   if (!configPath && !binDir) return [];
   if (!configPath || !binDir) {
-    throw new CredentialsError("config-not-found", `${configPath ? "--credential-provider-bin-dir" : "--credential-provider-config"} is needed with ${configPath ? "--credential-provider-config" : "--credential-provider-bin-dir"}`, {
-      hint: "give both, as the kubelet's --image-credential-provider-config and --image-credential-provider-bin-dir",
-    });
+    throw new CredentialsError(
+      "config-not-found",
+      `${configPath ? "--credential-provider-bin-dir" : "--credential-provider-config"} is needed with ${configPath ? "--credential-provider-config" : "--credential-provider-bin-dir"}`,
+      {
+        hint: "give both, as the kubelet's --image-credential-provider-config and --image-credential-provider-bin-dir",
+      },
+    );
   }
-  return loadCredentialProviders({ configPath, binDir, env: options.env, ...(options.providerTimeoutMs !== undefined ? { timeoutMs: options.providerTimeoutMs } : {}), ...(options.logger ? { logger: options.logger } : {}) });
+  return loadCredentialProviders({
+    configPath,
+    binDir,
+    env: options.env,
+    ...(options.providerTimeoutMs !== undefined ? { timeoutMs: options.providerTimeoutMs } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }
 
 /** Options of {@link keychainFromPullSecretObjects}. */

@@ -63,8 +63,15 @@ export async function readCredentialsFile(path: string, what: string): Promise<s
     return await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new CredentialsError("config-not-found", `${what} does not exist`, { location: { file: path }, cause: error });
-    throw new CredentialsError("config-unreadable", `cannot read ${what}: ${code ?? "error"}`, { location: { file: path }, cause: error });
+    if (code === "ENOENT")
+      throw new CredentialsError("config-not-found", `${what} does not exist`, {
+        location: { file: path },
+        cause: error,
+      });
+    throw new CredentialsError("config-unreadable", `cannot read ${what}: ${code ?? "error"}`, {
+      location: { file: path },
+      cause: error,
+    });
   }
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compareSpecificity, credentialStoreServerUrl, keyMatches, matchTarget, parseConfigKey, type ConfigKey } from "./match.js";
+import {
+  compareSpecificity,
+  credentialStoreServerUrl,
+  keyMatches,
+  matchTarget,
+  parseConfigKey,
+  type ConfigKey,
+} from "./match.js";
 
 // [config key, registry as in the reference, repository, matches?]
 const cases: [string, string, string, boolean][] = [
@@ -107,12 +114,26 @@ describe("parseConfigKey", () => {
 
 describe("compareSpecificity", () => {
   it("orders longer paths, then exact hosts, then fewer globs first, stably", () => {
-    const keys = ["*.*.example.com", "*.example.com", "a.example.com", "a.example.com/team", "*.example.com/team/app", "https://a.example.com"];
+    const keys = [
+      "*.*.example.com",
+      "*.example.com",
+      "a.example.com",
+      "a.example.com/team",
+      "*.example.com/team/app",
+      "https://a.example.com",
+    ];
     const sorted = keys
       .map((raw) => parseConfigKey(raw) as ConfigKey)
       .sort(compareSpecificity)
       .map((key) => key.raw);
-    expect(sorted).toEqual(["*.example.com/team/app", "a.example.com/team", "a.example.com", "https://a.example.com", "*.example.com", "*.*.example.com"]);
+    expect(sorted).toEqual([
+      "*.example.com/team/app",
+      "a.example.com/team",
+      "a.example.com",
+      "https://a.example.com",
+      "*.example.com",
+      "*.*.example.com",
+    ]);
   });
 });
 

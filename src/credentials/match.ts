@@ -110,7 +110,9 @@ export function keyMatches(key: ConfigKey, target: MatchTarget): boolean {
     return first.length === key.labels.length && key.labels.every((label, index) => label === first[index]);
   }
   return target.hosts.some(
-    (labels) => labels.length === key.labels.length && key.labels.every((pattern, index) => labelMatches(pattern, labels[index] as string)),
+    (labels) =>
+      labels.length === key.labels.length &&
+      key.labels.every((pattern, index) => labelMatches(pattern, labels[index] as string)),
   );
 }
 

@@ -42,7 +42,22 @@ describe("parseCredentialProviderConfig", () => {
   });
 
   it("reads JSON and v1beta1", () => {
-    const json = JSON.stringify({ apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "CredentialProviderConfig", providers: [{ name: "acr-credential-provider", matchImages: ["*.azurecr.io"], defaultCacheDuration: "10m", apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1" }] }, null, 2);
+    const json = JSON.stringify(
+      {
+        apiVersion: "kubelet.config.k8s.io/v1beta1",
+        kind: "CredentialProviderConfig",
+        providers: [
+          {
+            name: "acr-credential-provider",
+            matchImages: ["*.azurecr.io"],
+            defaultCacheDuration: "10m",
+            apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1",
+          },
+        ],
+      },
+      null,
+      2,
+    );
     expect(parseCredentialProviderConfig(json, "p.json")[0]?.defaultCacheDurationMs).toBe(600_000);
   });
 
@@ -51,18 +66,66 @@ describe("parseCredentialProviderConfig", () => {
     ["an unknown field", eks.replace("    args:", "    argz:"), 10, 5, /argz: unknown field/],
     ["an unknown top-level field", eks.replace("kind:", "kinds: x\nkind:"), 2, 1, /kinds: unknown field/],
     ["a field written twice", eks.replace("    args:", "    name: again\n    args:"), 10, 5, /not valid YAML or JSON/],
-    ["the wrong kind", eks.replace("kind: CredentialProviderConfig", "kind: KubeletConfiguration"), 2, 1, /kind: must be CredentialProviderConfig/],
-    ["the wrong config apiVersion", eks.replace("kubelet.config.k8s.io/v1\n", "kubelet.config.k8s.io/v2\n"), 1, 1, /apiVersion: must be one of/],
-    ["an unsupported provider apiVersion", eks.replace("credentialprovider.kubelet.k8s.io/v1", "credentialprovider.kubelet.k8s.io/v2"), 9, 5, /apiVersion: must be one of/],
-    ["a glob in a port", eks.replace('"*.dkr.ecr.*.amazonaws.com.cn"', '"*.example.com:*"'), 7, 9, /matchImages\[1\]: match image "\*\.example\.com:\*" is invalid: invalid port/],
-    ["a missing defaultCacheDuration", eks.replace('    defaultCacheDuration: "12h"\n', ""), 4, 5, /defaultCacheDuration: required/],
+    [
+      "the wrong kind",
+      eks.replace("kind: CredentialProviderConfig", "kind: KubeletConfiguration"),
+      2,
+      1,
+      /kind: must be CredentialProviderConfig/,
+    ],
+    [
+      "the wrong config apiVersion",
+      eks.replace("kubelet.config.k8s.io/v1\n", "kubelet.config.k8s.io/v2\n"),
+      1,
+      1,
+      /apiVersion: must be one of/,
+    ],
+    [
+      "an unsupported provider apiVersion",
+      eks.replace("credentialprovider.kubelet.k8s.io/v1", "credentialprovider.kubelet.k8s.io/v2"),
+      9,
+      5,
+      /apiVersion: must be one of/,
+    ],
+    [
+      "a glob in a port",
+      eks.replace('"*.dkr.ecr.*.amazonaws.com.cn"', '"*.example.com:*"'),
+      7,
+      9,
+      /matchImages\[1\]: match image "\*\.example\.com:\*" is invalid: invalid port/,
+    ],
+    [
+      "a missing defaultCacheDuration",
+      eks.replace('    defaultCacheDuration: "12h"\n', ""),
+      4,
+      5,
+      /defaultCacheDuration: required/,
+    ],
     ["a negative defaultCacheDuration", eks.replace('"12h"', '"-1m"'), 8, 5, /greater than or equal to 0/],
     ["a malformed duration", eks.replace('"12h"', '"12 hours"'), 8, 5, /duration such as 12h/],
     ["a name with a slash", eks.replace("name: ecr-credential-provider", "name: ../ecr"), 4, 5, /cannot contain '\/'/],
     ["no matchImages", eks.replace(/ {4}matchImages:\n.*\n.*\n/, ""), 4, 5, /matchImages: at least one pattern/],
-    ["no providers", "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders: []\n", 3, 1, /at least one provider/],
-    ["a number where a string belongs", eks.replace("args: [get-credentials]", "args: [1]"), 10, 12, /args\[0\]: must be a string/],
-    ["tokenAttributes", eks.replace("    args:", "    tokenAttributes: {serviceAccountTokenAudience: x}\n    args:"), 10, 5, /not supported by imagepin/],
+    [
+      "no providers",
+      "apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders: []\n",
+      3,
+      1,
+      /at least one provider/,
+    ],
+    [
+      "a number where a string belongs",
+      eks.replace("args: [get-credentials]", "args: [1]"),
+      10,
+      12,
+      /args\[0\]: must be a string/,
+    ],
+    [
+      "tokenAttributes",
+      eks.replace("    args:", "    tokenAttributes: {serviceAccountTokenAudience: x}\n    args:"),
+      10,
+      5,
+      /not supported by imagepin/,
+    ],
     ["not YAML", "apiVersion: [", 1, 14, /not valid YAML/],
   ];
   it.each(bad)("refuses %s at file:line:col", (_what, text, line, column, message) => {
@@ -75,13 +138,20 @@ describe("parseCredentialProviderConfig", () => {
 
   it("refuses a provider name given twice, at the second", () => {
     const twice = eks + eks.slice(eks.indexOf("  - name:"));
-    expect(failure(twice)).toMatchObject({ code: "invalid-provider-config", line: 14, column: 5, message: expect.stringMatching(/providers\[1\]\.name: duplicate provider name/) });
+    expect(failure(twice)).toMatchObject({
+      code: "invalid-provider-config",
+      line: 14,
+      column: 5,
+      message: expect.stringMatching(/providers\[1\]\.name: duplicate provider name/),
+    });
   });
 
   it("reports every problem, the first at its place", () => {
     const error = failure(eks.replace("    args:", "    argz:").replace('"12h"', '"-1m"'));
     expect([error.line, error.column]).toEqual([8, 5]);
-    expect(error.message).toMatch(/defaultCacheDuration: must be greater than or equal to 0 \(and 1 more: 10:5: providers\[0\]\.argz: unknown field/);
+    expect(error.message).toMatch(
+      /defaultCacheDuration: must be greater than or equal to 0 \(and 1 more: 10:5: providers\[0\]\.argz: unknown field/,
+    );
   });
 });
 
@@ -96,5 +166,7 @@ describe("parseGoDuration", () => {
     ["-1m", -60_000],
     ["90s", 90_000],
   ])("%s is %d ms", (text, ms) => expect(parseGoDuration(text)).toBe(ms));
-  it.each(["", "12", "h", "1d", "12 h", "1h-5m", "."])("refuses %j", (text) => expect(parseGoDuration(text)).toBeUndefined());
+  it.each(["", "12", "h", "1d", "12 h", "1h-5m", "."])("refuses %j", (text) =>
+    expect(parseGoDuration(text)).toBeUndefined(),
+  );
 });

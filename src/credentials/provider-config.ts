@@ -12,9 +12,17 @@ import { CredentialsError } from "./errors.js";
 import { parseMatchPattern } from "./provider-match.js";
 
 /** Config apiVersions the kubelet decodes a `CredentialProviderConfig` from. */
-export const providerConfigApiVersions = ["kubelet.config.k8s.io/v1", "kubelet.config.k8s.io/v1beta1", "kubelet.config.k8s.io/v1alpha1"] as const;
+export const providerConfigApiVersions = [
+  "kubelet.config.k8s.io/v1",
+  "kubelet.config.k8s.io/v1beta1",
+  "kubelet.config.k8s.io/v1alpha1",
+] as const;
 /** Exec protocol versions a provider may name (`credentialprovider.kubelet.k8s.io/…`). */
-export const providerApiVersions = ["credentialprovider.kubelet.k8s.io/v1", "credentialprovider.kubelet.k8s.io/v1alpha1", "credentialprovider.kubelet.k8s.io/v1beta1"] as const;
+export const providerApiVersions = [
+  "credentialprovider.kubelet.k8s.io/v1",
+  "credentialprovider.kubelet.k8s.io/v1alpha1",
+  "credentialprovider.kubelet.k8s.io/v1beta1",
+] as const;
 
 /** One environment variable a plugin runs with, on top of imagepin's own environment. */
 export interface ProviderEnvVar {
@@ -47,7 +55,15 @@ interface Problem {
 type Path = (string | number)[];
 
 const configKeys = new Set(["apiVersion", "kind", "providers"]);
-const providerKeys = new Set(["name", "matchImages", "defaultCacheDuration", "apiVersion", "args", "env", "tokenAttributes"]);
+const providerKeys = new Set([
+  "name",
+  "matchImages",
+  "defaultCacheDuration",
+  "apiVersion",
+  "args",
+  "env",
+  "tokenAttributes",
+]);
 const envKeys = new Set(["name", "value"]);
 
 /**
@@ -64,10 +80,13 @@ export function parseCredentialProviderConfig(text: string, file: string): Crede
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
     const pos = lines.linePos(syntax.pos[0]);
-    throw new CredentialsError("invalid-provider-config", `not valid YAML or JSON: ${syntax.message.split("\n")[0]}`, { location: { file, line: pos.line, column: pos.col } });
+    throw new CredentialsError("invalid-provider-config", `not valid YAML or JSON: ${syntax.message.split("\n")[0]}`, {
+      location: { file, line: pos.line, column: pos.col },
+    });
   }
   const problems: Problem[] = [];
-  const problem = (path: Path, message: string) => problems.push({ message: `${describePath(path)}${message}`, location: at(path) });
+  const problem = (path: Path, message: string) =>
+    problems.push({ message: `${describePath(path)}${message}`, location: at(path) });
   const root: unknown = doc.toJS();
   const specs: CredentialProviderSpec[] = [];
   checkEnvelope(root, problem).forEach((entry, index) => {
@@ -81,7 +100,9 @@ export function parseCredentialProviderConfig(text: string, file: string): Crede
 
 /** Throws the collected problems as one error located at the first. */
 function throwProblems(unsorted: Problem[]): void {
-  const problems = [...unsorted].sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
+  const problems = [...unsorted].sort(
+    (a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0),
+  );
   const first = problems[0];
   if (first === undefined) return;
   const more = problems.slice(1).map((p) => `${formatShort(p.location)}: ${p.message}`);
@@ -102,51 +123,89 @@ function checkEnvelope(root: unknown, problem: (path: Path, message: string) => 
     problem([], "a CredentialProviderConfig must be a mapping with apiVersion, kind and providers");
     return [];
   }
-  for (const key of Object.keys(root)) if (!configKeys.has(key)) problem([key], `unknown field; a CredentialProviderConfig has apiVersion, kind and providers`);
-  if (root.kind !== "CredentialProviderConfig") problem(root.kind == null ? [] : ["kind"], `${root.kind == null ? "kind: " : ""}must be CredentialProviderConfig`);
-  if (typeof root.apiVersion !== "string" || !(providerConfigApiVersions as readonly string[]).includes(root.apiVersion)) {
-    problem(root.apiVersion == null ? [] : ["apiVersion"], `${root.apiVersion == null ? "apiVersion: " : ""}must be one of ${providerConfigApiVersions.join(", ")}`);
+  for (const key of Object.keys(root))
+    if (!configKeys.has(key))
+      problem([key], `unknown field; a CredentialProviderConfig has apiVersion, kind and providers`);
+  if (root.kind !== "CredentialProviderConfig")
+    problem(root.kind == null ? [] : ["kind"], `${root.kind == null ? "kind: " : ""}must be CredentialProviderConfig`);
+  if (
+    typeof root.apiVersion !== "string" ||
+    !(providerConfigApiVersions as readonly string[]).includes(root.apiVersion)
+  ) {
+    problem(
+      root.apiVersion == null ? [] : ["apiVersion"],
+      `${root.apiVersion == null ? "apiVersion: " : ""}must be one of ${providerConfigApiVersions.join(", ")}`,
+    );
   }
   const providers = root.providers ?? null;
   if (providers !== null && !Array.isArray(providers)) {
     problem(["providers"], "must be a list");
     return [];
   }
-  if (providers === null || providers.length === 0) problem(providers === null ? [] : ["providers"], `${providers === null ? "providers: " : ""}at least one provider is required`);
+  if (providers === null || providers.length === 0)
+    problem(
+      providers === null ? [] : ["providers"],
+      `${providers === null ? "providers: " : ""}at least one provider is required`,
+    );
   return providers ?? [];
 }
 
 /** Checks one provider entry; undefined when it is not a mapping at all. */
-function checkProvider(entry: unknown, path: Path, problem: (path: Path, message: string) => void): Omit<CredentialProviderSpec, "location"> | undefined {
+function checkProvider(
+  entry: unknown,
+  path: Path,
+  problem: (path: Path, message: string) => void,
+): Omit<CredentialProviderSpec, "location"> | undefined {
   if (!isObject(entry)) {
     problem(path, "must be a mapping with name, matchImages, defaultCacheDuration and apiVersion");
     return undefined;
   }
   for (const key of Object.keys(entry)) {
-    if (!providerKeys.has(key)) problem([...path, key], `unknown field; a provider has ${[...providerKeys].filter((k) => k !== "tokenAttributes").join(", ")}`);
+    if (!providerKeys.has(key))
+      problem(
+        [...path, key],
+        `unknown field; a provider has ${[...providerKeys].filter((k) => k !== "tokenAttributes").join(", ")}`,
+      );
   }
   if (entry.tokenAttributes !== undefined && entry.tokenAttributes !== null) {
     // Service account token mode needs a Pod's own token, which imagepin does not have.
     problem([...path, "tokenAttributes"], "service account token mode (tokenAttributes) is not supported by imagepin");
   }
   const name = stringField(entry, "name", path, problem);
-  if (name === "") problem(entry.name == null ? path : [...path, "name"], entry.name == null ? "name: required" : "required");
+  if (name === "")
+    problem(entry.name == null ? path : [...path, "name"], entry.name == null ? "name: required" : "required");
   else if (name !== undefined) checkName(name, [...path, "name"], problem);
   const apiVersion = stringField(entry, "apiVersion", path, problem);
-  if (apiVersion === "") problem(entry.apiVersion == null ? path : [...path, "apiVersion"], entry.apiVersion == null ? "apiVersion: required" : "required");
+  if (apiVersion === "")
+    problem(
+      entry.apiVersion == null ? path : [...path, "apiVersion"],
+      entry.apiVersion == null ? "apiVersion: required" : "required",
+    );
   else if (apiVersion !== undefined && !(providerApiVersions as readonly string[]).includes(apiVersion)) {
     problem([...path, "apiVersion"], `must be one of ${providerApiVersions.join(", ")}`);
   }
   const matchImages = stringList(entry, "matchImages", path, problem);
-  if (matchImages.length === 0) problem(entry.matchImages == null ? path : [...path, "matchImages"], `${entry.matchImages == null ? "matchImages: " : ""}at least one pattern is required`);
+  if (matchImages.length === 0)
+    problem(
+      entry.matchImages == null ? path : [...path, "matchImages"],
+      `${entry.matchImages == null ? "matchImages: " : ""}at least one pattern is required`,
+    );
   matchImages.forEach((pattern, index) => {
     const parsed = parseMatchPattern(pattern);
-    if (typeof parsed === "string") problem([...path, "matchImages", index], `match image ${JSON.stringify(pattern)} is invalid: ${parsed}`);
+    if (typeof parsed === "string")
+      problem([...path, "matchImages", index], `match image ${JSON.stringify(pattern)} is invalid: ${parsed}`);
   });
   const defaultCacheDurationMs = durationField(entry, path, problem);
   const args = stringList(entry, "args", path, problem);
   const env = envList(entry, path, problem);
-  return { name: name ?? "", matchImages, defaultCacheDurationMs: defaultCacheDurationMs ?? 0, apiVersion: apiVersion ?? "", args, env };
+  return {
+    name: name ?? "",
+    matchImages,
+    defaultCacheDurationMs: defaultCacheDurationMs ?? 0,
+    apiVersion: apiVersion ?? "",
+    args,
+    env,
+  };
 }
 
 /** The kubelet's name rules: the name becomes a file name in the plugin directory. */
@@ -159,12 +218,18 @@ function checkName(name: string, path: Path, problem: (path: Path, message: stri
 function checkNames(specs: CredentialProviderSpec[], problem: (path: Path, message: string) => void): void {
   const seen = new Set<string>();
   specs.forEach((spec, index) => {
-    if (spec.name !== "" && seen.has(spec.name)) problem(["providers", index, "name"], `duplicate provider name ${JSON.stringify(spec.name)}`);
+    if (spec.name !== "" && seen.has(spec.name))
+      problem(["providers", index, "name"], `duplicate provider name ${JSON.stringify(spec.name)}`);
     seen.add(spec.name);
   });
 }
 
-function stringField(entry: Record<string, unknown>, key: string, path: Path, problem: (path: Path, message: string) => void): string | undefined {
+function stringField(
+  entry: Record<string, unknown>,
+  key: string,
+  path: Path,
+  problem: (path: Path, message: string) => void,
+): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null) return "";
   if (typeof value !== "string") {
@@ -174,7 +239,12 @@ function stringField(entry: Record<string, unknown>, key: string, path: Path, pr
   return value;
 }
 
-function stringList(entry: Record<string, unknown>, key: string, path: Path, problem: (path: Path, message: string) => void): string[] {
+function stringList(
+  entry: Record<string, unknown>,
+  key: string,
+  path: Path,
+  problem: (path: Path, message: string) => void,
+): string[] {
   const value = entry[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
@@ -188,7 +258,11 @@ function stringList(entry: Record<string, unknown>, key: string, path: Path, pro
   });
 }
 
-function envList(entry: Record<string, unknown>, path: Path, problem: (path: Path, message: string) => void): ProviderEnvVar[] {
+function envList(
+  entry: Record<string, unknown>,
+  path: Path,
+  problem: (path: Path, message: string) => void,
+): ProviderEnvVar[] {
   const value = entry.env;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
@@ -201,14 +275,19 @@ function envList(entry: Record<string, unknown>, path: Path, problem: (path: Pat
       problem(at, "must be a mapping with name and value");
       return [];
     }
-    for (const key of Object.keys(item)) if (!envKeys.has(key)) problem([...at, key], "unknown field; an env entry has name and value");
+    for (const key of Object.keys(item))
+      if (!envKeys.has(key)) problem([...at, key], "unknown field; an env entry has name and value");
     const name = stringField(item, "name", at, problem);
     const envValue = stringField(item, "value", at, problem);
     return name === undefined || envValue === undefined ? [] : [{ name, value: envValue }];
   });
 }
 
-function durationField(entry: Record<string, unknown>, path: Path, problem: (path: Path, message: string) => void): number | undefined {
+function durationField(
+  entry: Record<string, unknown>,
+  path: Path,
+  problem: (path: Path, message: string) => void,
+): number | undefined {
   const value = entry.defaultCacheDuration;
   if (value === undefined || value === null) {
     problem(path, "defaultCacheDuration: required (such as 12h, or 0 to keep nothing)");
@@ -223,7 +302,16 @@ function durationField(entry: Record<string, unknown>, path: Path, problem: (pat
   return ms;
 }
 
-const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, "μs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /**
  * A Go `time.ParseDuration` string (`12h`, `1h30m`, `1.5h`, `300ms`, `0`, `-1m`) in milliseconds, as

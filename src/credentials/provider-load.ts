@@ -28,13 +28,22 @@ export interface LoadCredentialProvidersOptions extends Omit<ProviderRuntimeOpti
  * @throws CredentialsError `config-not-found` (config, plugin directory or a plugin missing),
  *   `config-unreadable`, `invalid-provider-config` (at file:line:col, or a name repeated across files).
  */
-export async function loadCredentialProviders(options: LoadCredentialProvidersOptions): Promise<CredentialProviderPlugin[]> {
+export async function loadCredentialProviders(
+  options: LoadCredentialProvidersOptions,
+): Promise<CredentialProviderPlugin[]> {
   await checkBinDir(options.binDir);
   const specs: CredentialProviderSpec[] = [];
   for (const file of await configFiles(options.configPath)) {
-    for (const spec of parseCredentialProviderConfig(await readCredentialsFile(file, "credential provider config"), file)) {
+    for (const spec of parseCredentialProviderConfig(
+      await readCredentialsFile(file, "credential provider config"),
+      file,
+    )) {
       if (specs.some((other) => other.name === spec.name)) {
-        throw new CredentialsError("invalid-provider-config", `duplicate provider name ${JSON.stringify(spec.name)} across configuration files`, { location: spec.location });
+        throw new CredentialsError(
+          "invalid-provider-config",
+          `duplicate provider name ${JSON.stringify(spec.name)} across configuration files`,
+          { location: spec.location },
+        );
       }
       specs.push(spec);
     }
@@ -46,9 +55,14 @@ export async function loadCredentialProviders(options: LoadCredentialProvidersOp
 async function checkBinDir(binDir: string): Promise<void> {
   const info = await stat(binDir).catch((error: unknown) => error as NodeJS.ErrnoException);
   if (info instanceof Error) {
-    throw new CredentialsError("config-not-found", `credential provider plugin directory ${binDir}: ${describeFsError(info)}`, { hint: "--credential-provider-bin-dir names the directory that holds the plugin executables" });
+    throw new CredentialsError(
+      "config-not-found",
+      `credential provider plugin directory ${binDir}: ${describeFsError(info)}`,
+      { hint: "--credential-provider-bin-dir names the directory that holds the plugin executables" },
+    );
   }
-  if (!info.isDirectory()) throw new CredentialsError("config-not-found", `credential provider plugin directory ${binDir} is not a directory`);
+  if (!info.isDirectory())
+    throw new CredentialsError("config-not-found", `credential provider plugin directory ${binDir} is not a directory`);
 }
 
 /** The config file itself, or the `*.json`, `*.yaml`, `*.yml` files of a directory in name order. */
@@ -59,7 +73,11 @@ async function configFiles(path: string): Promise<string[]> {
     .filter((entry) => !entry.isDirectory() && [".json", ".yaml", ".yml"].includes(extname(entry.name)))
     .map((entry) => join(path, entry.name))
     .sort();
-  if (names.length === 0) throw new CredentialsError("config-not-found", `no configuration files (*.json, *.yaml, *.yml) in credential provider config directory ${path}`);
+  if (names.length === 0)
+    throw new CredentialsError(
+      "config-not-found",
+      `no configuration files (*.json, *.yaml, *.yml) in credential provider config directory ${path}`,
+    );
   return names;
 }
 
@@ -69,9 +87,13 @@ async function checkPlugin(binDir: string, spec: CredentialProviderSpec): Promis
     await access(program, constants.X_OK);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw new CredentialsError(missing ? "config-not-found" : "config-unreadable", `credential provider plugin ${program} ${missing ? "does not exist" : `cannot be run: ${describeFsError(error)}`}`, {
-      location: spec.location,
-      hint: "install the plugin in --credential-provider-bin-dir under the provider's name, executable",
-    });
+    throw new CredentialsError(
+      missing ? "config-not-found" : "config-unreadable",
+      `credential provider plugin ${program} ${missing ? "does not exist" : `cannot be run: ${describeFsError(error)}`}`,
+      {
+        location: spec.location,
+        hint: "install the plugin in --credential-provider-bin-dir under the provider's name, executable",
+      },
+    );
   }
 }

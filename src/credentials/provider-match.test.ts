@@ -73,7 +73,11 @@ describe("matchImages patterns (the kubelet's URLsMatchStr rules)", () => {
     // host case: config keys compare case-insensitively
     expect(keyMatches(parseConfigKey("Registry.io")!, target("registry.io/app"))).toBe(true);
     // where the rules agree (one label per *, ports equal) both say the same
-    for (const [raw, image] of [["*.example.com", "a.example.com/app"], ["*.example.com", "a.b.example.com/app"], ["r.io:5000", "r.io/app"]] as const) {
+    for (const [raw, image] of [
+      ["*.example.com", "a.example.com/app"],
+      ["*.example.com", "a.b.example.com/app"],
+      ["r.io:5000", "r.io/app"],
+    ] as const) {
       expect(matchPatternMatches(pattern(raw), image)).toBe(keyMatches(parseConfigKey(raw)!, target(image)));
     }
   });

@@ -78,7 +78,8 @@ function splitSchemeless(text: string): { host: string; port: string; path: stri
     port = after.slice(1);
   } else if (colon !== -1) {
     port = authority.slice(colon + 1);
-    if (!/^\d*$/.test(port)) return `invalid port ${JSON.stringify(`:${port}`)} after host (globs are not allowed in ports)`;
+    if (!/^\d*$/.test(port))
+      return `invalid port ${JSON.stringify(`:${port}`)} after host (globs are not allowed in ports)`;
     host = authority.slice(0, colon);
   }
   if (badHostCharacter.test(host)) return `invalid character in host ${JSON.stringify(host)}`;

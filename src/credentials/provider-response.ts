@@ -44,10 +44,13 @@ export function decodeProviderResponse(text: string, expectedApiVersion: string)
     return `answered kind ${typeof body.kind === "string" ? JSON.stringify(body.kind.slice(0, 100)) : "none"}, not CredentialProviderResponse`;
   }
   const unknown = Object.keys(body).filter((key) => !responseKeys.has(key));
-  if (unknown.length > 0) return `answered ${unknown.length === 1 ? "a field" : `${unknown.length} fields`} a CredentialProviderResponse does not have`;
-  if (body.cacheKeyType !== undefined && body.cacheKeyType !== null && typeof body.cacheKeyType !== "string") return "answered a cacheKeyType that is not a string";
+  if (unknown.length > 0)
+    return `answered ${unknown.length === 1 ? "a field" : `${unknown.length} fields`} a CredentialProviderResponse does not have`;
+  if (body.cacheKeyType !== undefined && body.cacheKeyType !== null && typeof body.cacheKeyType !== "string")
+    return "answered a cacheKeyType that is not a string";
   const cacheKeyType = body.cacheKeyType ?? "";
-  if (!(cacheKeyTypes as readonly unknown[]).includes(cacheKeyType)) return `did not answer a valid cacheKeyType (Image, Registry or Global)`;
+  if (!(cacheKeyTypes as readonly unknown[]).includes(cacheKeyType))
+    return `did not answer a valid cacheKeyType (Image, Registry or Global)`;
   let cacheDurationMs: number | undefined;
   if (body.cacheDuration !== undefined && body.cacheDuration !== null) {
     cacheDurationMs = typeof body.cacheDuration === "string" ? parseGoDuration(body.cacheDuration) : undefined;
@@ -68,10 +71,12 @@ function decodeAuth(value: unknown): ProviderResponse["auth"] | string {
       continue;
     }
     if (!isObject(config)) return "answered an auth entry that is not an object";
-    if (Object.keys(config).some((field) => !authConfigKeys.has(field))) return "answered an auth entry with a field other than username and password";
+    if (Object.keys(config).some((field) => !authConfigKeys.has(field)))
+      return "answered an auth entry with a field other than username and password";
     const username = config.username ?? "";
     const password = config.password ?? "";
-    if (typeof username !== "string" || typeof password !== "string") return "answered an auth entry whose username or password is not a string";
+    if (typeof username !== "string" || typeof password !== "string")
+      return "answered an auth entry whose username or password is not a string";
     entries.push({ key, username, password });
   }
   return entries;

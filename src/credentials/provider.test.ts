@@ -6,7 +6,16 @@ import { CredentialProviderPlugin } from "./provider.js";
 const v1 = "credentialprovider.kubelet.k8s.io/v1";
 
 function spec(overrides: Partial<CredentialProviderSpec> = {}): CredentialProviderSpec {
-  return { name: "test-provider", matchImages: ["*.example.com"], defaultCacheDurationMs: 60_000, apiVersion: v1, args: [], env: [], location: { file: "p.yaml" }, ...overrides };
+  return {
+    name: "test-provider",
+    matchImages: ["*.example.com"],
+    defaultCacheDurationMs: 60_000,
+    apiVersion: v1,
+    args: [],
+    env: [],
+    location: { file: "p.yaml" },
+    ...overrides,
+  };
 }
 
 /** A fake plugin: answers `body(request)` and records every request it got. */
@@ -31,10 +40,19 @@ const response = (cacheKeyType: string, extra: object = {}) => ({
   ...extra,
 });
 
-function provider(body: (image: string) => object | string, overrides: Partial<CredentialProviderSpec> = {}, result: Partial<HelperRunResult> = {}) {
+function provider(
+  body: (image: string) => object | string,
+  overrides: Partial<CredentialProviderSpec> = {},
+  result: Partial<HelperRunResult> = {},
+) {
   let now = 1_000_000;
   const fake = fakePlugin(body, result);
-  const plugin = new CredentialProviderPlugin(spec(overrides), { binDir: "/plugins", env: { PATH: "/bin", KEEP: "1" }, runner: fake.runner, now: () => now });
+  const plugin = new CredentialProviderPlugin(spec(overrides), {
+    binDir: "/plugins",
+    env: { PATH: "/bin", KEEP: "1" },
+    runner: fake.runner,
+    now: () => now,
+  });
   return { plugin, requests: fake.requests, advance: (ms: number) => (now += ms) };
 }
 
@@ -106,7 +124,10 @@ describe("credential provider cache rules", () => {
   });
 
   it("sends args and the config's env over imagepin's own", async () => {
-    const { plugin, requests } = provider(() => response("Image"), { args: ["get-credentials"], env: [{ name: "PATH", value: "/plugin-path" }] });
+    const { plugin, requests } = provider(() => response("Image"), {
+      args: ["get-credentials"],
+      env: [{ name: "PATH", value: "/plugin-path" }],
+    });
     await plugin.lookup("a.example.com/x");
     expect(requests[0]).toMatchObject({ args: ["get-credentials"], env: { PATH: "/plugin-path", KEEP: "1" } });
   });
@@ -121,23 +142,56 @@ describe("credential provider cache rules", () => {
 
 describe("credential provider answers refused as the kubelet refuses them", () => {
   const cases: [string, () => object | string, Partial<HelperRunResult>, RegExp][] = [
-    ["another apiVersion", () => ({ ...response("Image"), apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1" }), {}, /apiVersion "credentialprovider.kubelet.k8s.io\/v1beta1", but the config names/],
+    [
+      "another apiVersion",
+      () => ({ ...response("Image"), apiVersion: "credentialprovider.kubelet.k8s.io/v1beta1" }),
+      {},
+      /apiVersion "credentialprovider.kubelet.k8s.io\/v1beta1", but the config names/,
+    ],
     ["not JSON", () => "user=u password=hunter2", {}, /not JSON/],
-    ["an unknown field", () => ({ ...response("Image"), token: "hunter2" }), {}, /a field a CredentialProviderResponse does not have/],
-    ["an unknown auth field", () => response("Image", { auth: { "*.example.com": { username: "u", password: "p", email: "hunter2" } } }), {}, /other than username and password/],
-    ["a field written twice", () => `{"kind":"CredentialProviderResponse","apiVersion":"${v1}","cacheKeyType":"Image","cacheKeyType":"Global"}`, {}, /written twice/],
+    [
+      "an unknown field",
+      () => ({ ...response("Image"), token: "hunter2" }),
+      {},
+      /a field a CredentialProviderResponse does not have/,
+    ],
+    [
+      "an unknown auth field",
+      () => response("Image", { auth: { "*.example.com": { username: "u", password: "p", email: "hunter2" } } }),
+      {},
+      /other than username and password/,
+    ],
+    [
+      "a field written twice",
+      () => `{"kind":"CredentialProviderResponse","apiVersion":"${v1}","cacheKeyType":"Image","cacheKeyType":"Global"}`,
+      {},
+      /written twice/,
+    ],
     ["no cacheKeyType", () => ({ kind: "CredentialProviderResponse", apiVersion: v1 }), {}, /valid cacheKeyType/],
     ["a bad cacheKeyType", () => response("Forever"), {}, /valid cacheKeyType/],
     ["a bad cacheDuration", () => response("Image", { cacheDuration: 300 }), {}, /cacheDuration/],
-    ["the wrong kind", () => ({ ...response("Image"), kind: "CredentialProviderRequest" }), {}, /kind "CredentialProviderRequest"/],
-    ["a crash", () => "", { exitCode: 2, stderr: "fatal: could not reach the metadata service" }, /exited with status 2: fatal: could not reach the metadata service/],
+    [
+      "the wrong kind",
+      () => ({ ...response("Image"), kind: "CredentialProviderRequest" }),
+      {},
+      /kind "CredentialProviderRequest"/,
+    ],
+    [
+      "a crash",
+      () => "",
+      { exitCode: 2, stderr: "fatal: could not reach the metadata service" },
+      /exited with status 2: fatal: could not reach the metadata service/,
+    ],
     ["a hang", () => "", { exitCode: null, timedOut: true }, /did not answer within 60000 ms/],
     ["too much output", () => "", { exitCode: null, outputTooLarge: true }, /wrote more than 1048576 bytes/],
     ["a missing plugin", () => "", { exitCode: null, notFound: true }, /is not installed/],
   ];
   it.each(cases)("%s", async (_what, body, result, message) => {
     const { plugin } = provider(body, {}, result);
-    const error = await plugin.lookup("a.example.com/x").then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    const error = await plugin.lookup("a.example.com/x").then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
     expect(error?.code).toBe("credential-provider-failed");
     expect(error?.message).toMatch(/^credential provider test-provider for a\.example\.com\/x: /);
     expect(error?.message).toMatch(message);

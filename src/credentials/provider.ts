@@ -19,7 +19,13 @@ import { join } from "node:path";
 import type { Logger } from "../internal/logger.js";
 import { silentLogger } from "../internal/logger.js";
 import { CredentialsError } from "./errors.js";
-import { describeOutput, maxHelperOutputBytes, spawnHelperRunner, type HelperRunner, type HelperRunResult } from "./helper.js";
+import {
+  describeOutput,
+  maxHelperOutputBytes,
+  spawnHelperRunner,
+  type HelperRunner,
+  type HelperRunResult,
+} from "./helper.js";
 import { parseConfigKey, type ConfigKey } from "./match.js";
 import type { CredentialProviderSpec } from "./provider-config.js";
 import { firstMatchingPattern, parseMatchPattern, type MatchPattern } from "./provider-match.js";
@@ -112,7 +118,10 @@ export class CredentialProviderPlugin {
       // The first run's failure is not retried by everyone waiting on it: they get it too.
       if (shared === undefined) await flight.answer;
       if (shared !== undefined && (flight.image === image || shared.response.cacheKeyType !== "Image")) {
-        this.logger.debug({ provider: this.name, image, cache: "shared", cacheKeyType: shared.response.cacheKeyType }, "credential provider answer shared with a concurrent lookup");
+        this.logger.debug(
+          { provider: this.name, image, cache: "shared", cacheKeyType: shared.response.cacheKeyType },
+          "credential provider answer shared with a concurrent lookup",
+        );
         return { entries: shared.entries, cached: true };
       }
       if (this.flights.get(registry) === flight) break;
@@ -167,7 +176,15 @@ export class CredentialProviderPlugin {
     const problem = runProblem(result, timeoutMs);
     const decoded = problem ?? decodeProviderResponse(result.stdout, this.spec.apiVersion);
     this.logger.debug(
-      { provider: this.name, image, durationMs, exitCode: result.exitCode, ...(typeof decoded === "string" ? { failed: true } : { cacheKeyType: decoded.cacheKeyType, entries: decoded.auth.length }) },
+      {
+        provider: this.name,
+        image,
+        durationMs,
+        exitCode: result.exitCode,
+        ...(typeof decoded === "string"
+          ? { failed: true }
+          : { cacheKeyType: decoded.cacheKeyType, entries: decoded.auth.length }),
+      },
       "credential provider ran",
     );
     if (typeof decoded === "string") throw this.failure(image, decoded);
@@ -175,10 +192,14 @@ export class CredentialProviderPlugin {
   }
 
   private failure(image: string, reason: string, cause?: unknown): CredentialsError {
-    return new CredentialsError("credential-provider-failed", `credential provider ${this.name} for ${image}: ${reason}`, {
-      hint: `check the plugin ${join(this.options.binDir, this.spec.name)} and its entry in the credential provider config`,
-      cause,
-    });
+    return new CredentialsError(
+      "credential-provider-failed",
+      `credential provider ${this.name} for ${image}: ${reason}`,
+      {
+        hint: `check the plugin ${join(this.options.binDir, this.spec.name)} and its entry in the credential provider config`,
+        cause,
+      },
+    );
   }
 }
 

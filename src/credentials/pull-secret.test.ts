@@ -10,7 +10,13 @@ function failure(run: () => unknown): { code: string; message: string; line?: nu
     run();
   } catch (error) {
     if (!isImagepinError(error)) throw error;
-    return { code: error.code, message: error.message, line: error.location?.line, column: error.location?.column, file: error.location?.file };
+    return {
+      code: error.code,
+      message: error.message,
+      line: error.location?.line,
+      column: error.location?.column,
+      file: error.location?.file,
+    };
   }
   throw new Error("expected an error");
 }
@@ -29,13 +35,21 @@ describe("parsePullSecretFile", () => {
   it("reads a dockerconfigjson Secret in YAML", () => {
     const secrets = parsePullSecretFile(yamlSecret("regcred", { "quay.io": { auth: b64("robot:pw:1") } }), "s.yaml");
     expect(secrets).toEqual([
-      { name: "regcred", namespace: "apps", source: "pull-secret:s.yaml#apps/regcred", auths: [{ key: "quay.io", credential: { username: "robot", password: "pw:1" } }] },
+      {
+        name: "regcred",
+        namespace: "apps",
+        source: "pull-secret:s.yaml#apps/regcred",
+        auths: [{ key: "quay.io", credential: { username: "robot", password: "pw:1" } }],
+      },
     ]);
   });
 
   it("reads several documents in order", () => {
     const text = `${yamlSecret("one", { "a.io": { username: "u1", password: "p1" } })}---\n${yamlSecret("two", { "b.io": { username: "u2", password: "p2" } }, "other")}---\n`;
-    expect(parsePullSecretFile(text, "s.yaml").map((secret) => secret.source)).toEqual(["pull-secret:s.yaml#apps/one", "pull-secret:s.yaml#other/two"]);
+    expect(parsePullSecretFile(text, "s.yaml").map((secret) => secret.source)).toEqual([
+      "pull-secret:s.yaml#apps/one",
+      "pull-secret:s.yaml#other/two",
+    ]);
   });
 
   it("reads a JSON Secret with stringData, without a namespace", () => {
@@ -46,7 +60,13 @@ describe("parsePullSecretFile", () => {
       type: "kubernetes.io/dockerconfigjson",
       stringData: { ".dockerconfigjson": configJson({ "r.io:5000": { identitytoken: "refresh" } }) },
     });
-    expect(parsePullSecretFile(text, "s.json")).toEqual([{ name: "plain", source: "pull-secret:s.json#plain", auths: [{ key: "r.io:5000", credential: { identityToken: "refresh" } }] }]);
+    expect(parsePullSecretFile(text, "s.json")).toEqual([
+      {
+        name: "plain",
+        source: "pull-secret:s.json#plain",
+        auths: [{ key: "r.io:5000", credential: { identityToken: "refresh" } }],
+      },
+    ]);
   });
 
   it("reads a legacy dockercfg Secret (a registry map without auths)", () => {
@@ -56,7 +76,9 @@ type: kubernetes.io/dockercfg
 data:
   .dockercfg: ${b64(JSON.stringify({ "https://index.docker.io/v1/": { auth: b64("hubuser:hubpw"), email: "a@b" } }))}
 `;
-    expect(parsePullSecretFile(text, "s.yaml")[0]?.auths).toEqual([{ key: "https://index.docker.io/v1/", credential: { username: "hubuser", password: "hubpw" } }]);
+    expect(parsePullSecretFile(text, "s.yaml")[0]?.auths).toEqual([
+      { key: "https://index.docker.io/v1/", credential: { username: "hubuser", password: "hubpw" } },
+    ]);
   });
 
   it("reads kind: List (kubectl get secret -o yaml)", () => {
@@ -64,8 +86,18 @@ data:
       apiVersion: "v1",
       kind: "List",
       items: [
-        { kind: "Secret", metadata: { name: "a", namespace: "n" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": b64(configJson({ "a.io": { auth: b64("a:1") } })) } },
-        { kind: "Secret", metadata: { name: "b", namespace: "n" }, type: "kubernetes.io/dockercfg", data: { ".dockercfg": b64(JSON.stringify({ "b.io": { auth: b64("b:2") } })) } },
+        {
+          kind: "Secret",
+          metadata: { name: "a", namespace: "n" },
+          type: "kubernetes.io/dockerconfigjson",
+          data: { ".dockerconfigjson": b64(configJson({ "a.io": { auth: b64("a:1") } })) },
+        },
+        {
+          kind: "Secret",
+          metadata: { name: "b", namespace: "n" },
+          type: "kubernetes.io/dockercfg",
+          data: { ".dockercfg": b64(JSON.stringify({ "b.io": { auth: b64("b:2") } })) },
+        },
       ],
     };
     const secrets = parsePullSecretFile(JSON.stringify(list), "list.json");
@@ -78,12 +110,36 @@ data:
   it.each([
     ["an Opaque secret", `kind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata: {x: eA==}\n`, "s"],
     ["a secret without type", `kind: Secret\nmetadata: {name: s}\ndata: {x: eA==}\n`, "s"],
-    ["a missing key", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockercfg: e30=}\n`, "s"],
-    ["the wrong key for dockercfg", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockercfg\ndata: {.dockerconfigjson: e30=}\n`, "s"],
-    ["bad base64", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: "!!!"}\n`, "s"],
-    ["JSON that is not JSON", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: "{nope"}\n`, "s"],
-    ["a config without auths", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"r.io": {}}'}\n`, "s"],
-    ["a bad entry", `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"auths": {"r.io": {"auth": "???"}}}'}\n`, "s"],
+    [
+      "a missing key",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockercfg: e30=}\n`,
+      "s",
+    ],
+    [
+      "the wrong key for dockercfg",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockercfg\ndata: {.dockerconfigjson: e30=}\n`,
+      "s",
+    ],
+    [
+      "bad base64",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: "!!!"}\n`,
+      "s",
+    ],
+    [
+      "JSON that is not JSON",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: "{nope"}\n`,
+      "s",
+    ],
+    [
+      "a config without auths",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"r.io": {}}'}\n`,
+      "s",
+    ],
+    [
+      "a bad entry",
+      `kind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{"auths": {"r.io": {"auth": "???"}}}'}\n`,
+      "s",
+    ],
     ["a ConfigMap", `kind: ConfigMap\nmetadata: {name: s}\ndata: {}\n`, "s"],
     ["a secret without a name", `kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata: {}\n`, "unnamed"],
   ])("rejects %s with invalid-pull-secret naming file and secret", (_name, text, secretName) => {
@@ -107,7 +163,9 @@ data:
 
   it("rejects a file without any Secret", () => {
     expect(failure(() => parsePullSecretFile("# nothing\n", "empty.yaml")).code).toBe("invalid-pull-secret");
-    expect(failure(() => parsePullSecretFile(`{"kind": "List", "items": []}`, "empty.json")).code).toBe("invalid-pull-secret");
+    expect(failure(() => parsePullSecretFile(`{"kind": "List", "items": []}`, "empty.json")).code).toBe(
+      "invalid-pull-secret",
+    );
   });
 
   it("never quotes the secret's content in errors", () => {
@@ -123,11 +181,18 @@ describe("pullSecretFromObject (objects from the Kubernetes API)", () => {
       type: "kubernetes.io/dockerconfigjson",
       data: { ".dockerconfigjson": b64(configJson({ "*.example.com": { auth: b64("u:p") } })) },
     });
-    expect(secret).toEqual({ name: "regcred", namespace: "team", source: "pull-secret:team/regcred", auths: [{ key: "*.example.com", credential: { username: "u", password: "p" } }] });
+    expect(secret).toEqual({
+      name: "regcred",
+      namespace: "team",
+      source: "pull-secret:team/regcred",
+      auths: [{ key: "*.example.com", credential: { username: "u", password: "p" } }],
+    });
   });
 
   it("rejects a wrong type with invalid-pull-secret", () => {
-    const error = failure(() => pullSecretFromObject({ metadata: { name: "tls", namespace: "team" }, type: "kubernetes.io/tls", data: {} }));
+    const error = failure(() =>
+      pullSecretFromObject({ metadata: { name: "tls", namespace: "team" }, type: "kubernetes.io/tls", data: {} }),
+    );
     expect(error.code).toBe("invalid-pull-secret");
     expect(error.message).toContain("team/tls");
   });

@@ -61,16 +61,24 @@ export function parsePullSecretFile(text: string, file: string): PullSecret[] {
       value = document.toJS();
     } catch {
       // An unresolved alias names itself in the message ("…: hunter2"), so only the position is kept.
-      throw new CredentialsError("invalid-pull-secret", "not valid YAML: an alias without its anchor, or too many aliases", {
-        location: { file, ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }) },
-      });
+      throw new CredentialsError(
+        "invalid-pull-secret",
+        "not valid YAML: an alias without its anchor, or too many aliases",
+        {
+          location: { file, ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }) },
+        },
+      );
     }
     if (value === null || value === undefined) continue;
-    const location: SourceLocation = { file, ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }) };
+    const location: SourceLocation = {
+      file,
+      ...(start === undefined ? {} : { line: lineCounter.linePos(start).line }),
+    };
     const items = isObject(value) && value.kind === "List" ? listItems(value, location) : [value];
     for (const item of items) secrets.push(pullSecretFromObject(item, { file, location }));
   }
-  if (secrets.length === 0) throw new CredentialsError("invalid-pull-secret", "holds no Kubernetes Secret", { location: { file } });
+  if (secrets.length === 0)
+    throw new CredentialsError("invalid-pull-secret", "holds no Kubernetes Secret", { location: { file } });
   return secrets;
 }
 
@@ -81,7 +89,8 @@ function yamlReason(code: string): string {
 
 function listItems(list: Record<string, unknown>, location: SourceLocation): unknown[] {
   if (list.items === undefined || list.items === null) return [];
-  if (!Array.isArray(list.items)) throw new CredentialsError("invalid-pull-secret", `a List's "items" must be an array`, { location });
+  if (!Array.isArray(list.items))
+    throw new CredentialsError("invalid-pull-secret", `a List's "items" must be an array`, { location });
   return list.items;
 }
 
@@ -104,17 +113,25 @@ export function pullSecretFromObject(object: unknown, origin: PullSecretOrigin =
   const location = origin.location ?? (origin.file === undefined ? undefined : { file: origin.file });
   const secret = isObject(object) ? (object as SecretObject) : undefined;
   const name = typeof secret?.metadata?.name === "string" ? secret.metadata.name : undefined;
-  const namespace = typeof secret?.metadata?.namespace === "string" && secret.metadata.namespace !== "" ? secret.metadata.namespace : undefined;
-  const label = name === undefined ? "unnamed secret" : `secret ${namespace === undefined ? name : `${namespace}/${name}`}`;
-  const problem = (message: string) => new CredentialsError("invalid-pull-secret", `${label}: ${message}`, location ? { location } : {});
+  const namespace =
+    typeof secret?.metadata?.namespace === "string" && secret.metadata.namespace !== ""
+      ? secret.metadata.namespace
+      : undefined;
+  const label =
+    name === undefined ? "unnamed secret" : `secret ${namespace === undefined ? name : `${namespace}/${name}`}`;
+  const problem = (message: string) =>
+    new CredentialsError("invalid-pull-secret", `${label}: ${message}`, location ? { location } : {});
 
   if (secret === undefined) throw problem("not an object");
-  if (secret.kind === undefined && secret.type === undefined && secret.metadata === undefined) throw problem("is not a Kubernetes Secret (no kind, metadata or type)");
+  if (secret.kind === undefined && secret.type === undefined && secret.metadata === undefined)
+    throw problem("is not a Kubernetes Secret (no kind, metadata or type)");
   if (secret.kind !== undefined && secret.kind !== "Secret") throw problem(`is a ${String(secret.kind)}, not a Secret`);
   if (name === undefined) throw problem("has no metadata.name");
   const type = secret.type;
   if (type !== dockerConfigJsonType && type !== dockerCfgType) {
-    throw problem(`has type ${JSON.stringify(type ?? "Opaque")}; an image pull secret has type ${dockerConfigJsonType} or ${dockerCfgType}`);
+    throw problem(
+      `has type ${JSON.stringify(type ?? "Opaque")}; an image pull secret has type ${dockerConfigJsonType} or ${dockerCfgType}`,
+    );
   }
   const key = type === dockerConfigJsonType ? ".dockerconfigjson" : ".dockercfg";
   const text = secretValue(secret, key, problem);
@@ -127,7 +144,12 @@ export function pullSecretFromObject(object: unknown, origin: PullSecretOrigin =
   if (!isObject(map)) throw problem(`${key} must hold a JSON object of registries`);
   const auths = parseAuthEntries(map, (message) => problem(`${key}: ${message}`));
   const id = namespace === undefined ? name : `${namespace}/${name}`;
-  return { name, ...(namespace === undefined ? {} : { namespace }), source: origin.file === undefined ? `pull-secret:${id}` : `pull-secret:${origin.file}#${id}`, auths };
+  return {
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    source: origin.file === undefined ? `pull-secret:${id}` : `pull-secret:${origin.file}#${id}`,
+    auths,
+  };
 }
 
 /** The decoded text of `stringData[key]` or `data[key]`. */
@@ -141,7 +163,8 @@ function secretValue(secret: SecretObject, key: string, problem: (message: strin
   if (encoded === undefined || encoded === null) throw problem(`has no data["${key}"]`);
   if (typeof encoded !== "string") throw problem(`data["${key}"] must be a base64 string`);
   const compact = encoded.replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.replace(/=+$/, "").length % 4 === 1) throw problem(`data["${key}"] is not valid base64`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.replace(/=+$/, "").length % 4 === 1)
+    throw problem(`data["${key}"] is not valid base64`);
   return Buffer.from(compact, "base64").toString("utf8");
 }
 

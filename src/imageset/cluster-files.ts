@@ -22,13 +22,20 @@ export interface OperatorImage {
 
 function syntaxCheck(file: ParsedFile, path: string): void {
   const [first] = file.errors;
-  if (first) throw new ImageSetError("invalid-installation", `not valid YAML: ${first.message}`, { location: { file: path, line: first.line, column: first.column } });
+  if (first)
+    throw new ImageSetError("invalid-installation", `not valid YAML: ${first.message}`, {
+      location: { file: path, line: first.line, column: first.column },
+    });
 }
 
 const stringField = (spec: Record<string, unknown>, key: string, path: string): string | undefined => {
   const value = spec[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw new ImageSetError("invalid-installation", `${path}: spec.${key} must be a string, not ${JSON.stringify(value)}`);
+  if (typeof value !== "string")
+    throw new ImageSetError(
+      "invalid-installation",
+      `${path}: spec.${key} must be a string, not ${JSON.stringify(value)}`,
+    );
   return value;
 };
 
@@ -43,17 +50,25 @@ const stringField = (spec: Record<string, unknown>, key: string, path: string): 
 export function readInstallation(text: string, path: string): InstallationSettings {
   const file = parseYamlFile(text);
   syntaxCheck(file, path);
-  const installations = documentsOfKind(file, "Installation", "operator.tigera.io/v1").map(({ value }) => value as { metadata?: { name?: unknown }; spec?: unknown });
+  const installations = documentsOfKind(file, "Installation", "operator.tigera.io/v1").map(
+    ({ value }) => value as { metadata?: { name?: unknown }; spec?: unknown },
+  );
   const installation = installations.find((candidate) => candidate.metadata?.name === "default") ?? installations[0];
   if (!installation) {
     throw new ImageSetError("no-installation", `${path} holds no Installation (apiVersion operator.tigera.io/v1)`, {
       hint: "give the custom-resources.yaml that holds your Installation, or --registry, --image-path and --image-prefix",
     });
   }
-  const spec = (typeof installation.spec === "object" && installation.spec !== null ? installation.spec : {}) as Record<string, unknown>;
+  const spec = (typeof installation.spec === "object" && installation.spec !== null ? installation.spec : {}) as Record<
+    string,
+    unknown
+  >;
   const variantText = stringField(spec, "variant", path);
   if (variantText !== undefined && variantText !== "Calico" && variantText !== "TigeraSecureEnterprise") {
-    throw new ImageSetError("invalid-installation", `${path}: spec.variant must be Calico or TigeraSecureEnterprise, not ${JSON.stringify(variantText)}`);
+    throw new ImageSetError(
+      "invalid-installation",
+      `${path}: spec.variant must be Calico or TigeraSecureEnterprise, not ${JSON.stringify(variantText)}`,
+    );
   }
   return {
     name: typeof installation.metadata?.name === "string" ? installation.metadata.name : "default",
@@ -75,14 +90,18 @@ export function readOperatorImage(text: string, path: string): OperatorImage {
   syntaxCheck(file, path);
   for (const { document, value } of documentsOfKind(file, "Deployment")) {
     const operatorDeployment = (value.metadata as { name?: unknown } | undefined)?.name === "tigera-operator";
-    const containers = document.getIn(["spec", "template", "spec", "containers"], true) as { items?: unknown[] } | undefined;
+    const containers = document.getIn(["spec", "template", "spec", "containers"], true) as
+      { items?: unknown[] } | undefined;
     for (const container of containers?.items ?? []) {
-      const node = (container as { get?: (key: string, keepNode: true) => unknown }).get?.("image", true) as { value?: unknown; range?: [number, number, number] } | undefined;
+      const node = (container as { get?: (key: string, keepNode: true) => unknown }).get?.("image", true) as
+        { value?: unknown; range?: [number, number, number] } | undefined;
       const reference = typeof node?.value === "string" ? tryParse(node.value) : undefined;
       if (!reference) continue;
       // quay.io/tigera/operator, or a mirror's copy that may rename it (`…/calico-operator` with an imagePrefix).
-      const isOperator = reference.path.endsWith("tigera/operator") || (operatorDeployment && reference.path.endsWith("operator"));
-      if (isOperator) return { image: node!.value as string, version: reference.tag, line: file.at(node as never).line };
+      const isOperator =
+        reference.path.endsWith("tigera/operator") || (operatorDeployment && reference.path.endsWith("operator"));
+      if (isOperator)
+        return { image: node!.value as string, version: reference.tag, line: file.at(node as never).line };
     }
   }
   throw new ImageSetError("no-operator-deployment", `${path} holds no Deployment running a tigera/operator image`, {

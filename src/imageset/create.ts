@@ -5,7 +5,18 @@ import type { Resolver } from "../resolve/types.js";
 import { ImageSetError } from "./errors.js";
 import { describeMissing } from "./needs.js";
 import { hasPullSettings, operatorRepository, type PullSettings } from "./pull-reference.js";
-import { canonicalVersion, defaultRegistryOf, describeRelease, newestRelease, releaseForOperator, releaseForVersion, variantImages, variantTitle, type Release, type Variant } from "./releases.js";
+import {
+  canonicalVersion,
+  defaultRegistryOf,
+  describeRelease,
+  newestRelease,
+  releaseForOperator,
+  releaseForVersion,
+  variantImages,
+  variantTitle,
+  type Release,
+  type Variant,
+} from "./releases.js";
 
 /** Options of {@link createImageSet}. */
 export interface CreateImageSetOptions {
@@ -89,24 +100,39 @@ export async function createImageSet(options: CreateImageSetOptions): Promise<Im
   const variant = options.variant ?? "calico";
   const warnings: string[] = [];
   const release = chooseRelease(options, variant, warnings);
-  if (release.basis === "newest") warnings.push(`imagepin has no component list for ${variantTitle[variant]} ${release.version ?? "(no version)"}; images of the variant are kept as given`);
+  if (release.basis === "newest")
+    warnings.push(
+      `imagepin has no component list for ${variantTitle[variant]} ${release.version ?? "(no version)"}; images of the variant are kept as given`,
+    );
   const references = options.references.length > 0 ? options.references : releaseReferences(release);
   const { kept, dropped } = keepComponents(references, release);
-  if (kept.length === 0) throw new ImageSetError("no-images", `none of the ${references.length} images is a ${variantTitle[variant]} component`);
+  if (kept.length === 0)
+    throw new ImageSetError(
+      "no-images",
+      `none of the ${references.length} images is a ${variantTitle[variant]} component`,
+    );
 
   const version = canonicalVersion(release.version ?? sharedTag(kept));
   const mismatched = kept.filter(({ reference }) => canonicalVersion(reference.tag ?? "latest") !== version);
   if (mismatched.length > 0) {
-    throw new ImageSetError("version-mismatch", `${describeRelease({ ...release, version })} does not match the tags of ${mismatched.map(({ text }) => text).join(", ")}`, {
-      hint: "an ImageSet pins one release: give the images of that release, or the matching --version (or --operator-manifest)",
-    });
+    throw new ImageSetError(
+      "version-mismatch",
+      `${describeRelease({ ...release, version })} does not match the tags of ${mismatched.map(({ text }) => text).join(", ")}`,
+      {
+        hint: "an ImageSet pins one release: give the images of that release, or the matching --version (or --operator-manifest)",
+      },
+    );
   }
   const located = kept.map((entry) => ({ ...entry, location: pullLocation(entry, options.pull ?? {}, release) }));
   const registries = [...new Set(located.map(({ location }) => location.domain))];
   if (registries.length > 1) {
-    throw new ImageSetError("mixed-registries", `the images would be resolved at ${registries.length} registries (${registries.join(", ")}); a set takes its digests from one`, {
-      hint: "pass --registry (and --image-path, --image-prefix) or --installation with the settings your Installation pulls with",
-    });
+    throw new ImageSetError(
+      "mixed-registries",
+      `the images would be resolved at ${registries.length} registries (${registries.join(", ")}); a set takes its digests from one`,
+      {
+        hint: "pass --registry (and --image-path, --image-prefix) or --installation with the settings your Installation pulls with",
+      },
+    );
   }
   const keptNames = new Set(kept.map(({ image }) => image));
   const missing = variantImages(release)
@@ -114,7 +140,18 @@ export async function createImageSet(options: CreateImageSetOptions): Promise<Im
     .map((image) => ({ image, message: describeMissing(image, { ...release, version }) }));
   const { images, failures } = await resolveAll(located, options);
   const name = `${variant}-${version}`;
-  return { name, variant, version, release: describeRelease({ ...release, version }), images, dropped, missing, failures, warnings, yaml: imageSetYaml(name, images) };
+  return {
+    name,
+    variant,
+    version,
+    release: describeRelease({ ...release, version }),
+    images,
+    dropped,
+    missing,
+    failures,
+    warnings,
+    yaml: imageSetYaml(name, images),
+  };
 }
 
 function chooseRelease(options: CreateImageSetOptions, variant: Variant, warnings: string[]): Release {
@@ -122,32 +159,49 @@ function chooseRelease(options: CreateImageSetOptions, variant: Variant, warning
     const fromOperator = releaseForOperator(variant, options.operator);
     if (fromOperator?.version) {
       if (options.version && canonicalVersion(options.version) !== fromOperator.version) {
-        throw new ImageSetError("version-mismatch", `operator ${options.operator} deploys ${variantTitle[variant]} ${fromOperator.version}, not ${canonicalVersion(options.version)}`, {
-          hint: "leave --version out, or give the manifest of the operator that deploys it",
-        });
+        throw new ImageSetError(
+          "version-mismatch",
+          `operator ${options.operator} deploys ${variantTitle[variant]} ${fromOperator.version}, not ${canonicalVersion(options.version)}`,
+          {
+            hint: "leave --version out, or give the manifest of the operator that deploys it",
+          },
+        );
       }
       return fromOperator;
     }
     const unknown = `imagepin does not know which ${variantTitle[variant]} release operator ${options.operator} deploys`;
     if (!options.version) {
-      throw new ImageSetError("version-unknown", unknown, { hint: "give --version and --from (the operator's --print-images=list output)" });
+      throw new ImageSetError("version-unknown", unknown, {
+        hint: "give --version and --from (the operator's --print-images=list output)",
+      });
     }
     warnings.push(`${unknown}; using --version ${options.version}`);
   }
   const owner = variant === "calico" ? "calico/" : "tigera/";
-  const tagged = options.references.map((text) => parseReference(text)).find((reference) => {
-    const image = reference.path.split("/").slice(-2).join("/");
-    return image.startsWith(owner) && image !== "tigera/operator";
-  });
+  const tagged = options.references
+    .map((text) => parseReference(text))
+    .find((reference) => {
+      const image = reference.path.split("/").slice(-2).join("/");
+      return image.startsWith(owner) && image !== "tigera/operator";
+    });
   const version = options.version ?? tagged?.tag;
   if (version) return releaseForVersion(variant, version);
-  if (options.references.length === 0) throw new ImageSetError("version-unknown", "imageset create: give image references (--from FILE), or --operator-manifest, or --version");
+  if (options.references.length === 0)
+    throw new ImageSetError(
+      "version-unknown",
+      "imageset create: give image references (--from FILE), or --operator-manifest, or --version",
+    );
   return newestRelease(variant);
 }
 
 /** The release's components at their default registry, tagged with the release: what the operator would print. */
 function releaseReferences(release: Release): string[] {
-  if (!release.version) throw new ImageSetError("version-unknown", `imagepin does not know the ${variantTitle[release.variant]} release to list components for`, { hint: "give --version, or --from with the operator's image list" });
+  if (!release.version)
+    throw new ImageSetError(
+      "version-unknown",
+      `imagepin does not know the ${variantTitle[release.variant]} release to list components for`,
+      { hint: "give --version, or --from with the operator's image list" },
+    );
   return variantImages(release).map((image) => `${defaultRegistryOf(release, image)}${image}:${release.version}`);
 }
 
@@ -159,13 +213,35 @@ function keepComponents(references: string[], release: Release): { kept: Kept[];
   for (const text of references) {
     const reference = parseReference(text);
     const image = reference.path.split("/").slice(-2).join("/");
-    const isComponent = own.has(image) || (release.basis === "newest" && image.startsWith(owner) && image !== "tigera/operator");
+    const isComponent =
+      own.has(image) || (release.basis === "newest" && image.startsWith(owner) && image !== "tigera/operator");
     const first = kept.find((entry) => entry.image === image);
     if (isComponent && !first) kept.push({ text, reference, image });
-    else if (first) dropped.push({ reference: text, kind: "duplicate", reason: `${image} is already in the set as ${first.text}: one digest per image` });
-    else if (image === "tigera/operator") dropped.push({ reference: text, kind: "operator", reason: "this operator does not accept it in an ImageSet; pin the operator Deployment itself with `imagepin pin`" });
-    else if (release.known.has(image)) dropped.push({ reference: text, kind: "other-variant", reason: `not a ${variantTitle[release.variant]} component (the other variant's)` });
-    else dropped.push({ reference: text, kind: "not-a-component", reason: `not a component of ${describeRelease(release)}` });
+    else if (first)
+      dropped.push({
+        reference: text,
+        kind: "duplicate",
+        reason: `${image} is already in the set as ${first.text}: one digest per image`,
+      });
+    else if (image === "tigera/operator")
+      dropped.push({
+        reference: text,
+        kind: "operator",
+        reason:
+          "this operator does not accept it in an ImageSet; pin the operator Deployment itself with `imagepin pin`",
+      });
+    else if (release.known.has(image))
+      dropped.push({
+        reference: text,
+        kind: "other-variant",
+        reason: `not a ${variantTitle[release.variant]} component (the other variant's)`,
+      });
+    else
+      dropped.push({
+        reference: text,
+        kind: "not-a-component",
+        reason: `not a component of ${describeRelease(release)}`,
+      });
   }
   return { kept, dropped };
 }
@@ -177,17 +253,32 @@ function pullLocation(entry: Kept, settings: PullSettings, release: Release): Im
   return parseReference(`${repository}${entry.reference.tag ? `:${entry.reference.tag}` : ""}`);
 }
 
-async function resolveAll(located: (Kept & { location: ImageReference })[], options: CreateImageSetOptions): Promise<Pick<ImageSetResult, "images" | "failures">> {
+async function resolveAll(
+  located: (Kept & { location: ImageReference })[],
+  options: CreateImageSetOptions,
+): Promise<Pick<ImageSetResult, "images" | "failures">> {
   const images: ImageSetEntry[] = [];
   const failures: ImageSetResult["failures"] = [];
   await Promise.all(
     located.map(async ({ image, location }) => {
       try {
-        const resolution = await options.resolver.resolve(location, { platform: options.platform, signal: options.signal });
-        images.push({ image, digest: resolution.digest, resolvedFrom: location.normalized, mediaType: resolution.mediaType });
+        const resolution = await options.resolver.resolve(location, {
+          platform: options.platform,
+          signal: options.signal,
+        });
+        images.push({
+          image,
+          digest: resolution.digest,
+          resolvedFrom: location.normalized,
+          mediaType: resolution.mediaType,
+        });
       } catch (error) {
         const code = (error as { code?: string }).code ?? "unknown";
-        failures.push({ reference: location.normalized, code, message: error instanceof Error ? error.message : String(error) });
+        failures.push({
+          reference: location.normalized,
+          code,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     }),
   );
@@ -209,9 +300,13 @@ export function imageSetYaml(name: string, images: { image: string; digest: stri
 function sharedTag(kept: Kept[]): string {
   const tags = [...new Set(kept.map(({ reference }) => reference.tag ?? "latest"))];
   if (tags.length !== 1) {
-    throw new ImageSetError("version-mismatch", `the images carry ${tags.length} different tags (${tags.join(", ")}); an ImageSet pins one release`, {
-      hint: "pass --version, or give the images of one release",
-    });
+    throw new ImageSetError(
+      "version-mismatch",
+      `the images carry ${tags.length} different tags (${tags.join(", ")}); an ImageSet pins one release`,
+      {
+        hint: "pass --version, or give the images of one release",
+      },
+    );
   }
   return tags[0]!;
 }

@@ -32,11 +32,20 @@ export function parseYamlFile(text: string): ParsedFile {
 }
 
 /** The documents of a kind (and, when given, apiVersion) as plain values with their root nodes. */
-export function documentsOfKind(file: ParsedFile, kind: string, apiVersion?: string): { value: Record<string, unknown>; document: Document.Parsed }[] {
+export function documentsOfKind(
+  file: ParsedFile,
+  kind: string,
+  apiVersion?: string,
+): { value: Record<string, unknown>; document: Document.Parsed }[] {
   return file.documents
     .map((document) => ({ value: document.toJS() as unknown, document }))
     .filter((entry): entry is { value: Record<string, unknown>; document: Document.Parsed } => {
       const value = entry.value as { kind?: unknown; apiVersion?: unknown } | null;
-      return typeof value === "object" && value !== null && value.kind === kind && (apiVersion === undefined || value.apiVersion === apiVersion);
+      return (
+        typeof value === "object" &&
+        value !== null &&
+        value.kind === kind &&
+        (apiVersion === undefined || value.apiVersion === apiVersion)
+      );
     });
 }

@@ -1,7 +1,15 @@
 import { ImagepinError, type ImagepinErrorOptions } from "../errors.js";
 
 /** Codes of {@link ImageSetError}. */
-export type ImageSetErrorCode = "version-mismatch" | "version-unknown" | "mixed-registries" | "no-images" | "invalid-imageset" | "invalid-installation" | "no-installation" | "no-operator-deployment";
+export type ImageSetErrorCode =
+  | "version-mismatch"
+  | "version-unknown"
+  | "mixed-registries"
+  | "no-images"
+  | "invalid-imageset"
+  | "invalid-installation"
+  | "no-installation"
+  | "no-operator-deployment";
 
 /** An ImageSet that cannot be built or read as given. */
 export class ImageSetError extends ImagepinError {

@@ -1,5 +1,20 @@
-export { createImageSet, imageSetYaml, type CreateImageSetOptions, type ImageSetEntry, type ImageSetResult, type MissingComponent, type DroppedReference } from "./create.js";
-export { verifyImageSet, hasErrors, type ImageSetProblem, type ImageSetVerification, type ProblemSeverity, type VerifyImageSetOptions } from "./verify.js";
+export {
+  createImageSet,
+  imageSetYaml,
+  type CreateImageSetOptions,
+  type ImageSetEntry,
+  type ImageSetResult,
+  type MissingComponent,
+  type DroppedReference,
+} from "./create.js";
+export {
+  verifyImageSet,
+  hasErrors,
+  type ImageSetProblem,
+  type ImageSetVerification,
+  type ProblemSeverity,
+  type VerifyImageSetOptions,
+} from "./verify.js";
 export { ImageSetError, type ImageSetErrorCode } from "./errors.js";
 export { readInstallation, readOperatorImage, type InstallationSettings, type OperatorImage } from "./cluster-files.js";
 export { operatorRepository, hasPullSettings, useDefault, type PullSettings } from "./pull-reference.js";

@@ -14,7 +14,8 @@ export interface PullSettings {
 /** The value the Installation API reserves for "the default", like an empty field. */
 export const useDefault = "UseDefault";
 
-const given = (value: string | undefined): value is string => value !== undefined && value !== "" && value !== useDefault;
+const given = (value: string | undefined): value is string =>
+  value !== undefined && value !== "" && value !== useDefault;
 
 /** True when any setting moves images away from their default registry and name. */
 export function hasPullSettings(settings: PullSettings): boolean {
@@ -34,7 +35,11 @@ export function hasPullSettings(settings: PullSettings): boolean {
  * The result may be no valid reference (`registry.example.com/mirror//node`): the operator builds it
  * all the same, and the kubelet then fails to pull it.
  */
-export function operatorRepository(image: string, settings: PullSettings, release: Pick<Release, "rules" | "defaultRegistry">): string {
+export function operatorRepository(
+  image: string,
+  settings: PullSettings,
+  release: Pick<Release, "rules" | "defaultRegistry">,
+): string {
   const [owner = "", ...rest] = image.split("/");
   const name = rest.join("/");
   const defaultRegistry = defaultRegistryOf(release, image);
@@ -44,7 +49,11 @@ export function operatorRepository(image: string, settings: PullSettings, releas
     const prefix = given(settings.imagePrefix) ? settings.imagePrefix : "";
     return posix.join(registry, imagePath, `${prefix}${name}`);
   }
-  const registry = !given(settings.registry) ? defaultRegistry : settings.registry.endsWith("/") ? settings.registry : `${settings.registry}/`;
+  const registry = !given(settings.registry)
+    ? defaultRegistry
+    : settings.registry.endsWith("/")
+      ? settings.registry
+      : `${settings.registry}/`;
   let path = image;
   if (given(settings.imagePrefix)) {
     const parts = path.split("/");

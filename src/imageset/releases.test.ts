@@ -49,7 +49,8 @@ describe("the release tables", () => {
       expect(releaseForOperator("calico", tag), tag).toBeDefined();
     }
     const minors = new Set(operatorPatches.map(([, calico]) => calico?.split(".").slice(0, 2).join(".")));
-    for (const minor of ["v3.27", "v3.28", "v3.29", "v3.30", "v3.31", "v3.32"]) expect(minors.has(minor), minor).toBe(true);
+    for (const minor of ["v3.27", "v3.28", "v3.29", "v3.30", "v3.31", "v3.32"])
+      expect(minors.has(minor), minor).toBe(true);
   });
 
   it("map operator releases to the set the operator looks for (CalicoRelease at each tag)", () => {
@@ -60,7 +61,10 @@ describe("the release tables", () => {
     expect(releaseForOperator("calico", "v1.38.7")?.defaultRegistry.calico).toBe("quay.io/");
     expect(releaseForOperator("enterprise", "v1.42.0")?.version).toBeUndefined();
     expect(releaseForOperator("calico", "v1.99.0")).toBeUndefined();
-    expect(releaseForVersion("calico", "v3.30.4")).toMatchObject({ basis: "version", operatorCandidates: ["v1.38.7", "v1.38.8"] });
+    expect(releaseForVersion("calico", "v3.30.4")).toMatchObject({
+      basis: "version",
+      operatorCandidates: ["v1.38.7", "v1.38.8"],
+    });
     expect(releaseForVersion("calico", "v3.30.9")).toMatchObject({ basis: "minor", version: "v3.30.9" });
     expect(releaseForVersion("calico", "v3.99.0").basis).toBe("newest");
   });
@@ -74,16 +78,27 @@ describe("the release tables", () => {
   });
 
   it("agree with what verify accepts: every listed image passes, one outside the lists is refused", async () => {
-    for (const [tag, calico, enterprise] of operatorPatches.filter(([tag]) => /\.\d+\.0$/.test(tag) || tag.endsWith(".3"))) {
-      for (const [variant, version] of [["calico", calico], ["enterprise", enterprise]] as const) {
+    for (const [tag, calico, enterprise] of operatorPatches.filter(
+      ([tag]) => /\.\d+\.0$/.test(tag) || tag.endsWith(".3"),
+    )) {
+      for (const [variant, version] of [
+        ["calico", calico],
+        ["enterprise", enterprise],
+      ] as const) {
         if (version === null) continue;
         const release = releaseForOperator(variant, tag)!;
         const images = [...release.known].sort();
         const text = `apiVersion: operator.tigera.io/v1\nkind: ImageSet\nmetadata:\n  name: ${variant}-${version}\nspec:\n  images:\n${images.map((image, index) => `  - image: ${image}\n    digest: ${digest(index + 1)}\n`).join("")}  - image: calico/not-a-component\n    digest: ${digest(999)}\n`;
         const { problems } = await verifyImageSet({ text, variant, operator: tag, offline: true });
         const errors = problems.filter((problem) => problem.severity === "error");
-        expect(errors.map((problem) => `${problem.code} ${problem.image}`), `${tag} ${variant}`).toEqual(["unknown-image calico/not-a-component"]);
-        expect(problems.filter((problem) => problem.code === "missing-component"), `${tag} ${variant}`).toEqual([]);
+        expect(
+          errors.map((problem) => `${problem.code} ${problem.image}`),
+          `${tag} ${variant}`,
+        ).toEqual(["unknown-image calico/not-a-component"]);
+        expect(
+          problems.filter((problem) => problem.code === "missing-component"),
+          `${tag} ${variant}`,
+        ).toEqual([]);
       }
     }
   });

@@ -90,7 +90,9 @@ function seriesOf(operator: string): OperatorSeries | undefined {
 
 /** The component lists an operator release of the series uses (the last entry whose `since` it reached). */
 function listsAt(series: OperatorSeries, operator?: string): ComponentLists {
-  const applicable = series.lists.filter((lists) => operator === undefined || compareVersions(lists.since, operator) <= 0);
+  const applicable = series.lists.filter(
+    (lists) => operator === undefined || compareVersions(lists.since, operator) <= 0,
+  );
   return applicable.at(-1) ?? series.lists[0]!;
 }
 
@@ -99,7 +101,10 @@ const quayRegistry = "quay.io/";
 const dockerHubRegistry = "docker.io/";
 
 function defaultRegistries(operator: string): Record<string, string> {
-  return { calico: compareVersions(operator, quayDefaultSince) >= 0 ? quayRegistry : dockerHubRegistry, tigera: quayRegistry };
+  return {
+    calico: compareVersions(operator, quayDefaultSince) >= 0 ? quayRegistry : dockerHubRegistry,
+    tigera: quayRegistry,
+  };
 }
 
 /** The registry the operator pulls an image (`calico/node`) from when the Installation names none. */
@@ -107,7 +112,13 @@ export function defaultRegistryOf(release: Pick<Release, "defaultRegistry">, ima
   return release.defaultRegistry[image.split("/")[0]!] ?? quayRegistry;
 }
 
-function release(variant: Variant, operator: string, basis: Release["basis"], candidates: OperatorPatch[], version?: string): Release {
+function release(
+  variant: Variant,
+  operator: string,
+  basis: Release["basis"],
+  candidates: OperatorPatch[],
+  version?: string,
+): Release {
   const series = seriesOf(operator)!;
   const lists = listsAt(series, operator);
   const known = new Set<string>();
@@ -150,9 +161,13 @@ export function releaseForVersion(variant: Variant, version: string): Release {
   const column = variantColumn[variant];
   const exact = operatorPatches.filter((patch) => patch[column] === wanted);
   if (exact.length > 0) return release(variant, exact.at(-1)![0], "version", exact, wanted);
-  const sameMinor = operatorPatches.filter((patch) => patch[column] !== null && minorOf(patch[column]!) === minorOf(wanted));
+  const sameMinor = operatorPatches.filter(
+    (patch) => patch[column] !== null && minorOf(patch[column]!) === minorOf(wanted),
+  );
   if (sameMinor.length > 0) {
-    const newest = sameMinor.reduce((best, patch) => (compareVersions(patch[column]!, best[column]!) >= 0 ? patch : best));
+    const newest = sameMinor.reduce((best, patch) =>
+      compareVersions(patch[column]!, best[column]!) >= 0 ? patch : best,
+    );
     const candidates = sameMinor.filter((patch) => patch[column] === newest[column]);
     return release(variant, candidates.at(-1)![0], "minor", candidates, wanted);
   }
@@ -188,7 +203,9 @@ export function firstAppearance(variant: Variant, image: string): { operator: st
   for (const series of operatorSeries) {
     for (const lists of series.lists) {
       if (!lists[variant].includes(image)) continue;
-      const patch = operatorPatches.find((candidate) => compareVersions(candidate[0], lists.since) >= 0 && candidate[column] !== null);
+      const patch = operatorPatches.find(
+        (candidate) => compareVersions(candidate[0], lists.since) >= 0 && candidate[column] !== null,
+      );
       if (patch) return { operator: lists.since, version: patch[column]! };
     }
   }
@@ -206,7 +223,12 @@ export function oldestKnownRelease(variant: Variant): string {
  */
 export function describeRelease(release: Release): string {
   const version = release.version ?? "(release not known)";
-  const operator = release.basis === "operator" ? release.operator : release.basis === "version" ? release.operatorCandidates.at(-1) : undefined;
+  const operator =
+    release.basis === "operator"
+      ? release.operator
+      : release.basis === "version"
+        ? release.operatorCandidates.at(-1)
+        : undefined;
   return `${variantTitle[release.variant]} ${version}${operator ? ` (operator ${operator})` : ""}`;
 }
 

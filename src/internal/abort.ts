@@ -4,7 +4,11 @@
  * or a callee that ignores the signal. The abandoned promise keeps running; its later rejection is
  * handled here, so it never surfaces as an unhandled rejection.
  */
-export function abandonOnAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, aborted: () => Error): Promise<T> {
+export function abandonOnAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  aborted: () => Error,
+): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.catch(() => {});

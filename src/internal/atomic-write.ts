@@ -15,7 +15,11 @@ export interface AtomicWriteOptions {
  * running as root.
  * On any failure the temporary file is removed and the target is untouched.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const directory = dirname(path);
   const existing = await stat(path).catch(() => undefined);
   const existingMode = existing ? existing.mode & 0o7777 : undefined;
@@ -28,7 +32,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
       // open() applies the umask; chmod makes a rewritten file keep exactly the mode it had
       if (existingMode !== undefined) await handle.chmod(existingMode);
       // Run as root (a CI container, sudo), the new file would belong to root: give it back its owner.
-      if (existing && process.getuid?.() === 0 && (existing.uid !== 0 || existing.gid !== 0)) await handle.chown(existing.uid, existing.gid);
+      if (existing && process.getuid?.() === 0 && (existing.uid !== 0 || existing.gid !== 0))
+        await handle.chown(existing.uid, existing.gid);
       await handle.sync();
     } finally {
       await handle.close();

@@ -13,19 +13,36 @@ describe("findJsonSyntaxError", () => {
       }
     };
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.json().map((text) => text.slice(0, -1)), fc.json().map((text) => text.replace(/"/, ""))), (text) => {
-        expect(findJsonSyntaxError(text) === undefined).toBe(valid(text));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.json().map((text) => text.slice(0, -1)),
+          fc.json().map((text) => text.replace(/"/, "")),
+        ),
+        (text) => {
+          expect(findJsonSyntaxError(text) === undefined).toBe(valid(text));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it("points at the first bad character with a reason of fixed words", () => {
-    expect(findJsonSyntaxError(`{"password":hunter2}`)).toEqual({ offset: 12, reason: "unexpected character (strings must be in double quotes)" });
+    expect(findJsonSyntaxError(`{"password":hunter2}`)).toEqual({
+      offset: 12,
+      reason: "unexpected character (strings must be in double quotes)",
+    });
     // a string broken by a raw line break, or never closed, is reported where it starts
-    expect(findJsonSyntaxError(`{"a":"x\ny"}`)).toEqual({ offset: 5, reason: "unterminated string (a line break inside must be written \\n)" });
+    expect(findJsonSyntaxError(`{"a":"x\ny"}`)).toEqual({
+      offset: 5,
+      reason: "unterminated string (a line break inside must be written \\n)",
+    });
     expect(findJsonSyntaxError(`{"a":1 "b"}`)).toEqual({ offset: 7, reason: "expected ',' between values" });
-    expect(findJsonSyntaxError(`{"a":"secret`)).toEqual({ offset: 5, reason: "unterminated string (a line break inside must be written \\n)" });
+    expect(findJsonSyntaxError(`{"a":"secret`)).toEqual({
+      offset: 5,
+      reason: "unterminated string (a line break inside must be written \\n)",
+    });
     expect(findJsonSyntaxError(`{"a":1`)).toEqual({ offset: 6, reason: "unexpected end of input" });
     expect(findJsonSyntaxError(`{"a":1,}`)).toEqual({ offset: 7, reason: "expected a property name in double quotes" });
     expect(findJsonSyntaxError(`// note\n{}`)?.reason).toBe("comments are not allowed in JSON");
@@ -51,7 +68,17 @@ describe("parseJsonWithPosition", () => {
   });
 
   it("hands the offset, line, column and reason of the first error to fail, never the text", () => {
-    expect(failureOf(`{\n  "password":hunter2}`)).toEqual({ offset: 15, line: 2, column: 14, reason: "unexpected character (strings must be in double quotes)" });
-    expect(failureOf(`\uFEFF{"a":"secret`)).toEqual({ offset: 5, line: 1, column: 6, reason: "unterminated string (a line break inside must be written \\n)" });
+    expect(failureOf(`{\n  "password":hunter2}`)).toEqual({
+      offset: 15,
+      line: 2,
+      column: 14,
+      reason: "unexpected character (strings must be in double quotes)",
+    });
+    expect(failureOf(`\uFEFF{"a":"secret`)).toEqual({
+      offset: 5,
+      line: 1,
+      column: 6,
+      reason: "unterminated string (a line break inside must be written \\n)",
+    });
   });
 });

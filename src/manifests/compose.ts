@@ -6,7 +6,12 @@ import { child, childMap, childString, isScalar, rawChild, resolveNode, type Yam
 
 // Compose's pull_policy in the words of imagePullPolicy, so one pull-policy rule covers both;
 // `missing` (the default when absent) and `if_not_present` behave as IfNotPresent.
-const pullPolicies: Record<string, string> = { always: "Always", missing: "IfNotPresent", if_not_present: "IfNotPresent", never: "Never" };
+const pullPolicies: Record<string, string> = {
+  always: "Always",
+  missing: "IfNotPresent",
+  if_not_present: "IfNotPresent",
+  never: "Never",
+};
 
 /**
  * Docker Compose: every `services.NAME.image`. A service with `build:` is left out: its `image:` names
@@ -21,7 +26,12 @@ export function scanCompose(context: YamlContext, root: Node, collector: ImageCo
     const policy = childString(context, pair.value, "pull_policy");
     const pullPolicy = policy === undefined ? undefined : pullPolicies[policy];
     const added = collector.images.length;
-    collector.addScalar(context, { format: "compose", kind: "ComposeService", name, ignored: [] }, rawChild(context, pair.value, "image"), pullPolicy ? { pullPolicy } : {});
+    collector.addScalar(
+      context,
+      { format: "compose", kind: "ComposeService", name, ignored: [] },
+      rawChild(context, pair.value, "image"),
+      pullPolicy ? { pullPolicy } : {},
+    );
     const image = collector.images[added];
     if (image && image.invalid === undefined && image.image.includes("$")) Object.assign(image, interpolated(image));
   }
@@ -38,7 +48,10 @@ function interpolated(image: FoundImage): Partial<FoundImage> {
   const expansion = expand(image.image, parts, composeLookup);
   if (isUnknown(expansion)) {
     const named = expansion.variables.join(", ");
-    return { slot: undefined, fromVariable: `the image comes from ${named} with no default, so it is known only when Compose runs; give it one (\${VAR:-image}) to lint and pin it` };
+    return {
+      slot: undefined,
+      fromVariable: `the image comes from ${named} with no default, so it is known only when Compose runs; give it one (\${VAR:-image}) to lint and pin it`,
+    };
   }
   return { image: expansion.text, written: image.image, expansion };
 }

@@ -4,7 +4,8 @@ import { fakeDigest, memoryResolver } from "../../test/support/test-resolver.js"
 import { scanDockerfile } from "./dockerfile.js";
 import { pinFiles } from "./pin.js";
 
-const known = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([name, value]) => [name, { value, unresolved: [] }]));
+const known = (entries: Record<string, string>) =>
+  new Map(Object.entries(entries).map(([name, value]) => [name, { value, unresolved: [] }]));
 
 describe("expandWord, as BuildKit's shell lexer", () => {
   const args = known({ A: "1.25", EMPTY: "", REG: "quay.io" });
@@ -47,12 +48,18 @@ describe("declareArgs: each default expanded with the ARGs before it", () => {
   const declare = (...lines: string[]) => {
     const args = new Map<string, ArgValue>();
     for (const line of lines) declareArgs(line, args);
-    return Object.fromEntries([...args].map(([name, { value, unresolved }]) => [name, unresolved.length > 0 ? { value, unresolved } : value]));
+    return Object.fromEntries(
+      [...args].map(([name, { value, unresolved }]) => [name, unresolved.length > 0 ? { value, unresolved } : value]),
+    );
   };
 
   it("chains defaults over several ARGs and within one", () => {
     expect(declare("A=1.25", "B=${A}", "C=${B}-alpine")).toEqual({ A: "1.25", B: "1.25", C: "1.25-alpine" });
-    expect(declare("REG=quay.io ORG=${REG}/team", 'IMAGE="${ORG}/app"')).toEqual({ REG: "quay.io", ORG: "quay.io/team", IMAGE: "quay.io/team/app" });
+    expect(declare("REG=quay.io ORG=${REG}/team", 'IMAGE="${ORG}/app"')).toEqual({
+      REG: "quay.io",
+      ORG: "quay.io/team",
+      IMAGE: "quay.io/team/app",
+    });
     expect(declare("V=${LATER:-default}", "LATER=x")).toEqual({ V: "default", LATER: "x" });
   });
 
@@ -70,19 +77,38 @@ describe("Dockerfile FROM with chained ARGs (issue 18)", () => {
 
   it("names the image BuildKit would pull, and pins it byte-exactly after the word as written", async () => {
     const scanned = scanDockerfile("Dockerfile", text);
-    expect(scanned.images.map(({ image, written, notRewritable, line, column }) => ({ image, written, notRewritable, line, column }))).toEqual([
+    expect(
+      scanned.images.map(({ image, written, notRewritable, line, column }) => ({
+        image,
+        written,
+        notRewritable,
+        line,
+        column,
+      })),
+    ).toEqual([
       { image: "nginx:1.25", written: "nginx:${B}", notRewritable: undefined, line: 3, column: 6 },
-      { image: "docker.io/library/alpine:3.20", written: "${REG:-docker.io}/library/alpine:${B:+3.20}", notRewritable: undefined, line: 4, column: 6 },
+      {
+        image: "docker.io/library/alpine:3.20",
+        written: "${REG:-docker.io}/library/alpine:${B:+3.20}",
+        notRewritable: undefined,
+        line: 4,
+        column: 6,
+      },
     ]);
     const [pinned] = await pinFiles([scanned], { resolver: memoryResolver() });
     const nginx = fakeDigest("docker.io/library/nginx:1.25");
     const alpine = fakeDigest("docker.io/library/alpine:3.20");
-    expect(pinned!.output).toBe(`ARG A=1.25\nARG B=\${A}\nFROM nginx:\${B}@${nginx} AS web\nFROM \${REG:-docker.io}/library/alpine:\${B:+3.20}@${alpine}\n`);
+    expect(pinned!.output).toBe(
+      `ARG A=1.25\nARG B=\${A}\nFROM nginx:\${B}@${nginx} AS web\nFROM \${REG:-docker.io}/library/alpine:\${B:+3.20}@${alpine}\n`,
+    );
   });
 
   it("still refuses to pin an image whose chain ends in an ARG without a default", () => {
     const [image] = scanDockerfile("Dockerfile", "ARG TAG\nARG B=${TAG}\nFROM nginx:${B}\n").images;
     // Reported as issue 13's image-from-variable: the FROM word as written, known only at build time.
-    expect(image).toMatchObject({ image: "nginx:${B}", notRewritable: expect.stringContaining("an ARG with no default") });
+    expect(image).toMatchObject({
+      image: "nginx:${B}",
+      notRewritable: expect.stringContaining("an ARG with no default"),
+    });
   });
 });

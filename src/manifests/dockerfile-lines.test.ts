@@ -6,9 +6,19 @@ describe("Dockerfile logical lines", () => {
     const text = "FROM \\\r\n# inside\r\n  ngi\\\n nx:1.25 AS web\nRUN x\n";
     const [from, run] = logicalLines(text, "\\");
     expect(from!.text).toBe("FROM   ngi nx:1.25 AS web");
-    expect(from!.segments).toEqual([{ at: 0, offset: 0 }, { at: 5, offset: 18 }, { at: 10, offset: 25 }]);
-    for (let index = 0; index < from!.text.length; index++) expect(text[offsetInFile(from!, index)]).toBe(from!.text[index]);
-    expect(wordsOf(from!, 4).map(({ text: word, start, end }) => [word, text.slice(start, end)])).toEqual([["ngi", "ngi"], ["nx:1.25", "nx:1.25"], ["AS", "AS"], ["web", "web"]]);
+    expect(from!.segments).toEqual([
+      { at: 0, offset: 0 },
+      { at: 5, offset: 18 },
+      { at: 10, offset: 25 },
+    ]);
+    for (let index = 0; index < from!.text.length; index++)
+      expect(text[offsetInFile(from!, index)]).toBe(from!.text[index]);
+    expect(wordsOf(from!, 4).map(({ text: word, start, end }) => [word, text.slice(start, end)])).toEqual([
+      ["ngi", "ngi"],
+      ["nx:1.25", "nx:1.25"],
+      ["AS", "AS"],
+      ["web", "web"],
+    ]);
     expect(run).toEqual({ text: "RUN x", segments: [{ at: 0, offset: 41 }] });
   });
 

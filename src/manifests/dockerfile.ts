@@ -1,5 +1,12 @@
 import { declareArgs, expandWord, type ArgValue, type ArgValues } from "./dockerfile-args.js";
-import { expand, hasVariables, isUnknown, parseInterpolation, type Expansion, type VariableState } from "./interpolation.js";
+import {
+  expand,
+  hasVariables,
+  isUnknown,
+  parseInterpolation,
+  type Expansion,
+  type VariableState,
+} from "./interpolation.js";
 import { logicalLines, offsetInFile, wordsOf } from "./dockerfile-lines.js";
 import { commentIgnores, splitLines } from "./suppression.js";
 import type { FoundImage, ManifestNotice, ManifestProblem, ScannedFile } from "./types.js";
@@ -66,7 +73,9 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
       ...(word.fromVariable ? { fromVariable: word.fromVariable } : {}),
       platform: platform === undefined ? undefined : expandWord(platform, args, escape).value,
       ignored: new Set(commentIgnores(lines, position.line)),
-      ...(notRewritable ? { notRewritable } : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
+      ...(notRewritable
+        ? { notRewritable }
+        : { slot: { kind: "replace" as const, start, end: imageWord.end, style: "raw" as const } }),
     });
   }
   return { file, text, format: "dockerfile", images, problems, ...(notices.length > 0 ? { notices } : {}) };
@@ -77,7 +86,11 @@ export function scanDockerfile(file: string, text: string): ScannedFile {
  * into literal and `${…}` parts so a pin is written on its structure. An ARG without a default (or one
  * never declared) leaves the image unknown until build time: `fromVariable`, and `image` stays as written.
  */
-function imageFromWord(word: string, args: ArgValues, escape: string): { image: string; expansion?: Expansion; fromVariable?: string } {
+function imageFromWord(
+  word: string,
+  args: ArgValues,
+  escape: string,
+): { image: string; expansion?: Expansion; fromVariable?: string } {
   const parts = parseInterpolation(word, "dockerfile", escape);
   if (!hasVariables(parts)) return { image: parts.map((part) => (part.kind === "literal" ? part.text : "")).join("") };
   // An ARG is known when its default (expanded with the ARGs before it, as BuildKit does) used no unknown ARG.
@@ -86,7 +99,11 @@ function imageFromWord(word: string, args: ArgValues, escape: string): { image: 
     return arg !== undefined && arg.unresolved.length === 0 ? { kind: "set", value: arg.value } : { kind: "unknown" };
   };
   const expansion = expand(word, parts, lookup);
-  if (isUnknown(expansion)) return { image: word, fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it` };
+  if (isUnknown(expansion))
+    return {
+      image: word,
+      fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it`,
+    };
   return { image: expansion.text, expansion };
 }
 
@@ -95,11 +112,31 @@ function imageFromWord(word: string, args: ArgValues, escape: string): { image: 
  * `#` and `imagepin:ignore` to FROM as arguments, and the build fails. Lint says so and shows the
  * line-above form (the suppression itself is still honoured, so the one finding is this one).
  */
-function inlineIgnore(file: string, words: { text: string; start: number }[], lineStarts: number[]): ManifestNotice | undefined {
+function inlineIgnore(
+  file: string,
+  words: { text: string; start: number }[],
+  lineStarts: number[],
+): ManifestNotice | undefined {
   const hash = words.findIndex((word) => word.text.startsWith("#"));
-  if (hash === -1 || !/^#\s*imagepin:ignore/.test(words.slice(hash).map((word) => word.text).join(" "))) return undefined;
-  const message = "# imagepin:ignore at the end of a FROM line is not a comment to Docker (FROM gets it as arguments and the build fails); put it alone on the line above";
-  return { file, ...positionAt(lineStarts, words[hash]!.start), rule: "dockerfile-inline-ignore", kind: "Dockerfile", message };
+  if (
+    hash === -1 ||
+    !/^#\s*imagepin:ignore/.test(
+      words
+        .slice(hash)
+        .map((word) => word.text)
+        .join(" "),
+    )
+  )
+    return undefined;
+  const message =
+    "# imagepin:ignore at the end of a FROM line is not a comment to Docker (FROM gets it as arguments and the build fails); put it alone on the line above";
+  return {
+    file,
+    ...positionAt(lineStarts, words[hash]!.start),
+    rule: "dockerfile-inline-ignore",
+    kind: "Dockerfile",
+    message,
+  };
 }
 
 /** The `# escape=` parser directive's character, default backslash. */

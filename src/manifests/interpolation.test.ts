@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { composeLookup, expand, isUnknown, parseInterpolation, templatePlaceholders, type Dialect, type Expansion, type Lookup } from "./interpolation.js";
+import {
+  composeLookup,
+  expand,
+  isUnknown,
+  parseInterpolation,
+  templatePlaceholders,
+  type Dialect,
+  type Expansion,
+  type Lookup,
+} from "./interpolation.js";
 import { pinWritten, replaceWrittenDigest } from "./written-image.js";
 
 const digest = `sha256:${"ab".repeat(32)}`;
@@ -16,16 +25,26 @@ describe("interpolation", () => {
     expect(expanded("${IMG:-nginx}:${TAG:-1.25}", "compose", composeLookup).text).toBe("nginx:1.25");
     expect(expanded("${A:-${B-quay.io}/x}:1", "compose", composeLookup).text).toBe("quay.io/x:1");
     expect(expanded("nginx:1$$x", "compose", composeLookup).text).toBe("nginx:1$x");
-    const unknown = expand("$SNUBA_IMAGE:${TAG:?set TAG}", parseInterpolation("$SNUBA_IMAGE:${TAG:?set TAG}", "compose"), composeLookup);
+    const unknown = expand(
+      "$SNUBA_IMAGE:${TAG:?set TAG}",
+      parseInterpolation("$SNUBA_IMAGE:${TAG:?set TAG}", "compose"),
+      composeLookup,
+    );
     expect(isUnknown(unknown) && unknown.variables).toEqual(["$SNUBA_IMAGE", "${TAG:?set TAG}"]);
     // An unclosed `${` is text, so the value is an invalid reference rather than a guess.
-    expect(parseInterpolation("nginx:${TAG", "compose")).toEqual([{ kind: "literal", start: 0, end: 11, text: "nginx:${TAG" }]);
+    expect(parseInterpolation("nginx:${TAG", "compose")).toEqual([
+      { kind: "literal", start: 0, end: 11, text: "nginx:${TAG" },
+    ]);
   });
 
   it("reads Dockerfile escapes with the file's escape character", () => {
     const lookup: Lookup = (name) => (name === "TAG" ? { kind: "set", value: "1.25" } : { kind: "unknown" });
     expect(expanded("nginx:${TAG}", "dockerfile", lookup).text).toBe("nginx:1.25");
-    expect(parseInterpolation("a`$b", "dockerfile", "`")).toEqual([{ kind: "literal", start: 0, end: 1, text: "a" }, { kind: "literal", start: 1, end: 3, text: "$" }, { kind: "literal", start: 3, end: 4, text: "b" }]);
+    expect(parseInterpolation("a`$b", "dockerfile", "`")).toEqual([
+      { kind: "literal", start: 0, end: 1, text: "a" },
+      { kind: "literal", start: 1, end: 3, text: "$" },
+      { kind: "literal", start: 3, end: 4, text: "b" },
+    ]);
   });
 
   it("finds template placeholders in values no tool here interpolates", () => {
@@ -37,7 +56,9 @@ describe("interpolation", () => {
 
   it("replaces a digest written in a default, and refuses one that comes from an ARG's value", () => {
     const old = `sha256:${"0".repeat(64)}`;
-    expect(replaceWrittenDigest(expanded(`\${IMG:-nginx@${old}}`, "compose", composeLookup), digest)).toBe(`\${IMG:-nginx@${digest}}`);
+    expect(replaceWrittenDigest(expanded(`\${IMG:-nginx@${old}}`, "compose", composeLookup), digest)).toBe(
+      `\${IMG:-nginx@${digest}}`,
+    );
     const fromArg: Lookup = () => ({ kind: "set", value: `nginx@${old}` });
     expect(replaceWrittenDigest(expanded("${BASE}", "dockerfile", fromArg), digest)).toBeUndefined();
   });
@@ -46,7 +67,16 @@ describe("interpolation", () => {
 // A reference cut into segments, each written as literal text or as one of the variable forms; the
 // generator knows which image each form stands for, so the rewrite can be checked against it.
 type Form = "literal" | "default" | "dash-default" | "nested" | "bare" | "required" | "alternative" | "unused-default";
-const forms: Form[] = ["literal", "default", "dash-default", "nested", "bare", "required", "alternative", "unused-default"];
+const forms: Form[] = [
+  "literal",
+  "default",
+  "dash-default",
+  "nested",
+  "bare",
+  "required",
+  "alternative",
+  "unused-default",
+];
 
 const referenceArb = fc.record({
   domain: fc.constantFrom("", "quay.io/", "localhost:5000/", "ghcr.io/"),
@@ -89,17 +119,26 @@ function build({ reference, cuts, forms: chosen, empties, dialect }: GeneratedCa
     else if (form === "alternative") {
       env.set(name, "on");
       written = `\${${name}:+${text}}`;
-    }
-    else {
+    } else {
       env.set(name, text);
-      written = form === "bare" ? `\${${name}}` : form === "required" ? `\${${name}:?set ${escaped} ${name}}` : `\${${name}-${escaped}unused}`;
+      written =
+        form === "bare"
+          ? `\${${name}}`
+          : form === "required"
+            ? `\${${name}:?set ${escaped} ${name}}`
+            : `\${${name}-${escaped}unused}`;
     }
     segments.push({ written, from: points[index]!, to: points[index + 1]!, variable: form !== "literal" });
   }
   // Variables that expand to nothing, between segments.
   for (const at of empties.filter((point) => points.includes(point)).sort((a, b) => b - a)) {
     const position = segments.findIndex((segment) => segment.from === at);
-    segments.splice(position === -1 ? segments.length : position, 0, { written: "${EMPTY:-}", from: at, to: at, variable: true });
+    segments.splice(position === -1 ? segments.length : position, 0, {
+      written: "${EMPTY:-}",
+      from: at,
+      to: at,
+      variable: true,
+    });
   }
   const lookup: Lookup = (name) => (env.has(name) ? { kind: "set", value: env.get(name)! } : { kind: "unknown" });
   return { full, written: segments.map((segment) => segment.written).join(""), segments, lookup, tag: reference.tag };
@@ -116,10 +155,13 @@ describe("structural rewrite property (issue 13)", () => {
         // Keeping the tag only appends.
         const kept = pinWritten(expansion, digest, true, tag === undefined);
         expect(kept.text).toBe(`${written}${tag === undefined ? ":latest" : ""}@${digest}`);
-        expect(expanded(kept.text, dialect, lookup).text).toBe(`${full}${tag === undefined ? ":latest" : ""}@${digest}`);
+        expect(expanded(kept.text, dialect, lookup).text).toBe(
+          `${full}${tag === undefined ? ":latest" : ""}@${digest}`,
+        );
         // Without the tag: removable unless a variable holds both name and tag characters.
         const colon = tag === undefined ? -1 : full.length - tag.length - 1;
-        const straddles = colon !== -1 && segments.some((segment) => segment.variable && segment.from < colon && segment.to > colon);
+        const straddles =
+          colon !== -1 && segments.some((segment) => segment.variable && segment.from < colon && segment.to > colon);
         const dropped = pinWritten(expansion, digest, false, tag === undefined);
         expect(dropped.tagKept !== undefined).toBe(straddles);
         const name = colon === -1 ? full : full.slice(0, colon);
@@ -127,7 +169,15 @@ describe("structural rewrite property (issue 13)", () => {
         if (!straddles && colon !== -1) {
           // Exactly the parts before the tag stay, as written; a literal holding the `:` is cut there.
           const expected = segments
-            .map((segment) => (segment.to < colon || (segment.to === colon && segment.from < colon) || (segment.from === segment.to && segment.from <= colon) ? segment.written : !segment.variable && segment.from < colon ? segment.written.slice(0, colon - segment.from) : ""))
+            .map((segment) =>
+              segment.to < colon ||
+              (segment.to === colon && segment.from < colon) ||
+              (segment.from === segment.to && segment.from <= colon)
+                ? segment.written
+                : !segment.variable && segment.from < colon
+                  ? segment.written.slice(0, colon - segment.from)
+                  : "",
+            )
             .join("");
           expect(dropped.text).toBe(`${expected}@${digest}`);
         }
@@ -138,13 +188,21 @@ describe("structural rewrite property (issue 13)", () => {
 
   it("classifies a value with a variable nobody sets as unknown, never as an image", () => {
     fc.assert(
-      fc.property(caseArb, fc.constantFrom("$UNSET", "${UNSET}", "${UNSET:?needed}", "${UNSET:+x}"), fc.nat(), (generated, variable, where) => {
-        const { written } = build(generated);
-        const at = [0, written.length][where % 2]!;
-        const text = written.slice(0, at) + variable + (variable === "$UNSET" && at === 0 ? "/" : "") + written.slice(at);
-        const result = expand(text, parseInterpolation(text, generated.dialect), (name) => (name === "UNSET" ? { kind: "unknown" } : build(generated).lookup(name)));
-        expect(isUnknown(result) && result.variables).toContain(variable);
-      }),
+      fc.property(
+        caseArb,
+        fc.constantFrom("$UNSET", "${UNSET}", "${UNSET:?needed}", "${UNSET:+x}"),
+        fc.nat(),
+        (generated, variable, where) => {
+          const { written } = build(generated);
+          const at = [0, written.length][where % 2]!;
+          const text =
+            written.slice(0, at) + variable + (variable === "$UNSET" && at === 0 ? "/" : "") + written.slice(at);
+          const result = expand(text, parseInterpolation(text, generated.dialect), (name) =>
+            name === "UNSET" ? { kind: "unknown" } : build(generated).lookup(name),
+          );
+          expect(isUnknown(result) && result.variables).toContain(variable);
+        },
+      ),
       { numRuns: 200 },
     );
   });

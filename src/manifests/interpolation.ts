@@ -77,13 +77,21 @@ export function parseInterpolation(written: string, dialect: Dialect, escape = "
 }
 
 /** Parts from `start` up to `end`, or up to the first unmatched `}` when `inWord`. */
-function parseParts(text: string, start: number, end: number, dialect: Dialect, escape: string, inWord = false): { parts: Part[]; next: number } {
+function parseParts(
+  text: string,
+  start: number,
+  end: number,
+  dialect: Dialect,
+  escape: string,
+  inWord = false,
+): { parts: Part[]; next: number } {
   const parts: Part[] = [];
   let literalStart = start;
   // A literal is sliced from the text when it ends, never built a character at a time: an 8 MB word
   // built by += is a rope of millions of nodes and runs a 128 MB heap out of memory (issue 18).
   const flush = (at: number) => {
-    if (at > literalStart) parts.push({ kind: "literal", start: literalStart, end: at, text: text.slice(literalStart, at) });
+    if (at > literalStart)
+      parts.push({ kind: "literal", start: literalStart, end: at, text: text.slice(literalStart, at) });
   };
   let index = start;
   while (index < end) {
@@ -116,7 +124,13 @@ function escapedDollar(text: string, index: number, dialect: Dialect, escape: st
   return text.startsWith(escape, index) && text[index + escape.length] === "$" ? escape.length + 1 : 0;
 }
 
-function parseVariable(text: string, start: number, end: number, dialect: Dialect, escape: string): VariablePart | undefined {
+function parseVariable(
+  text: string,
+  start: number,
+  end: number,
+  dialect: Dialect,
+  escape: string,
+): VariablePart | undefined {
   if (text[start + 1] !== "{") {
     const bare = namePattern.exec(text.slice(start + 1, end));
     return bare ? { kind: "variable", start, end: start + 1 + bare[0].length, name: bare[0] } : undefined;
@@ -175,7 +189,10 @@ interface Piece {
 function evaluatePart(written: string, part: Part, lookup: Lookup, unknown: string[]): Piece {
   if (part.kind === "literal") {
     // An escaped `$` is two (or more) written characters for one: it is said to come from the `$`.
-    const offsets = part.text === "$" && part.end - part.start > 1 ? [part.end - 1] : Array.from(part.text, (_, index) => part.start + index);
+    const offsets =
+      part.text === "$" && part.end - part.start > 1
+        ? [part.end - 1]
+        : Array.from(part.text, (_, index) => part.start + index);
     return { text: part.text, origins: offsets };
   }
   const state = lookup(part.name);
@@ -223,5 +240,7 @@ export function hasVariables(parts: Part[]): boolean {
  * value without `$` or braces. No reference holds these characters.
  */
 export function templatePlaceholders(value: string): string[] {
-  return [...value.matchAll(/\{\{.*?\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|(?<!\$)\{[A-Za-z_][\w.-]*\}/g)].map((match) => match[0]);
+  return [...value.matchAll(/\{\{.*?\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|(?<!\$)\{[A-Za-z_][\w.-]*\}/g)].map(
+    (match) => match[0],
+  );
 }

@@ -7,7 +7,11 @@ import type { CustomKind } from "./types.js";
 export const kindPresets: Readonly<Record<string, readonly CustomKind[]>> = {
   // prometheus-operator: the main image in spec.image; spec.containers / initContainers are merged into
   // the pods it creates (an entry may only patch the operator's own container, without an image).
-  "prometheus-operator": ["Prometheus", "PrometheusAgent", "Alertmanager", "ThanosRuler"].map((kind) => ({ kind, apiVersion: "monitoring.coreos.com/v1", paths: ["spec.image", "spec"] })),
+  "prometheus-operator": ["Prometheus", "PrometheusAgent", "Alertmanager", "ThanosRuler"].map((kind) => ({
+    kind,
+    apiVersion: "monitoring.coreos.com/v1",
+    paths: ["spec.image", "spec"],
+  })),
   "argo-rollouts": [{ kind: "Rollout", apiVersion: "argoproj.io/v1alpha1", paths: ["spec.template"] }],
   knative: [
     { kind: "Service", apiVersion: "serving.knative.dev/v1", paths: ["spec.template"] },
@@ -18,5 +22,7 @@ export const kindPresets: Readonly<Record<string, readonly CustomKind[]>> = {
 
 /** The preset that teaches `kind` of `apiVersion`, if one does. */
 export function presetFor(kind: string, apiVersion: string): string | undefined {
-  return Object.entries(kindPresets).find(([, kinds]) => kinds.some((entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion)))?.[0];
+  return Object.entries(kindPresets).find(([, kinds]) =>
+    kinds.some((entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion)),
+  )?.[0];
 }

@@ -1,4 +1,15 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, type Document, type Node } from "yaml";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  stringify,
+  type Document,
+  type Node,
+} from "yaml";
 import { ImagepinError } from "../errors.js";
 import { parsePlatform, type Platform } from "../reference/index.js";
 import { pinFiles, type PinnedFile, type PinOptions } from "./pin.js";
@@ -32,12 +43,18 @@ export function krmSettings(functionConfig: unknown): KrmSettings {
   const config = functionConfig as Record<string, unknown>;
   const source = config.kind === "ConfigMap" ? config.data : config.spec;
   if (source === undefined || source === null) return {};
-  if (typeof source !== "object" || Array.isArray(source)) throw new ImagepinError("invalid-config", "functionConfig: data or spec must be a map");
+  if (typeof source !== "object" || Array.isArray(source))
+    throw new ImagepinError("invalid-config", "functionConfig: data or spec must be a map");
   const settings: KrmSettings = {};
   for (const [key, value] of Object.entries(source)) {
-    if (key === "keepTag" && (typeof value === "boolean" || value === "true" || value === "false")) settings.keepTag = value === true || value === "true";
+    if (key === "keepTag" && (typeof value === "boolean" || value === "true" || value === "false"))
+      settings.keepTag = value === true || value === "true";
     else if (key === "platform" && typeof value === "string") settings.platform = value;
-    else throw new ImagepinError("invalid-config", `functionConfig: ${key}: ${JSON.stringify(value)} is not a setting (keepTag: true|false, platform: os/arch[/variant])`);
+    else
+      throw new ImagepinError(
+        "invalid-config",
+        `functionConfig: ${key}: ${JSON.stringify(value)} is not a setting (keepTag: true|false, platform: os/arch[/variant])`,
+      );
   }
   return settings;
 }
@@ -63,23 +80,48 @@ export function krmResults(pinned: PinnedFile): KrmResult[] {
 
 function resultsFor(pinned: PinnedFile, items: ItemInfo[]): KrmResult[] {
   const lineStarts = [0];
-  for (let at = pinned.file.text.indexOf("\n"); at !== -1; at = pinned.file.text.indexOf("\n", at + 1)) lineStarts.push(at + 1);
+  for (let at = pinned.file.text.indexOf("\n"); at !== -1; at = pinned.file.text.indexOf("\n", at + 1))
+    lineStarts.push(at + 1);
   const about = (image: FoundImage) => {
     const offset = (lineStarts[image.line - 1] ?? 0) + image.column - 1;
     const item = items.find((candidate) => candidate.start <= offset && offset < candidate.end);
-    if (!item) return { resourceRef: { kind: image.kind, ...(image.name ? { name: image.name } : {}), ...(image.namespace ? { namespace: image.namespace } : {}) } };
+    if (!item)
+      return {
+        resourceRef: {
+          kind: image.kind,
+          ...(image.name ? { name: image.name } : {}),
+          ...(image.namespace ? { namespace: image.namespace } : {}),
+        },
+      };
     const field = image.slot?.kind === "replace" ? item.fields.get(image.slot.start) : undefined;
     // Copies, not shared objects: two results about one item must not come out as a YAML anchor and alias.
-    return { resourceRef: { ...item.resourceRef }, ...(field ? { field: { path: field } } : {}), ...(item.file ? { file: { ...item.file } } : {}) };
+    return {
+      resourceRef: { ...item.resourceRef },
+      ...(field ? { field: { path: field } } : {}),
+      ...(item.file ? { file: { ...item.file } } : {}),
+    };
   };
   const container = (image: FoundImage) => (image.container ? ` (container ${image.container})` : "");
   const results: KrmResult[] = [];
   // A failed image leaves every item as it came: the others resolved, but saying "pinned" would be untrue.
-  const pinnedMessage = (from: string, to: string) => (pinned.failed ? `resolved ${from} to ${to}, left unpinned because another image failed` : `pinned ${from} to ${to}`);
-  for (const { image, from, to } of pinned.changes) results.push({ message: `${pinnedMessage(from, to)}${container(image)}`, severity: "info", ...about(image) });
-  for (const { image, message } of pinned.failures) results.push({ message: `cannot pin ${image.image}${container(image)}: ${message}`, severity: "error", ...about(image) });
-  for (const { image, reason } of pinned.skipped) results.push({ message: `${image.image} not pinned${container(image)}: ${reason}`, severity: "warning", ...about(image) });
-  for (const problem of pinned.file.problems) results.push({ message: `${problem.line}:${problem.column}: ${problem.message}`, severity: "error" });
+  const pinnedMessage = (from: string, to: string) =>
+    pinned.failed ? `resolved ${from} to ${to}, left unpinned because another image failed` : `pinned ${from} to ${to}`;
+  for (const { image, from, to } of pinned.changes)
+    results.push({ message: `${pinnedMessage(from, to)}${container(image)}`, severity: "info", ...about(image) });
+  for (const { image, message } of pinned.failures)
+    results.push({
+      message: `cannot pin ${image.image}${container(image)}: ${message}`,
+      severity: "error",
+      ...about(image),
+    });
+  for (const { image, reason } of pinned.skipped)
+    results.push({
+      message: `${image.image} not pinned${container(image)}: ${reason}`,
+      severity: "warning",
+      ...about(image),
+    });
+  for (const problem of pinned.file.problems)
+    results.push({ message: `${problem.line}:${problem.column}: ${problem.message}`, severity: "error" });
   return results;
 }
 
@@ -89,14 +131,27 @@ function itemsOf(document: Document): ItemInfo[] {
   return items.items.flatMap((node) => {
     const item = node as Node;
     if (!isMap(item) || !item.range) return [];
-    const value = item.toJSON() as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } };
+    const value = item.toJSON() as {
+      apiVersion?: unknown;
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
+    };
     const text = (field: unknown) => (typeof field === "string" ? field : undefined);
     const annotations = value.metadata?.annotations ?? {};
     // kustomize and kpt set the internal.* names; older versions set the plain ones.
-    const path = text(annotations["internal.config.kubernetes.io/path"]) ?? text(annotations["config.kubernetes.io/path"]);
-    const index = text(annotations["internal.config.kubernetes.io/index"]) ?? text(annotations["config.kubernetes.io/index"]);
-    const resourceRef = { ...(text(value.apiVersion) ? { apiVersion: text(value.apiVersion) } : {}), kind: text(value.kind) ?? "", ...(text(value.metadata?.name) ? { name: text(value.metadata?.name) } : {}), ...(text(value.metadata?.namespace) ? { namespace: text(value.metadata?.namespace) } : {}) };
-    const file = path ? { path, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) } : undefined;
+    const path =
+      text(annotations["internal.config.kubernetes.io/path"]) ?? text(annotations["config.kubernetes.io/path"]);
+    const index =
+      text(annotations["internal.config.kubernetes.io/index"]) ?? text(annotations["config.kubernetes.io/index"]);
+    const resourceRef = {
+      ...(text(value.apiVersion) ? { apiVersion: text(value.apiVersion) } : {}),
+      kind: text(value.kind) ?? "",
+      ...(text(value.metadata?.name) ? { name: text(value.metadata?.name) } : {}),
+      ...(text(value.metadata?.namespace) ? { namespace: text(value.metadata?.namespace) } : {}),
+    };
+    const file = path
+      ? { path, ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}) }
+      : undefined;
     return [{ start: item.range[0], end: item.range[2], resourceRef, file, fields: scalarPaths(item) }];
   });
 }
@@ -150,11 +205,18 @@ export async function pinResourceList(text: string, options: ResourceListOptions
   for (const document of documents) {
     // Say where the YAML breaks: "not a ResourceList" alone sends people looking at the wrong thing.
     const syntax = document.errors[0];
-    if (syntax) throw new ImagepinError("invalid-resource-list", `${source}: malformed YAML at line ${lines.linePos(yamlErrorOffset(document, syntax)).line}: ${syntax.message.split("\n")[0]}`);
+    if (syntax)
+      throw new ImagepinError(
+        "invalid-resource-list",
+        `${source}: malformed YAML at line ${lines.linePos(yamlErrorOffset(document, syntax)).line}: ${syntax.message.split("\n")[0]}`,
+      );
   }
   const document = documents[0];
   if (documents.length !== 1 || !document || !isMap(document.contents) || document.get("kind") !== "ResourceList") {
-    throw new ImagepinError("invalid-resource-list", `${source} is not a KRM ResourceList (kind: ResourceList with items)`);
+    throw new ImagepinError(
+      "invalid-resource-list",
+      `${source} is not a KRM ResourceList (kind: ResourceList with items)`,
+    );
   }
   const settings = krmSettings((document.get("functionConfig", true) as { toJSON(): unknown } | undefined)?.toJSON());
   let platform = options.platform;
@@ -162,12 +224,18 @@ export async function pinResourceList(text: string, options: ResourceListOptions
     try {
       platform = parsePlatform(settings.platform);
     } catch (error) {
-      throw new ImagepinError("invalid-config", `functionConfig: platform: ${(error as Error).message}`, { cause: error });
+      throw new ImagepinError("invalid-config", `functionConfig: platform: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   const items = itemsOf(document);
   const file = scanDocuments("stdin", text, [document], lines);
-  const [pinned] = (await pinFiles([file], { ...options, keepTag: options.keepTag ?? settings.keepTag ?? true, platform })) as [PinnedFile];
+  const [pinned] = (await pinFiles([file], {
+    ...options,
+    keepTag: options.keepTag ?? settings.keepTag ?? true,
+    platform,
+  })) as [PinnedFile];
   const results = resultsFor(pinned, items);
   return { output: withResults(document, text, pinned.output, results), results, pinned, settings };
 }
@@ -180,9 +248,14 @@ export async function pinResourceList(text: string, options: ResourceListOptions
  */
 function withResults(document: Document.Parsed, text: string, pinnedText: string, results: KrmResult[]): string {
   const root = document.contents as unknown as { items: unknown[] };
-  const pair = root.items.find((candidate) => isPair(candidate) && isScalar(candidate.key) && candidate.key.value === "results");
+  const pair = root.items.find(
+    (candidate) => isPair(candidate) && isScalar(candidate.key) && candidate.key.value === "results",
+  );
   const previous = isPair(pair) ? (pair.value as { toJSON?(): unknown } | null)?.toJSON?.() : undefined;
-  const emitted = stringify({ results: [...(Array.isArray(previous) ? previous : []), ...results] }, { aliasDuplicateObjects: false, lineWidth: 0, indentSeq: false });
+  const emitted = stringify(
+    { results: [...(Array.isArray(previous) ? previous : []), ...results] },
+    { aliasDuplicateObjects: false, lineWidth: 0, indentSeq: false },
+  );
   const keyRange = isPair(pair) && isScalar(pair.key) ? pair.key.range : undefined;
   if (!keyRange) return `${pinnedText}${pinnedText === "" || pinnedText.endsWith("\n") ? "" : "\n"}${emitted}`;
   const valueEnd = (pair as { value?: { range?: [number, number, number] } | null }).value?.range?.[1] ?? keyRange[1];

@@ -8,10 +8,17 @@ import type { CustomKind } from "./types.js";
 import { child, childItems, childMap, childString, rawChild, resolveNode, type YamlContext } from "./yaml-nodes.js";
 
 /** Built-in kinds' pod spec paths in the dotted form custom kinds use (`spec.template.spec`). */
-const builtInPaths: Record<string, string[]> = Object.fromEntries(Object.entries(podSpecPaths).map(([kind, path]) => [kind, [path.join(".")]]));
+const builtInPaths: Record<string, string[]> = Object.fromEntries(
+  Object.entries(podSpecPaths).map(([kind, path]) => [kind, [path.join(".")]]),
+);
 
 /** Finds the images of one Kubernetes object (or List), adding them to `collector`. */
-export function scanKubernetesObject(context: YamlContext, root: Node, collector: ImageCollector, customKinds: CustomKind[]): void {
+export function scanKubernetesObject(
+  context: YamlContext,
+  root: Node,
+  collector: ImageCollector,
+  customKinds: CustomKind[],
+): void {
   const kind = childString(context, root, "kind") ?? "";
   const apiVersion = childString(context, root, "apiVersion") ?? "";
   if (kind === "List" || (kind.endsWith("List") && child(context, root, "items"))) {
@@ -35,7 +42,9 @@ export function scanKubernetesObject(context: YamlContext, root: Node, collector
     scanImageSet(context, root, collector, object);
     return;
   }
-  const custom = customKinds.find((entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion));
+  const custom = customKinds.find(
+    (entry) => entry.kind === kind && (entry.apiVersion === undefined || entry.apiVersion === apiVersion),
+  );
   const paths = custom?.paths ?? builtInPaths[kind];
   if (!paths) {
     unknownKind(context, root, collector, object, apiVersion);
@@ -73,20 +82,46 @@ type ImageRequirement = "required" | "patch" | "optional";
  * keep one (Argo Rollouts, Knative). Those get an `unknown-kind` notice saying how to teach the kind;
  * pod templates are not scanned by shape, so a custom resource is read only where it is taught to be.
  */
-function unknownKind(context: YamlContext, root: Node, collector: ImageCollector, object: ObjectInfo, apiVersion: string): void {
+function unknownKind(
+  context: YamlContext,
+  root: Node,
+  collector: ImageCollector,
+  object: ObjectInfo,
+  apiVersion: string,
+): void {
   const kindNode = child(context, root, "kind") ?? root;
   // Only the built-in API groups (no dot: v1, apps/v1, batch/v1); a short kind must be one edit away.
-  const misspelt = apiVersion.includes(".") ? undefined : nearMiss(object.kind, builtInKinds, object.kind.length <= 4 ? 1 : 2);
+  const misspelt = apiVersion.includes(".")
+    ? undefined
+    : nearMiss(object.kind, builtInKinds, object.kind.length <= 4 ? 1 : 2);
   if (misspelt) {
-    collector.addNotice(context, object, kindNode, "unknown-kind", `kind ${object.kind} is not a kind Kubernetes knows; did you mean ${misspelt}? Its images were not checked`);
+    collector.addNotice(
+      context,
+      object,
+      kindNode,
+      "unknown-kind",
+      `kind ${object.kind} is not a kind Kubernetes knows; did you mean ${misspelt}? Its images were not checked`,
+    );
     return;
   }
-  const template = ["spec.template.spec", "spec.jobTemplate.spec.template.spec", "spec"].find((path) => nodesAt(context, root, path).some((node) => containerLists.some((list) => childItems(context, node, list).length > 0)));
+  const template = ["spec.template.spec", "spec.jobTemplate.spec.template.spec", "spec"].find((path) =>
+    nodesAt(context, root, path).some((node) =>
+      containerLists.some((list) => childItems(context, node, list).length > 0),
+    ),
+  );
   const preset = presetFor(object.kind, apiVersion);
   if (!template && !preset) return;
-  const teach = preset ? `--kinds preset:${preset}` : `--kinds FILE with {kind: ${object.kind}, paths: [${template!.replace(/\.spec$/, "")}]}`;
+  const teach = preset
+    ? `--kinds preset:${preset}`
+    : `--kinds FILE with {kind: ${object.kind}, paths: [${template!.replace(/\.spec$/, "")}]}`;
   const where = template ? `holds a pod spec at ${template}` : "holds images";
-  collector.addNotice(context, object, kindNode, "unknown-kind", `${object.kind} (${apiVersion || "no apiVersion"}) is not a kind imagepin knows, and it ${where}: its images were not checked; teach it with ${teach}`);
+  collector.addNotice(
+    context,
+    object,
+    kindNode,
+    "unknown-kind",
+    `${object.kind} (${apiVersion || "no apiVersion"}) is not a kind imagepin knows, and it ${where}: its images were not checked; teach it with ${teach}`,
+  );
 }
 
 /** Every node a dotted path (`spec.template`, `spec.workers[].template`) reaches. */
@@ -95,13 +130,23 @@ function nodesAt(context: YamlContext, root: Node, path: string): Node[] {
   for (const part of path.split(".").filter((segment) => segment !== "")) {
     const isList = part.endsWith("[]");
     const key = isList ? part.slice(0, -2) : part;
-    nodes = nodes.flatMap((node) => (isList ? childItems(context, node, key) : [child(context, node, key)].filter((next): next is Node => next !== undefined)));
+    nodes = nodes.flatMap((node) =>
+      isList
+        ? childItems(context, node, key)
+        : [child(context, node, key)].filter((next): next is Node => next !== undefined),
+    );
   }
   return nodes;
 }
 
 /** A path may name a pod template (with `spec`), a pod spec (with containers) or an image string. */
-function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: ImageCollector, object: ObjectInfo, images: ImageRequirement): void {
+function scanPodTemplateOrSpec(
+  context: YamlContext,
+  node: Node,
+  collector: ImageCollector,
+  object: ObjectInfo,
+  images: ImageRequirement,
+): void {
   if (!isMap(node)) {
     collector.addScalar(context, object, node);
     return;
@@ -110,7 +155,9 @@ function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: Imag
   const spec = isSpec ? node : childMap(context, node, "spec");
   if (!spec) return;
   // A template's own annotations count too: they travel to the Pods it creates.
-  const withTemplate = isSpec ? object : { ...object, ignored: [...object.ignored, ...annotationIgnores(context, node)] };
+  const withTemplate = isSpec
+    ? object
+    : { ...object, ignored: [...object.ignored, ...annotationIgnores(context, node)] };
   scanPodSpec(context, spec, collector, withTemplate, images);
 }
 
@@ -118,27 +165,53 @@ function scanPodTemplateOrSpec(context: YamlContext, node: Node, collector: Imag
  * Containers, init and ephemeral containers, and image volumes of one pod spec. A container without an
  * image (or with the key misspelt, `imgae:`) is an `image-missing` notice as `images` requires.
  */
-export function scanPodSpec(context: YamlContext, spec: Node, collector: ImageCollector, object: ObjectInfo, images: ImageRequirement = "required"): void {
+export function scanPodSpec(
+  context: YamlContext,
+  spec: Node,
+  collector: ImageCollector,
+  object: ObjectInfo,
+  images: ImageRequirement = "required",
+): void {
   for (const list of containerLists) {
     for (const container of childItems(context, spec, list)) {
-      if (images !== "optional" && rawChild(context, container, "image") === undefined) missingImage(context, container, collector, object, list, images === "required");
-      collector.addScalar(context, object, rawChild(context, container, "image"), {
-        container: childString(context, container, "name"),
-        pullPolicy: childString(context, container, "imagePullPolicy"),
-      }, true);
+      if (images !== "optional" && rawChild(context, container, "image") === undefined)
+        missingImage(context, container, collector, object, list, images === "required");
+      collector.addScalar(
+        context,
+        object,
+        rawChild(context, container, "image"),
+        {
+          container: childString(context, container, "name"),
+          pullPolicy: childString(context, container, "imagePullPolicy"),
+        },
+        true,
+      );
     }
   }
   for (const volume of childItems(context, spec, "volumes")) {
     const image = childMap(context, volume, "image");
     if (!image) continue;
-    collector.addScalar(context, object, rawChild(context, image, "reference"), {
-      container: childString(context, volume, "name"),
-      pullPolicy: childString(context, image, "pullPolicy"),
-    }, true);
+    collector.addScalar(
+      context,
+      object,
+      rawChild(context, image, "reference"),
+      {
+        container: childString(context, volume, "name"),
+        pullPolicy: childString(context, image, "pullPolicy"),
+      },
+      true,
+    );
   }
 }
 
-function missingImage(context: YamlContext, container: Node, collector: ImageCollector, object: ObjectInfo, list: string, required: boolean): void {
+function missingImage(
+  context: YamlContext,
+  container: Node,
+  collector: ImageCollector,
+  object: ObjectInfo,
+  list: string,
+  required: boolean,
+): void {
   const name = childString(context, container, "name");
   const keys = isMap(container) ? container.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : "")) : [];
   const misspelt = keys.find((key) => key !== "imagePullPolicy" && nearMiss(key, ["image"]) !== undefined);

@@ -41,18 +41,34 @@ export function limitsOf(options: { limits?: Partial<ManifestLimits> }): Manifes
 }
 
 /** The message for a file over the byte bound (it is not read). */
-export function oversizedMessage(bytes: number, limits: Pick<ManifestLimits, "maxBytes"> = defaultManifestLimits): string {
+export function oversizedMessage(
+  bytes: number,
+  limits: Pick<ManifestLimits, "maxBytes"> = defaultManifestLimits,
+): string {
   return `the file is ${formatBytes(bytes)}, over the input-size bound (${formatBytes(limits.maxBytes)}); it was not read`;
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${bytes} bytes`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`
+    : `${bytes} bytes`;
 }
 
 /**
  * A file over the byte bound, reported at its first line and not read: nothing of it is scanned or
  * rewritten. `dockerfile` tells the format its name (or first instruction) gives it.
  */
-export function oversizedFile(file: string, bytes: number, dockerfile: boolean, limits: Pick<ManifestLimits, "maxBytes"> = defaultManifestLimits): ScannedFile {
-  return { file, text: "", format: dockerfile ? "dockerfile" : "kubernetes", images: [], problems: [{ file, line: 1, column: 1, message: oversizedMessage(bytes, limits) }] };
+export function oversizedFile(
+  file: string,
+  bytes: number,
+  dockerfile: boolean,
+  limits: Pick<ManifestLimits, "maxBytes"> = defaultManifestLimits,
+): ScannedFile {
+  return {
+    file,
+    text: "",
+    format: dockerfile ? "dockerfile" : "kubernetes",
+    images: [],
+    problems: [{ file, line: 1, column: 1, message: oversizedMessage(bytes, limits) }],
+  };
 }

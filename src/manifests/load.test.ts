@@ -38,9 +38,33 @@ describe("loadManifests: binary and oversized input", () => {
     const big = write("big.yaml", `kind: Pod\nspec: {containers: [{image: a:1}]}\n# ${"x".repeat(2000)}\n`);
     const dockerfile = write("Dockerfile", `FROM a:1\n# ${"x".repeat(2000)}\n`);
     const loaded = await loadManifests([big, dockerfile], { readStdin: noStdin, limits: { maxBytes: 1024 } });
-    expect(loaded.files.map((file) => ({ format: file.format, images: file.images.length, problems: file.problems }))).toEqual([
-      { format: "kubernetes", images: 0, problems: [{ file: big, line: 1, column: 1, message: "the file is 2048 bytes, over the input-size bound (1024 bytes); it was not read" }] },
-      { format: "dockerfile", images: 0, problems: [{ file: dockerfile, line: 1, column: 1, message: "the file is 2012 bytes, over the input-size bound (1024 bytes); it was not read" }] },
+    expect(
+      loaded.files.map((file) => ({ format: file.format, images: file.images.length, problems: file.problems })),
+    ).toEqual([
+      {
+        format: "kubernetes",
+        images: 0,
+        problems: [
+          {
+            file: big,
+            line: 1,
+            column: 1,
+            message: "the file is 2048 bytes, over the input-size bound (1024 bytes); it was not read",
+          },
+        ],
+      },
+      {
+        format: "dockerfile",
+        images: 0,
+        problems: [
+          {
+            file: dockerfile,
+            line: 1,
+            column: 1,
+            message: "the file is 2012 bytes, over the input-size bound (1024 bytes); it was not read",
+          },
+        ],
+      },
     ]);
   });
 });

@@ -33,10 +33,17 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     try {
       read = name === "-" ? refuseBinary(await options.readStdin()) : await readText(name, maxBytes);
     } catch (error) {
-      unreadable.push({ path: name, message: error instanceof Error && !("code" in error) ? error.message : describeFsError(error) });
+      unreadable.push({
+        path: name,
+        message: error instanceof Error && !("code" in error) ? error.message : describeFsError(error),
+      });
       continue;
     }
-    files.push(typeof read === "string" ? scanText(name, read, options) : oversizedFile(name, read.oversized, isDockerfileName(name), { maxBytes }));
+    files.push(
+      typeof read === "string"
+        ? scanText(name, read, options)
+        : oversizedFile(name, read.oversized, isDockerfileName(name), { maxBytes }),
+    );
   }
   return { files, unreadable, charts };
 }
@@ -72,6 +79,9 @@ async function readText(path: string, maxBytes: number): Promise<string | { over
  */
 function refuseBinary(text: string): string {
   const at = text.indexOf("\0");
-  if (at !== -1) throw new Error(`binary file (a NUL byte at byte ${Buffer.byteLength(text.slice(0, at))}), not YAML or a Dockerfile; skipped`);
+  if (at !== -1)
+    throw new Error(
+      `binary file (a NUL byte at byte ${Buffer.byteLength(text.slice(0, at))}), not YAML or a Dockerfile; skipped`,
+    );
   return text;
 }

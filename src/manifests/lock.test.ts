@@ -24,19 +24,31 @@ describe("Lockfile.parse", () => {
   it("gives a syntax error's line and column and a reason that quotes nothing", () => {
     const error = parseError('{\n  "version": 1,\n  "images": [secretvalue]\n}\n');
     expect(error.code).toBe("invalid-lock");
-    expect(error.message).toBe("imagepin.lock:3:14: not valid JSON: unexpected character (strings must be in double quotes)");
+    expect(error.message).toBe(
+      "imagepin.lock:3:14: not valid JSON: unexpected character (strings must be in double quotes)",
+    );
     expect(error.location).toEqual({ file: "imagepin.lock", line: 3, column: 14 });
     expect(parseError("").message).toBe("imagepin.lock:1:1: not valid JSON: unexpected end of input");
   });
 });
 
 describe("Lockfile platforms", () => {
-  const entry = { reference: "docker.io/library/nginx:1.25", digest: "sha256:" + "a".repeat(64), mediaType: "m", resolvedAt: "2026-01-01T00:00:00.000Z" };
+  const entry = {
+    reference: "docker.io/library/nginx:1.25",
+    digest: "sha256:" + "a".repeat(64),
+    mediaType: "m",
+    resolvedAt: "2026-01-01T00:00:00.000Z",
+  };
 
   it("finds an entry written as linux/arm64 when asked for linux/arm64/v8, and the other way round", () => {
     const short = Lockfile.parse(JSON.stringify({ version: 1, images: [{ ...entry, platform: "linux/arm64" }] }), "l");
-    expect(short.get(entry.reference, { os: "linux", architecture: "arm64", variant: "v8" })?.digest).toBe(entry.digest);
-    const long = Lockfile.parse(JSON.stringify({ version: 1, images: [{ ...entry, platform: "linux/arm64/v8" }] }), "l");
+    expect(short.get(entry.reference, { os: "linux", architecture: "arm64", variant: "v8" })?.digest).toBe(
+      entry.digest,
+    );
+    const long = Lockfile.parse(
+      JSON.stringify({ version: 1, images: [{ ...entry, platform: "linux/arm64/v8" }] }),
+      "l",
+    );
     expect(long.get(entry.reference, { os: "linux", architecture: "arm64" })?.digest).toBe(entry.digest);
     expect(long.get(entry.reference, { os: "linux", architecture: "amd64" })).toBeUndefined();
   });
@@ -51,6 +63,8 @@ describe("Lockfile platforms", () => {
   });
 
   it("refuses a platform that is not os/arch[/variant]", () => {
-    expect(parseError(JSON.stringify({ version: 1, images: [{ ...entry, platform: "linux" }] })).message).toBe("imagepin.lock: images[0].platform must be os/arch[/variant], such as linux/amd64");
+    expect(parseError(JSON.stringify({ version: 1, images: [{ ...entry, platform: "linux" }] })).message).toBe(
+      "imagepin.lock: images[0].platform must be os/arch[/variant], such as linux/amd64",
+    );
   });
 });

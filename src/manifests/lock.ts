@@ -30,7 +30,10 @@ export class Lockfile {
   static parse(text: string, file: string): Lockfile {
     const lock = new Lockfile();
     const syntax = findJsonSyntaxError(text);
-    if (syntax) throw new ImagepinError("invalid-lock", `not valid JSON: ${syntax.reason}`, { location: { file, ...lineAndColumn(text, syntax.offset) } });
+    if (syntax)
+      throw new ImagepinError("invalid-lock", `not valid JSON: ${syntax.reason}`, {
+        location: { file, ...lineAndColumn(text, syntax.offset) },
+      });
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -39,23 +42,44 @@ export class Lockfile {
       throw new ImagepinError("invalid-lock", `${file}: not valid JSON`, { cause: error });
     }
     const shape = `${file}: expected {"version": 1, "images": [...]}`;
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ImagepinError("invalid-lock", shape);
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new ImagepinError("invalid-lock", shape);
     const { version, images } = value as { version?: unknown; images?: unknown };
     if (version !== 1 || !Array.isArray(images)) throw new ImagepinError("invalid-lock", shape);
     for (const [index, entry] of images.entries()) {
-      const fields = entry !== null && typeof entry === "object" && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
+      const fields =
+        entry !== null && typeof entry === "object" && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
       const { reference, platform, digest, mediaType, resolvedAt } = fields;
-      if (typeof reference !== "string" || typeof digest !== "string" || typeof mediaType !== "string" || typeof resolvedAt !== "string" || (platform !== undefined && typeof platform !== "string")) {
-        throw new ImagepinError("invalid-lock", `${file}: images[${index}] needs reference, digest, mediaType and resolvedAt strings`);
+      if (
+        typeof reference !== "string" ||
+        typeof digest !== "string" ||
+        typeof mediaType !== "string" ||
+        typeof resolvedAt !== "string" ||
+        (platform !== undefined && typeof platform !== "string")
+      ) {
+        throw new ImagepinError(
+          "invalid-lock",
+          `${file}: images[${index}] needs reference, digest, mediaType and resolvedAt strings`,
+        );
       }
       let key: string | undefined;
       try {
         // Keyed by the normalized platform, so `linux/arm64` written by hand finds `linux/arm64/v8`.
         key = platform === undefined ? undefined : lockPlatform(parsePlatform(platform));
       } catch (error) {
-        throw new ImagepinError("invalid-lock", `${file}: images[${index}].platform must be os/arch[/variant], such as linux/amd64`, { cause: error });
+        throw new ImagepinError(
+          "invalid-lock",
+          `${file}: images[${index}].platform must be os/arch[/variant], such as linux/amd64`,
+          { cause: error },
+        );
       }
-      lock.entries.set(lockKey(reference, key), { reference, ...(platform !== undefined ? { platform } : {}), digest, mediaType, resolvedAt });
+      lock.entries.set(lockKey(reference, key), {
+        reference,
+        ...(platform !== undefined ? { platform } : {}),
+        digest,
+        mediaType,
+        resolvedAt,
+      });
     }
     return lock;
   }
@@ -83,7 +107,9 @@ export class Lockfile {
 
   /** The file text: two-space JSON, entries sorted, a final newline. */
   serialize(): string {
-    const images = [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+    const images = [...this.entries.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, entry]) => entry);
     return `${JSON.stringify({ version: 1, images }, null, 2)}\n`;
   }
 }

@@ -83,12 +83,21 @@ export async function pinFiles(files: ScannedFile[], options: PinOptions): Promi
   for (const file of files) {
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
-      if (reference instanceof ImageReference && !reference.isPinned && image.slot && image.invalid === undefined && !isPinSuppressed(image)) wanted.set(reference.normalized, reference);
+      if (
+        reference instanceof ImageReference &&
+        !reference.isPinned &&
+        image.slot &&
+        image.invalid === undefined &&
+        !isPinSuppressed(image)
+      )
+        wanted.set(reference.normalized, reference);
     }
   }
   const outcomes = new Map<string, Pin | Unresolved>();
   // All at once: the registry transport bounds the requests in flight (--concurrency).
-  await Promise.all([...wanted].map(async ([key, reference]) => outcomes.set(key, await resolveOne(reference, options))));
+  await Promise.all(
+    [...wanted].map(async ([key, reference]) => outcomes.set(key, await resolveOne(reference, options))),
+  );
   return files.map((file) => pinFile(file, outcomes, options.keepTag ?? true));
 }
 
@@ -104,12 +113,19 @@ async function resolveOne(reference: ImageReference, options: PinOptions): Promi
   const platform = options.platform && lockPlatform(options.platform);
   const locked = options.lock?.get(reference.normalized, options.platform);
   if (options.offline) {
-    if (locked) return { digest: locked.digest, mediaType: locked.mediaType, resolvedAt: Date.parse(locked.resolvedAt) };
-    return { code: "not-in-lock", message: `${reference.normalized}${platform ? ` (${platform})` : ""} is not in the lock file; run pin without --offline to resolve it` };
+    if (locked)
+      return { digest: locked.digest, mediaType: locked.mediaType, resolvedAt: Date.parse(locked.resolvedAt) };
+    return {
+      code: "not-in-lock",
+      message: `${reference.normalized}${platform ? ` (${platform})` : ""} is not in the lock file; run pin without --offline to resolve it`,
+    };
   }
   if (!options.resolver) return { code: "no-resolver", message: "no resolver configured" };
   try {
-    const resolution = await options.resolver.resolve(reference, { platform: options.platform, signal: options.signal });
+    const resolution = await options.resolver.resolve(reference, {
+      platform: options.platform,
+      signal: options.signal,
+    });
     options.lock?.record({
       reference: reference.normalized,
       ...(platform ? { platform } : {}),
@@ -121,14 +137,28 @@ async function resolveOne(reference: ImageReference, options: PinOptions): Promi
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Registry errors start with the reference; the failure is reported beside the image, so once is enough.
-    const own = message.startsWith(`${reference.normalized}: `) ? message.slice(reference.normalized.length + 2) : message;
-    return { code: isImagepinError(error) ? error.code : "error", message: own, ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) };
+    const own = message.startsWith(`${reference.normalized}: `)
+      ? message.slice(reference.normalized.length + 2)
+      : message;
+    return {
+      code: isImagepinError(error) ? error.code : "error",
+      message: own,
+      ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}),
+    };
   }
 }
 
 function pinFile(file: ScannedFile, outcomes: Map<string, Pin | Unresolved>, keepTag: boolean): PinnedFile {
   const edits: TextEdit[] = [];
-  const result: PinnedFile = { file, output: file.text, changed: false, failed: file.problems.length > 0, changes: [], failures: [], skipped: [] };
+  const result: PinnedFile = {
+    file,
+    output: file.text,
+    changed: false,
+    failed: file.problems.length > 0,
+    changes: [],
+    failures: [],
+    skipped: [],
+  };
   for (const image of file.images) {
     if (isPinSuppressed(image)) continue;
     // `image: $IMAGE`, `FROM ${BASE}` without a default: unknown until run time, reported once here.
@@ -155,7 +185,12 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | Unresolved>, kee
     }
     const outcome = outcomes.get(reference.normalized);
     if (!outcome || !("digest" in outcome)) {
-      result.failures.push({ image, code: outcome?.code ?? "error", message: outcome?.message ?? "not resolved", ...(outcome?.hint ? { hint: outcome.hint } : {}) });
+      result.failures.push({
+        image,
+        code: outcome?.code ?? "error",
+        message: outcome?.message ?? "not resolved",
+        ...(outcome?.hint ? { hint: outcome.hint } : {}),
+      });
       continue;
     }
     const written = image.written ?? image.image;
@@ -163,7 +198,12 @@ function pinFile(file: ScannedFile, outcomes: Map<string, Pin | Unresolved>, kee
     const edit = imageEdit(image, pinned.text, outcome.digest, keepTag);
     if (!edit) continue;
     edits.push(edit);
-    result.changes.push({ image, from: written, to: pinned.text, ...(pinned.tagKept ? { tagKept: pinned.tagKept } : {}) });
+    result.changes.push({
+      image,
+      from: written,
+      to: pinned.text,
+      ...(pinned.tagKept ? { tagKept: pinned.tagKept } : {}),
+    });
   }
   if (result.failures.length > 0) result.failed = true;
   // A malformed document may hide how the rest is nested: nothing of that file is rewritten.

@@ -64,7 +64,8 @@ export function isPlainSafe(value: string, flow: boolean): boolean {
 }
 
 // What the YAML 1.2 core schema resolves to null, a boolean, an integer or a float.
-const coreSchemaScalar = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const coreSchemaScalar =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /**
  * The edit that writes a new image value (or, for a Kustomize entry, its digest) into the file.
@@ -74,11 +75,15 @@ const coreSchemaScalar = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|
 export function imageEdit(image: FoundImage, newImage: string, digest: string, keepTag = true): TextEdit | undefined {
   const slot = image.slot;
   if (!slot) return undefined;
-  if (slot.kind === "replace") return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style, slot.yaml) };
+  if (slot.kind === "replace")
+    return { start: slot.start, end: slot.end, text: formatScalar(newImage, slot.style, slot.yaml) };
   const entry = slot.entry;
-  if (entry.existing) return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
-  if (!keepTag && entry.tagPair) return { start: entry.tagPair.start, end: entry.tagPair.end, text: `digest: ${digest}` };
-  const text = entry.layout === "flow" ? `, digest: ${digest}` : `${entry.eol}${" ".repeat(entry.indent)}digest: ${digest}`;
+  if (entry.existing)
+    return { start: entry.existing.start, end: entry.existing.end, text: formatScalar(digest, entry.existing.style) };
+  if (!keepTag && entry.tagPair)
+    return { start: entry.tagPair.start, end: entry.tagPair.end, text: `digest: ${digest}` };
+  const text =
+    entry.layout === "flow" ? `, digest: ${digest}` : `${entry.eol}${" ".repeat(entry.indent)}digest: ${digest}`;
   return { start: entry.insertAt, end: entry.insertAt, text };
 }
 

@@ -23,7 +23,10 @@ export function isYamlName(path: string): boolean {
  * plain string, never a manifest, so nothing YAML is taken for a Dockerfile.
  */
 export function looksLikeDockerfile(text: string): boolean {
-  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  const first = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .find((line) => line.trim() !== "" && !line.trim().startsWith("#"));
   return first !== undefined && /^\s*(FROM|ARG)\s+\S/i.test(first) && !/^\s*(FROM|ARG)\s*:/i.test(first);
 }
 
@@ -35,7 +38,10 @@ export function scanText(file: string, text: string, options: ScanOptions = {}):
   const limits = limitsOf(options);
   const dockerfile = file === "-" ? looksLikeDockerfile(text) : isDockerfileName(file);
   // Bytes only matter past the bound, and UTF-8 never has fewer bytes than UTF-16 code units.
-  if (text.length > limits.maxBytes || (text.length * 3 > limits.maxBytes && Buffer.byteLength(text) > limits.maxBytes)) {
+  if (
+    text.length > limits.maxBytes ||
+    (text.length * 3 > limits.maxBytes && Buffer.byteLength(text) > limits.maxBytes)
+  ) {
     return oversizedFile(file, Buffer.byteLength(text), dockerfile, limits);
   }
   return dockerfile ? scanDockerfile(file, text) : scanYaml(file, text, options);
@@ -54,19 +60,33 @@ export function parseCustomKinds(text: string, file: string): CustomKind[] {
     return { file, line, column: col };
   };
   const syntax = document.errors[0];
-  if (syntax) throw new ImagepinError("invalid-config", `not valid YAML: ${syntax.message.split("\n")[0]}`, { location: at(yamlErrorOffset(document, syntax)), cause: syntax });
+  if (syntax)
+    throw new ImagepinError("invalid-config", `not valid YAML: ${syntax.message.split("\n")[0]}`, {
+      location: at(yamlErrorOffset(document, syntax)),
+      cause: syntax,
+    });
   const root = document.contents;
   const kinds = isMap(root) ? root.get("kinds", true) : undefined;
   if (!isSeq(kinds)) {
     const node = (kinds ?? root) as Node | null | undefined;
-    throw new ImagepinError("invalid-config", "expected `kinds:`, a list of {kind, apiVersion?, paths}", { location: at(node?.range?.[0] ?? 0) });
+    throw new ImagepinError("invalid-config", "expected `kinds:`, a list of {kind, apiVersion?, paths}", {
+      location: at(node?.range?.[0] ?? 0),
+    });
   }
   return kinds.items.map((node, index) => {
     const { kind, apiVersion, paths } = (isMap(node) ? node.toJSON() : {}) as Record<string, unknown>;
-    const valid = typeof kind === "string" && (apiVersion === undefined || typeof apiVersion === "string") && Array.isArray(paths) && paths.every((path) => typeof path === "string");
+    const valid =
+      typeof kind === "string" &&
+      (apiVersion === undefined || typeof apiVersion === "string") &&
+      Array.isArray(paths) &&
+      paths.every((path) => typeof path === "string");
     if (!valid) {
       const offset = (node as Node | null)?.range?.[0] ?? kinds.range?.[0] ?? 0;
-      throw new ImagepinError("invalid-config", `kinds[${index}] needs kind (string), paths (list of strings) and optionally apiVersion`, { location: at(offset) });
+      throw new ImagepinError(
+        "invalid-config",
+        `kinds[${index}] needs kind (string), paths (list of strings) and optionally apiVersion`,
+        { location: at(offset) },
+      );
     }
     return { kind, apiVersion, paths } as CustomKind;
   });

@@ -18,7 +18,9 @@ export interface WalkError {
  * Expands command-line paths to files: a directory yields its YAML files and Dockerfiles (recursively,
  * sorted, skipping node_modules, .git and the templates/ of a Helm chart); a file is taken as given, whatever its name; `-` stays `-`.
  */
-export async function collectFiles(paths: string[]): Promise<{ files: string[]; errors: WalkError[]; charts: string[] }> {
+export async function collectFiles(
+  paths: string[],
+): Promise<{ files: string[]; errors: WalkError[]; charts: string[] }> {
   const walk: Walk = { files: [], errors: [], seen: new Set(), charts: [] };
   for (const path of paths) {
     if (path === "-") {
@@ -76,4 +78,3 @@ async function walkDirectory(directory: string, walk: Walk): Promise<void> {
     }
   }
 }
-

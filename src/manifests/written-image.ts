@@ -17,7 +17,10 @@ export function literalExpansion(value: string): Expansion {
   return {
     written: value,
     text: value,
-    parts: value === "" ? [] : [{ part: { kind: "literal", start: 0, end: value.length, text: value }, from: 0, to: value.length }],
+    parts:
+      value === ""
+        ? []
+        : [{ part: { kind: "literal", start: 0, end: value.length, text: value }, from: 0, to: value.length }],
     origins: Array.from(value, (_, index) => index),
   };
 }
@@ -62,7 +65,9 @@ function tagCuts(expansion: Expansion): { ranges: [number, number][] } | { reaso
     }
     // Literal text maps one to one, except an escaped `$` (never part of a valid tag).
     const first = Math.max(from, span.colon) - from;
-    ranges.push(part.text === "$" ? [part.start, part.end] : [part.start + first, part.start + Math.min(to, span.end) - from]);
+    ranges.push(
+      part.text === "$" ? [part.start, part.end] : [part.start + first, part.start + Math.min(to, span.end) - from],
+    );
   }
   return { ranges };
 }

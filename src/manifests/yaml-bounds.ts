@@ -112,14 +112,18 @@ class YamlMeter {
   private checkDepth(offset: number): void {
     if (this.tooDeep || this.blockColumns.length + this.flowDepth <= this.limits.maxDepth) return;
     this.tooDeep = true;
-    this.problems.push({ offset, message: `the document nests collections more than ${this.limits.maxDepth} levels deep, over the nesting-depth bound; it was not read` });
+    this.problems.push({
+      offset,
+      message: `the document nests collections more than ${this.limits.maxDepth} levels deep, over the nesting-depth bound; it was not read`,
+    });
   }
 
   private startDocument(offset: number): boolean {
     this.endDocument(offset);
     this.documents++;
     this.documentStart = offset;
-    if (this.documents > this.limits.maxDocuments) return this.overFile(`more than ${this.limits.maxDocuments} YAML documents, over the document-count bound`);
+    if (this.documents > this.limits.maxDocuments)
+      return this.overFile(`more than ${this.limits.maxDocuments} YAML documents, over the document-count bound`);
     return true;
   }
 
@@ -134,7 +138,8 @@ class YamlMeter {
     const { maxTokens, maxNodes, maxAliases } = this.limits;
     if (this.tokens > maxTokens) return this.overFile(`more than ${maxTokens} YAML tokens, over the token-count bound`);
     if (this.nodes > maxNodes) return this.overFile(`more than ${maxNodes} YAML nodes, over the node-count bound`);
-    if (this.aliases > maxAliases) return this.overFile(`more than ${maxAliases} YAML aliases, over the alias-count bound`);
+    if (this.aliases > maxAliases)
+      return this.overFile(`more than ${maxAliases} YAML aliases, over the alias-count bound`);
     return true;
   }
 
@@ -142,7 +147,10 @@ class YamlMeter {
   private overFile(what: string): false {
     this.tooDeep = false;
     this.cut = this.documentStart;
-    this.problems.push({ offset: this.documentStart, message: `the file has ${what}; this document and the rest of the file were not read` });
+    this.problems.push({
+      offset: this.documentStart,
+      message: `the file has ${what}; this document and the rest of the file were not read`,
+    });
     return false;
   }
 
@@ -159,7 +167,10 @@ function blank(text: string, ranges: [number, number][]): string {
   const parts: string[] = [];
   let at = 0;
   for (const [start, end] of ranges) {
-    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\r\n]+/g, (run) => " ".repeat(run.length)));
+    parts.push(
+      text.slice(at, start),
+      text.slice(start, end).replace(/[^\r\n]+/g, (run) => " ".repeat(run.length)),
+    );
     at = end;
   }
   parts.push(text.slice(at));

@@ -1,4 +1,18 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, visit, type Alias, type Document, type LineCounter, type Node, type Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  visit,
+  type Alias,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import type { ImageSlot, PlainContext, ScalarStyle } from "./types.js";
 
 /** A parsed YAML document with what position lookups need. */
@@ -97,7 +111,11 @@ export function childMap(context: YamlContext, node: unknown, key: string): YAML
 /** The items of the list under `key` (aliases followed), or none. */
 export function childItems(context: YamlContext, node: unknown, key: string): Node[] {
   const value = child(context, node, key);
-  return isSeq(value) ? (value as YAMLSeq).items.map((item) => resolveNode(context, item)).filter((item): item is Node => item !== undefined) : [];
+  return isSeq(value)
+    ? (value as YAMLSeq).items
+        .map((item) => resolveNode(context, item))
+        .filter((item): item is Node => item !== undefined)
+    : [];
 }
 
 /**
@@ -125,9 +143,22 @@ export function styleOf(scalar: Scalar): ScalarStyle | undefined {
 }
 
 /** Where a scalar's value can be replaced (`source` is the file text its range points into), or why it cannot. */
-export function replaceSlot(context: YamlContext, scalar: Scalar, source: string): { slot?: ImageSlot; notRewritable?: string } {
+export function replaceSlot(
+  context: YamlContext,
+  scalar: Scalar,
+  source: string,
+): { slot?: ImageSlot; notRewritable?: string } {
   const style = styleOf(scalar);
-  if (style === "plain" && scalar.range) return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style, yaml: plainContext(context, scalar.range[0]) } };
+  if (style === "plain" && scalar.range)
+    return {
+      slot: {
+        kind: "replace",
+        start: scalar.range[0],
+        end: scalar.range[1],
+        style,
+        yaml: plainContext(context, scalar.range[0]),
+      },
+    };
   if (style && scalar.range) return { slot: { kind: "replace", start: scalar.range[0], end: scalar.range[1], style } };
   const line = blockScalarLine(scalar, source);
   if (line) return { slot: { kind: "replace", ...line, style: "raw" } };

@@ -1,4 +1,14 @@
-import { LineCounter, parseAllDocuments, isCollection, isMap, isScalar, visit, type Document, type Node, type YAMLError } from "yaml";
+import {
+  LineCounter,
+  parseAllDocuments,
+  isCollection,
+  isMap,
+  isScalar,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
 import { ImageCollector } from "./collector.js";
 import { looksLikeCompose, scanCompose } from "./compose.js";
 import { scanKubernetesObject } from "./kubernetes.js";
@@ -33,7 +43,13 @@ export function scanYaml(file: string, text: string, options: ScanOptions = {}):
 }
 
 /** {@link scanYaml} of documents already parsed from `text` (with `lines` as their line counter). */
-export function scanDocuments(file: string, text: string, documents: Document.Parsed[], lines: LineCounter, options: ScanOptions = {}): ScannedFile {
+export function scanDocuments(
+  file: string,
+  text: string,
+  documents: Document.Parsed[],
+  lines: LineCounter,
+  options: ScanOptions = {},
+): ScannedFile {
   const collector = new ImageCollector(file, text, splitLines(text));
   const problems: ManifestProblem[] = [];
   let format: ScannedFile["format"] = "kubernetes";
@@ -57,7 +73,14 @@ export function scanDocuments(file: string, text: string, documents: Document.Pa
       scanCompose(context, root, collector);
     }
   }
-  return { file, text, format, images: collector.images, problems, ...(collector.notices.length > 0 ? { notices: collector.notices } : {}) };
+  return {
+    file,
+    text,
+    format,
+    images: collector.images,
+    problems,
+    ...(collector.notices.length > 0 ? { notices: collector.notices } : {}),
+  };
 }
 
 /**
@@ -67,14 +90,24 @@ export function scanDocuments(file: string, text: string, documents: Document.Pa
  */
 export function yamlErrorOffset(document: Document.Parsed, error: YAMLError): number {
   const at = error.pos[0];
-  const unclosed = error.code === "MISSING_CHAR" || (error.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(error.message));
+  const unclosed =
+    error.code === "MISSING_CHAR" || (error.code === "BAD_INDENT" && /^Flow (sequence|map)/.test(error.message));
   if (!unclosed) return at;
   let start: number | undefined;
   visit(document, {
     Node(_key, node) {
-      const open = (isCollection(node) && node.flow) || (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE"));
+      const open =
+        (isCollection(node) && node.flow) ||
+        (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE"));
       // The innermost open node ends where the error is; it started last.
-      if (open && node.range && node.range[0] < at && node.range[1] >= at && (start === undefined || node.range[0] > start)) start = node.range[0];
+      if (
+        open &&
+        node.range &&
+        node.range[0] < at &&
+        node.range[1] >= at &&
+        (start === undefined || node.range[0] > start)
+      )
+        start = node.range[0];
     },
   });
   return start ?? at;

@@ -21,10 +21,23 @@ export function formatFindings(findings: Finding[], format: OutputFormat, option
   if (format === "json") return `${JSON.stringify({ findings, summary: options.summary })}\n`;
   if (format === "sarif") return `${JSON.stringify(sarifLog(findings, options.rules, options.toolVersion), null, 2)}\n`;
   const colour = (options.colour ?? options.tty) ? ansi : plain;
-  return options.tty ? groupedText(findings, options.summary, colour) : distinct(findings).map(({ finding, count }) => `${findingLine(finding, colour, false)}${times(count)}\n${hintLine(finding, "  ")}`).join("");
+  return options.tty
+    ? groupedText(findings, options.summary, colour)
+    : distinct(findings)
+        .map(
+          ({ finding, count }) => `${findingLine(finding, colour, false)}${times(count)}\n${hintLine(finding, "  ")}`,
+        )
+        .join("");
 }
 
-const ansi = { red: "\u001b[31m", yellow: "\u001b[33m", cyan: "\u001b[36m", dim: "\u001b[2m", bold: "\u001b[1m", reset: "\u001b[0m" };
+const ansi = {
+  red: "\u001b[31m",
+  yellow: "\u001b[33m",
+  cyan: "\u001b[36m",
+  dim: "\u001b[2m",
+  bold: "\u001b[1m",
+  reset: "\u001b[0m",
+};
 const plain: typeof ansi = { red: "", yellow: "", cyan: "", dim: "", bold: "", reset: "" };
 
 function findingLine(finding: Finding, colour: typeof ansi, grouped: boolean): string {

@@ -45,7 +45,15 @@ function unknownRuleIds(images: FoundImage[]): Finding[] {
     for (const id of image.ignored) {
       if (id === "*" || knownRuleIds.includes(id)) continue;
       const key = `${image.line}:${image.column}:${id}`;
-      findings.set(key, findingFor(image, "unknown-rule", "warning", `imagepin:ignore names ${JSON.stringify(id)}, which is not a rule; known rules: ${knownRuleIds.join(", ")}, or all`));
+      findings.set(
+        key,
+        findingFor(
+          image,
+          "unknown-rule",
+          "warning",
+          `imagepin:ignore names ${JSON.stringify(id)}, which is not a rule; known rules: ${knownRuleIds.join(", ")}, or all`,
+        ),
+      );
     }
   }
   return [...findings.values()];

@@ -31,7 +31,8 @@ export const lintRules: RuleDescription[] = [
   {
     id: "pull-policy",
     severity: "warning",
-    description: "imagePullPolicy does not fit the reference: Always with a digest only adds registry load; IfNotPresent without a digest can run different code on different nodes.",
+    description:
+      "imagePullPolicy does not fit the reference: Always with a digest only adds registry load; IfNotPresent without a digest can run different code on different nodes.",
     help: "With a digest use IfNotPresent; without one, pin the image (Always only hides the problem behind registry load).",
     docs: "lint.md#pull-policy",
   },
@@ -45,7 +46,8 @@ export const lintRules: RuleDescription[] = [
   {
     id: "image-from-variable",
     severity: "warning",
-    description: "The image comes from a variable with no default (Compose interpolation, a Dockerfile ARG, a template placeholder), so it is known only at run time.",
+    description:
+      "The image comes from a variable with no default (Compose interpolation, a Dockerfile ARG, a template placeholder), so it is known only at run time.",
     help: "Give the variable a default in the file (`${IMAGE:-nginx:1.25}`, `ARG BASE=nginx:1.25`) so the image can be checked and pinned, or lint the rendered output; suppress the rule where the value is meant to come from outside.",
     docs: "lint.md#image-from-variable",
   },
@@ -59,21 +61,24 @@ export const lintRules: RuleDescription[] = [
   {
     id: "unknown-kind",
     severity: "warning",
-    description: "A kind imagepin does not read holds a pod template or images (or is a misspelt built-in kind), so its images were not checked.",
+    description:
+      "A kind imagepin does not read holds a pod template or images (or is a misspelt built-in kind), so its images were not checked.",
     help: "Fix the kind's spelling, or teach it with `--kinds FILE` or a shipped preset (`--kinds preset:prometheus-operator`, `preset:argo-rollouts`, `preset:knative`).",
     docs: "lint.md#unknown-kind",
   },
   {
     id: "unknown-rule",
     severity: "warning",
-    description: "A suppression (comment or annotation) names a rule id that does not exist, so it switches nothing off.",
+    description:
+      "A suppression (comment or annotation) names a rule id that does not exist, so it switches nothing off.",
     help: "Use one of the rule ids listed in the message (comma- or space-separated), or `all`.",
     docs: "lint.md#unknown-rule",
   },
   {
     id: "dockerfile-inline-ignore",
     severity: "warning",
-    description: "`# imagepin:ignore` at the end of a Dockerfile FROM line: Docker reads it as arguments to FROM, not as a comment.",
+    description:
+      "`# imagepin:ignore` at the end of a Dockerfile FROM line: Docker reads it as arguments to FROM, not as a comment.",
     help: "Put `# imagepin:ignore …` alone on the line above the FROM.",
     docs: "lint.md#dockerfile-inline-ignore",
   },
@@ -104,10 +109,19 @@ export function lintImage(image: FoundImage): Finding[] {
   }
   if (!reference.isPinned) {
     add("digest-missing", `${image.image} is not pinned to a digest; run imagepin pin`);
-    if (reference.tag === undefined || reference.tag === "latest") add("latest-tag", `${image.image} uses ${reference.tag === undefined ? "no tag (:latest)" : ":latest"}; pick a release tag and pin it`);
+    if (reference.tag === undefined || reference.tag === "latest")
+      add(
+        "latest-tag",
+        `${image.image} uses ${reference.tag === undefined ? "no tag (:latest)" : ":latest"}; pick a release tag and pin it`,
+      );
   }
-  if (image.pullPolicy === "Always" && reference.isPinned) add("pull-policy", `imagePullPolicy Always with a digest only adds registry load; use IfNotPresent`);
-  if (image.pullPolicy === "IfNotPresent" && !reference.isPinned) add("pull-policy", `imagePullPolicy IfNotPresent without a digest can run different code on different nodes; pin the image`);
+  if (image.pullPolicy === "Always" && reference.isPinned)
+    add("pull-policy", `imagePullPolicy Always with a digest only adds registry load; use IfNotPresent`);
+  if (image.pullPolicy === "IfNotPresent" && !reference.isPinned)
+    add(
+      "pull-policy",
+      `imagePullPolicy IfNotPresent without a digest can run different code on different nodes; pin the image`,
+    );
   return findings;
 }
 
@@ -131,7 +145,19 @@ export function noticeFinding(notice: ManifestNotice): Finding | undefined {
 
 /** A malformed document as an `invalid-yaml` finding. */
 export function problemFinding(problem: ManifestProblem): Finding {
-  return { file: problem.file, line: problem.line, column: problem.column, rule: "invalid-yaml", severity: "error", kind: null, namespace: null, name: null, container: null, image: null, message: problem.message };
+  return {
+    file: problem.file,
+    line: problem.line,
+    column: problem.column,
+    rule: "invalid-yaml",
+    severity: "error",
+    kind: null,
+    namespace: null,
+    name: null,
+    container: null,
+    image: null,
+    message: problem.message,
+  };
 }
 
 /** A finding about one image with the image's location and object. */
@@ -153,7 +179,13 @@ export function findingFor(image: FoundImage, rule: string, severity: Severity, 
 
 /** Findings sorted by file, line, column and rule, so output is stable. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  return [...findings].sort((a, b) =>
+    a.file < b.file
+      ? -1
+      : a.file > b.file
+        ? 1
+        : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
 }
 
 /** Counts for the summary of a run. */
@@ -161,5 +193,13 @@ export function summarize(findings: Finding[], files: number, images: number): S
   const byRule: Record<string, number> = {};
   for (const finding of findings) byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
   const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length;
-  return { files, images, findings: findings.length, errors: count("error"), warnings: count("warning"), notes: count("note"), byRule };
+  return {
+    files,
+    images,
+    findings: findings.length,
+    errors: count("error"),
+    warnings: count("warning"),
+    notes: count("note"),
+    byRule,
+  };
 }

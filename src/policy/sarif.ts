@@ -10,7 +10,12 @@ export const sarifSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
  * File paths are made relative to the working directory (code-scanning resolves them against the
  * repository root) and written as URI references.
  */
-export function sarifLog(findings: Finding[], rules: RuleDescription[], toolVersion: string, cwd = process.cwd()): object {
+export function sarifLog(
+  findings: Finding[],
+  rules: RuleDescription[],
+  toolVersion: string,
+  cwd = process.cwd(),
+): object {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   return {
     $schema: sarifSchemaUri,
@@ -45,7 +50,17 @@ export function sarifLog(findings: Finding[], rules: RuleDescription[], toolVers
               },
             },
           ],
-          ...(finding.image ? { properties: { image: finding.image, kind: finding.kind, namespace: finding.namespace, name: finding.name, container: finding.container } } : {}),
+          ...(finding.image
+            ? {
+                properties: {
+                  image: finding.image,
+                  kind: finding.kind,
+                  namespace: finding.namespace,
+                  name: finding.name,
+                  container: finding.container,
+                },
+              }
+            : {}),
         })),
       },
     ],

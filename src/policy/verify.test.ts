@@ -6,7 +6,11 @@ import { verifyFiles } from "./verify.js";
 
 const old = fakeDigest("docker.io/library/nginx:1.25");
 const moved = fakeDigest("docker.io/library/nginx:1.25#2");
-const pod = (image: string) => scanText("pod.yaml", `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: ${image}  # keep\n`);
+const pod = (image: string) =>
+  scanText(
+    "pod.yaml",
+    `kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: ${image}  # keep\n`,
+  );
 
 describe("verifyFiles", () => {
   it("passes a pin whose digest exists and whose tag has not moved", async () => {
@@ -16,7 +20,9 @@ describe("verifyFiles", () => {
 
   it("reports a digest that does not exist", async () => {
     const result = await verifyFiles([pod(`nginx@${old}`)], { resolver: memoryResolver({ missing: [old] }) });
-    expect(result.findings).toMatchObject([{ rule: "digest-not-found", severity: "error", line: 6, column: 14, container: "c" }]);
+    expect(result.findings).toMatchObject([
+      { rule: "digest-not-found", severity: "error", line: 6, column: 14, container: "c" },
+    ]);
   });
 
   it("reports a moved tag and with update rewrites only the digest", async () => {
@@ -35,10 +41,19 @@ describe("verifyFiles", () => {
     const amd = "sha256:" + "b".repeat(64);
     const resolver = memoryResolver({
       moved: ["docker.io/library/nginx:1.25"],
-      indexes: { [moved]: [{ digest: amd, mediaType: "m", platform: { os: "linux", architecture: "amd64" } }, { digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] },
+      indexes: {
+        [moved]: [
+          { digest: amd, mediaType: "m", platform: { os: "linux", architecture: "amd64" } },
+          { digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } },
+        ],
+      },
     });
     const file = pod(`nginx:1.25@${old}`);
-    const result = await verifyFiles([file], { resolver, update: true, platform: { os: "linux", architecture: "arm64" } });
+    const result = await verifyFiles([file], {
+      resolver,
+      update: true,
+      platform: { os: "linux", architecture: "arm64" },
+    });
     expect(result.updated[0]!.output).toBe(file.text.replace(old, arm));
     const unknown = await verifyFiles([file], { resolver, update: true });
     expect(unknown.updated).toEqual([]);
@@ -50,25 +65,45 @@ describe("verifyFiles", () => {
     const v6 = "sha256:" + "6".repeat(64);
     const resolver = memoryResolver({
       moved: ["docker.io/library/nginx:1.25"],
-      indexes: { [moved]: [{ digest: v7, mediaType: "m", platform: { os: "linux", architecture: "arm" } }, { digest: v6, mediaType: "m", platform: { os: "linux", architecture: "arm", variant: "v6" } }] },
+      indexes: {
+        [moved]: [
+          { digest: v7, mediaType: "m", platform: { os: "linux", architecture: "arm" } },
+          { digest: v6, mediaType: "m", platform: { os: "linux", architecture: "arm", variant: "v6" } },
+        ],
+      },
     });
     const file = pod(`nginx:1.25@${old}`);
-    const result = await verifyFiles([file], { resolver, update: true, platform: { os: "linux", architecture: "arm", variant: "v6" } });
+    const result = await verifyFiles([file], {
+      resolver,
+      update: true,
+      platform: { os: "linux", architecture: "arm", variant: "v6" },
+    });
     expect(result.updated[0]!.output).toBe(file.text.replace(old, v6));
   });
 
   it("accepts a platform manifest that is still in the tag's index", async () => {
     const arm = "sha256:" + "c".repeat(64);
-    const resolver = memoryResolver({ indexes: { [old]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] } });
+    const resolver = memoryResolver({
+      indexes: { [old]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] },
+    });
     const result = await verifyFiles([pod(`nginx:1.25@${arm}`)], { resolver });
     expect(result.findings).toEqual([]);
   });
 
   it("reads the entries of the index whose digest it compared, by that digest", async () => {
     const arm = "sha256:" + "d".repeat(64);
-    const base = memoryResolver({ moved: ["docker.io/library/nginx:1.25"], indexes: { [moved]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] } });
+    const base = memoryResolver({
+      moved: ["docker.io/library/nginx:1.25"],
+      indexes: { [moved]: [{ digest: arm, mediaType: "m", platform: { os: "linux", architecture: "arm64" } }] },
+    });
     const asked: string[] = [];
-    const resolver = { ...base, indexEntries: async (reference: ImageReference) => (asked.push(reference.normalized), base.indexEntries!(reference)) };
+    const resolver = {
+      ...base,
+      indexEntries: async (reference: ImageReference) => (
+        asked.push(reference.normalized),
+        base.indexEntries!(reference)
+      ),
+    };
     const result = await verifyFiles([pod(`nginx:1.25@${arm}`)], { resolver });
     expect(result.findings).toEqual([]);
     expect(asked).toEqual([`docker.io/library/nginx:1.25@${moved}`]);
@@ -88,7 +123,9 @@ describe("verifyFiles", () => {
       },
     };
     const images = Array.from({ length: 20 }, (_, index) => `{image: "app${index}@${old}"}`).join(", ");
-    const result = await verifyFiles([scanText("p.yaml", `kind: Pod\nspec:\n  containers: [${images}]\n`)], { resolver });
+    const result = await verifyFiles([scanText("p.yaml", `kind: Pod\nspec:\n  containers: [${images}]\n`)], {
+      resolver,
+    });
     expect(result.findings).toEqual([]);
     expect(most).toBe(20);
   });

@@ -1,5 +1,13 @@
 import { isImagepinError } from "../errors.js";
-import { applyEdits, imageEdit, type LockEntry, withReplacedDigest, type FoundImage, type ScannedFile, type TextEdit } from "../manifests/index.js";
+import {
+  applyEdits,
+  imageEdit,
+  type LockEntry,
+  withReplacedDigest,
+  type FoundImage,
+  type ScannedFile,
+  type TextEdit,
+} from "../manifests/index.js";
 import { ImageReference, tryParseReference } from "../reference/index.js";
 import { formatPlatform, platformMatches, type Platform } from "../reference/index.js";
 import { resolvesToIndex, type Resolver } from "../resolve/types.js";
@@ -46,7 +54,6 @@ export const verifyRules: RuleDescription[] = [
   },
 ];
 
-
 /** Options of {@link verifyFiles}. */
 export interface VerifyOptions {
   resolver: Resolver;
@@ -86,7 +93,13 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     for (const image of file.images) {
       const reference = tryParseReference(image.image);
       // ImageSet images name no registry (the Installation does): `imagepin imageset verify` checks them.
-      if (reference instanceof ImageReference && reference.isPinned && image.kind !== "ImageSet" && image.invalid === undefined) work.push({ file, image, reference });
+      if (
+        reference instanceof ImageReference &&
+        reference.isPinned &&
+        image.kind !== "ImageSet" &&
+        image.invalid === undefined
+      )
+        work.push({ file, image, reference });
     }
   }
   // The registry transport bounds the requests in flight (--concurrency); a second limit here would only lower it.
@@ -101,12 +114,17 @@ export async function verifyFiles(files: ScannedFile[], options: VerifyOptions):
     if (check.finding) findings.push(check.finding);
     if (!options.update || !check.newDigest) return;
     // The lock learns what the file now says, as pin --lock records what it wrote (lock written first by the CLI).
-    if (check.lockEntry && options.lock && !options.lock.lock.get(check.lockEntry.reference)) options.lock.lock.record(check.lockEntry);
+    if (check.lockEntry && options.lock && !options.lock.lock.get(check.lockEntry.reference))
+      options.lock.lock.record(check.lockEntry);
     const written = withReplacedDigest(image, check.newDigest);
     const edit = written === undefined ? undefined : imageEdit(image, written, check.newDigest);
     if (edit && file.problems.length === 0) edits.set(file, [...(edits.get(file) ?? []), edit]);
   });
-  const updated = [...edits].map(([file, fileEdits]) => ({ file, output: applyEdits(file.text, fileEdits), count: fileEdits.length }));
+  const updated = [...edits].map(([file, fileEdits]) => ({
+    file,
+    output: applyEdits(file.text, fileEdits),
+    count: fileEdits.length,
+  }));
   const sorted = sortFindings(findings);
   return { findings: sorted, summary: summarize(sorted, files.length, work.length), updated };
 }
@@ -117,7 +135,10 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
   try {
     pinnedResolution = await options.resolver.resolve(reference, { signal: options.signal });
   } catch (error) {
-    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "digest-not-found", "error", `${pinned} does not exist in ${reference.name}`) };
+    if (isImagepinError(error, "not-found"))
+      return {
+        finding: findingFor(image, "digest-not-found", "error", `${pinned} does not exist in ${reference.name}`),
+      };
     return { finding: registryError(image, error, reference) };
   }
   if (reference.tag === undefined) return {};
@@ -127,7 +148,10 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     if (current.digest === pinned) return {};
     const isIndex = resolvesToIndex(current);
     // The index the tag resolved to, by its digest: asking for the tag again could read a newer push.
-    const entries = isIndex && options.resolver.indexEntries ? await options.resolver.indexEntries(current.pinned, { signal: options.signal }) : [];
+    const entries =
+      isIndex && options.resolver.indexEntries
+        ? await options.resolver.indexEntries(current.pinned, { signal: options.signal })
+        : [];
     if (entries.some((entry) => entry.digest === pinned)) return {};
     const pinnedIsIndex = resolvesToIndex(pinnedResolution);
     let newDigest: string | undefined = current.digest;
@@ -135,18 +159,48 @@ async function checkImage(image: FoundImage, reference: ImageReference, options:
     let platform: Platform | undefined;
     if (!pinnedIsIndex && isIndex) {
       // The pinned manifest's own platform (from its config) decides; --platform only when it declares none.
-      platform = pinnedResolution.platform ?? (await options.resolver.manifestPlatform?.(reference, { signal: options.signal })) ?? options.platform;
+      platform =
+        pinnedResolution.platform ??
+        (await options.resolver.manifestPlatform?.(reference, { signal: options.signal })) ??
+        options.platform;
       const platforms = entries.filter((entry) => entry.platform && entry.platform.os !== "unknown");
-      const match = platform ? platforms.find((entry) => platformMatches(platform!, entry.platform!)) : platforms.length === 1 ? platforms[0] : undefined;
+      const match = platform
+        ? platforms.find((entry) => platformMatches(platform!, entry.platform!))
+        : platforms.length === 1
+          ? platforms[0]
+          : undefined;
       newDigest = match?.digest;
-      if (!match) note = platform ? `; the new index has no ${platformName(platform)} manifest` : "; pass --platform to say which platform's manifest to follow";
+      if (!match)
+        note = platform
+          ? `; the new index has no ${platformName(platform)} manifest`
+          : "; pass --platform to say which platform's manifest to follow";
     }
     const updated = options.update && newDigest !== undefined;
     const message = `${taggedName(image)} moved: now ${current.digest}, pinned ${pinned}${newDigest && newDigest !== current.digest ? ` (its ${platformName(platform)} manifest is ${newDigest})` : ""}${note}${updated ? `; updated to ${newDigest}` : ""}`;
-    const lockEntry = updated && newDigest === current.digest ? { reference: tagged.normalized, digest: current.digest, mediaType: current.mediaType, resolvedAt: new Date(current.resolvedAt).toISOString() } : undefined;
-    return { finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message), newDigest, ...(lockEntry ? { lockEntry } : {}) };
+    const lockEntry =
+      updated && newDigest === current.digest
+        ? {
+            reference: tagged.normalized,
+            digest: current.digest,
+            mediaType: current.mediaType,
+            resolvedAt: new Date(current.resolvedAt).toISOString(),
+          }
+        : undefined;
+    return {
+      finding: findingFor(image, "tag-moved", updated ? "note" : "warning", message),
+      newDigest,
+      ...(lockEntry ? { lockEntry } : {}),
+    };
   } catch (error) {
-    if (isImagepinError(error, "not-found")) return { finding: findingFor(image, "tag-moved", "warning", `${taggedName(image)} no longer exists; pinned ${pinned} still does`) };
+    if (isImagepinError(error, "not-found"))
+      return {
+        finding: findingFor(
+          image,
+          "tag-moved",
+          "warning",
+          `${taggedName(image)} no longer exists; pinned ${pinned} still does`,
+        ),
+      };
     return { finding: registryError(image, error, reference) };
   }
 }
@@ -173,7 +227,9 @@ function registryError(image: FoundImage, error: unknown, reference: ImageRefere
 function withoutLeadingReference(message: string, reference: ImageReference): string {
   const match = /^(\S+?): /.exec(message);
   const leading = match ? tryParseReference(match[1]!) : undefined;
-  return leading instanceof ImageReference && leading.name === reference.name ? message.slice(match![0].length) : message;
+  return leading instanceof ImageReference && leading.name === reference.name
+    ? message.slice(match![0].length)
+    : message;
 }
 
 function platformName(platform: Platform | undefined): string {

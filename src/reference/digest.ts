@@ -17,7 +17,11 @@ const lowercaseHex = /^[a-f0-9]+$/;
  */
 export function validateDigest(digest: string, input: string = digest): string {
   if (!digestShapePattern.test(digest)) {
-    throw new InvalidReferenceError("invalid-format", input, `invalid reference ${quote(input)}: digest ${quote(digest)} is not algorithm:hex`);
+    throw new InvalidReferenceError(
+      "invalid-format",
+      input,
+      `invalid reference ${quote(input)}: digest ${quote(digest)} is not algorithm:hex`,
+    );
   }
   const colon = digest.indexOf(":");
   const algorithm = digest.slice(0, colon);
@@ -31,10 +35,15 @@ export function validateDigest(digest: string, input: string = digest): string {
     );
   }
   if (encoded.length !== expectedLength || !lowercaseHex.test(encoded)) {
-    const problem = encoded.length !== expectedLength
-      ? `has ${encoded.length} characters, ${algorithm} needs ${expectedLength}`
-      : "must be lowercase hex";
-    throw new InvalidReferenceError("invalid-digest", input, `invalid reference ${quote(input)}: ${algorithm} digest ${problem}`);
+    const problem =
+      encoded.length !== expectedLength
+        ? `has ${encoded.length} characters, ${algorithm} needs ${expectedLength}`
+        : "must be lowercase hex";
+    throw new InvalidReferenceError(
+      "invalid-digest",
+      input,
+      `invalid reference ${quote(input)}: ${algorithm} digest ${problem}`,
+    );
   }
   return digest;
 }
@@ -43,5 +52,9 @@ export function validateDigest(digest: string, input: string = digest): string {
 export function isValidDigest(text: string): boolean {
   const colon = text.indexOf(":");
   const expectedLength = digestHexLength[text.slice(0, colon)];
-  return expectedLength !== undefined && text.length === colon + 1 + expectedLength && lowercaseHex.test(text.slice(colon + 1));
+  return (
+    expectedLength !== undefined &&
+    text.length === colon + 1 + expectedLength &&
+    lowercaseHex.test(text.slice(colon + 1))
+  );
 }

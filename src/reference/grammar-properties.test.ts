@@ -4,20 +4,37 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ImageReference, InvalidReferenceError, parseReference } from "./index.js";
 
-const codes = new Set(["empty", "invalid-format", "name-contains-uppercase", "name-too-long", "invalid-digest", "unsupported-digest-algorithm", "hex-identifier-name"]);
+const codes = new Set([
+  "empty",
+  "invalid-format",
+  "name-contains-uppercase",
+  "name-too-long",
+  "invalid-digest",
+  "unsupported-digest-algorithm",
+  "hex-identifier-name",
+]);
 
 const alnum = fc.stringMatching(/^[a-z0-9]{1,8}$/);
 const separator = fc.constantFrom(".", "_", "__", "-", "--");
-const pathComponent = fc.tuple(alnum, fc.array(fc.tuple(separator, alnum), { maxLength: 2 })).map(([head, rest]) => head + rest.map(([sep, part]) => sep + part).join(""));
+const pathComponent = fc
+  .tuple(alnum, fc.array(fc.tuple(separator, alnum), { maxLength: 2 }))
+  .map(([head, rest]) => head + rest.map(([sep, part]) => sep + part).join(""));
 const path = fc.array(pathComponent, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
 const hostLabel = fc.stringMatching(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,6}[a-zA-Z0-9])?$/);
 const port = fc.integer({ min: 1, max: 65535 }).map(String);
 const domain = fc.oneof(
-  fc.tuple(fc.array(hostLabel, { minLength: 2, maxLength: 3 }), fc.option(port)).map(([labels, p]) => labels.join(".") + (p ? `:${p}` : "")),
+  fc
+    .tuple(fc.array(hostLabel, { minLength: 2, maxLength: 3 }), fc.option(port))
+    .map(([labels, p]) => labels.join(".") + (p ? `:${p}` : "")),
   fc.tuple(hostLabel, port).map(([label, p]) => `${label}:${p}`),
   fc.option(port).map((p) => `localhost${p ? `:${p}` : ""}`),
   // distribution accepts only hex digits and colons inside brackets (no embedded IPv4, no zone)
-  fc.tuple(fc.ipV6().filter((ip) => !ip.includes(".")), fc.option(port)).map(([ip, p]) => `[${ip}]${p ? `:${p}` : ""}`),
+  fc
+    .tuple(
+      fc.ipV6().filter((ip) => !ip.includes(".")),
+      fc.option(port),
+    )
+    .map(([ip, p]) => `[${ip}]${p ? `:${p}` : ""}`),
   fc.ipV4().map((ip) => ip),
 );
 const tag = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/);
@@ -66,12 +83,16 @@ describe("grammar properties", () => {
   });
 
   it("throws only typed errors for mutations of valid references", () => {
-    const mutated = fc.tuple(reference, fc.nat(), fc.constantFrom("", "/", ":", "@", ".", "-", "_", "A", " ", "[", "]", "\u0000", "é", "sha256:")).map(
-      ([text, at, insert]) => {
+    const mutated = fc
+      .tuple(
+        reference,
+        fc.nat(),
+        fc.constantFrom("", "/", ":", "@", ".", "-", "_", "A", " ", "[", "]", "\u0000", "é", "sha256:"),
+      )
+      .map(([text, at, insert]) => {
         const index = at % (text.length + 1);
         return text.slice(0, index) + insert + text.slice(index + (at % 2));
-      },
-    );
+      });
     fc.assert(
       fc.property(mutated, (text) => {
         const result = parseOrError(text);
@@ -83,7 +104,12 @@ describe("grammar properties", () => {
   });
 
   it("answers hostile input of 100,000 characters with a typed error", () => {
-    for (const text of ["a-".repeat(50_000), `${"a".repeat(99_999)}!`, `${"a.".repeat(50_000)}/x`, `x@sha256:${"a".repeat(100_000)}`]) {
+    for (const text of [
+      "a-".repeat(50_000),
+      `${"a".repeat(99_999)}!`,
+      `${"a.".repeat(50_000)}/x`,
+      `x@sha256:${"a".repeat(100_000)}`,
+    ]) {
       const result = parseOrError(text);
       expect(result).toBeInstanceOf(InvalidReferenceError);
     }

@@ -14,7 +14,9 @@ interface Case {
   familiar?: string;
 }
 
-const cases = JSON.parse(readFileSync(new URL("../../test/fixtures/references.json", import.meta.url), "utf8")) as Case[];
+const cases = JSON.parse(
+  readFileSync(new URL("../../test/fixtures/references.json", import.meta.url), "utf8"),
+) as Case[];
 const label = (input: string) => JSON.stringify(input.length > 70 ? `${input.slice(0, 70)}…(${input.length})` : input);
 
 describe("reference grammar table", () => {
@@ -72,14 +74,18 @@ describe("reference helpers", () => {
     const ref = parseReference("nginx");
     expect(() => ref.withTag("-bad")).toThrow(expect.objectContaining({ code: "invalid-format" }));
     expect(() => ref.withDigest("sha256:abc")).toThrow(expect.objectContaining({ code: "invalid-digest" }));
-    expect(() => ref.withDigest(`md5:${"a".repeat(32)}`)).toThrow(expect.objectContaining({ code: "unsupported-digest-algorithm" }));
+    expect(() => ref.withDigest(`md5:${"a".repeat(32)}`)).toThrow(
+      expect.objectContaining({ code: "unsupported-digest-algorithm" }),
+    );
   });
 
   it("treats spellings of the same reference as equal", () => {
     expect(parseReference("nginx").equals(parseReference("docker.io/library/nginx:latest"))).toBe(true);
     expect(parseReference("index.docker.io/nginx").equals(parseReference("nginx:latest"))).toBe(true);
     expect(parseReference("nginx").equals(parseReference("nginx:1"))).toBe(false);
-    expect(parseReference("nginx:1").repositoryKey).toBe(parseReference("docker.io/library/nginx@" + digest).repositoryKey);
+    expect(parseReference("nginx:1").repositoryKey).toBe(
+      parseReference("docker.io/library/nginx@" + digest).repositoryKey,
+    );
   });
 
   it("sends Docker Hub requests to its API host and others to their own", () => {

@@ -37,6 +37,10 @@ describe("normalizePlatform", () => {
     expect(defaultVariant("arm64")).toBe("v8");
     expect(defaultVariant("arm")).toBe("v7");
     expect(defaultVariant("amd64")).toBeUndefined();
-    expect(normalizePlatform({ os: "Linux", architecture: "aarch64" })).toEqual({ os: "linux", architecture: "arm64", variant: "v8" });
+    expect(normalizePlatform({ os: "Linux", architecture: "aarch64" })).toEqual({
+      os: "linux",
+      architecture: "arm64",
+      variant: "v8",
+    });
   });
 });

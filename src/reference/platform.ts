@@ -49,7 +49,10 @@ export function normalizePlatform(platform: Platform): Platform {
 export function parsePlatform(text: string): Platform {
   const parts = text.split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[A-Za-z0-9_.-]+$/.test(part))) {
-    throw new ImagepinError("invalid-platform", `invalid platform ${JSON.stringify(text)}: expected os/arch[/variant], such as linux/amd64 or linux/arm64/v8`);
+    throw new ImagepinError(
+      "invalid-platform",
+      `invalid platform ${JSON.stringify(text)}: expected os/arch[/variant], such as linux/amd64 or linux/arm64/v8`,
+    );
   }
   const [os, architecture, variant] = parts as [string, string, string | undefined];
   return normalizePlatform(variant === undefined ? { os, architecture } : { os, architecture, variant });
@@ -70,4 +73,3 @@ export function platformMatches(wanted: Platform, offered: Platform): boolean {
   if (want.os !== have.os || want.architecture !== have.architecture) return false;
   return want.variant === undefined || want.variant === have.variant;
 }
-

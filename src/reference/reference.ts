@@ -74,7 +74,8 @@ export class ImageReference {
     // Kept once computed: the webhook keys its maps and caches by it several times per review (issue 16).
     if (this.#normalized === undefined) {
       const tag = this.effectiveTag;
-      this.#normalized = this.name + (tag !== undefined ? `:${tag}` : "") + (this.digest !== undefined ? `@${this.digest}` : "");
+      this.#normalized =
+        this.name + (tag !== undefined ? `:${tag}` : "") + (this.digest !== undefined ? `@${this.digest}` : "");
     }
     return this.#normalized;
   }
@@ -84,7 +85,11 @@ export class ImageReference {
    * input did not have.
    */
   get familiar(): string {
-    return this.familiarName + (this.tag !== undefined ? `:${this.tag}` : "") + (this.digest !== undefined ? `@${this.digest}` : "");
+    return (
+      this.familiarName +
+      (this.tag !== undefined ? `:${this.tag}` : "") +
+      (this.digest !== undefined ? `@${this.digest}` : "")
+    );
   }
 
   /** The repository in familiar form: `nginx`, `user/app`, `quay.io/org/app`. */
@@ -176,7 +181,8 @@ export function parseReference(input: string): ImageReference {
   const path = tagColon === -1 ? remainder : remainder.slice(0, tagColon);
   const tag = tagColon === -1 ? undefined : remainder.slice(tagColon + 1);
 
-  const invalid = (why: string) => new InvalidReferenceError("invalid-format", input, `invalid reference ${quote(input)}: ${why}`);
+  const invalid = (why: string) =>
+    new InvalidReferenceError("invalid-format", input, `invalid reference ${quote(input)}: ${why}`);
 
   if (!domainPattern.test(domain)) throw invalid(`registry ${quote(domain)} is not a valid host[:port]`);
   if (path !== path.toLowerCase()) {
@@ -188,12 +194,15 @@ export function parseReference(input: string): ImageReference {
     );
   }
   if (!pathPattern.test(path)) {
-    throw invalid(`repository name ${quote(path)} must be lowercase letters, digits and single separators (. _ __ -) between /-separated parts`);
+    throw invalid(
+      `repository name ${quote(path)} must be lowercase letters, digits and single separators (. _ __ -) between /-separated parts`,
+    );
   }
   if (tag !== undefined && !tagPattern.test(tag)) {
     throw invalid(`tag ${quote(tag)} must be 1 to 128 letters, digits, _ . or -, not starting with . or -`);
   }
-  if (digest !== undefined && !digestShapePattern.test(digest)) throw invalid(`digest ${quote(digest)} is not algorithm:hex`);
+  if (digest !== undefined && !digestShapePattern.test(digest))
+    throw invalid(`digest ${quote(digest)} is not algorithm:hex`);
   if (path.length > maxPathLength) {
     throw new InvalidReferenceError(
       "name-too-long",
@@ -223,7 +232,8 @@ function splitDomain(name: string): [string, string, number] {
   } else {
     [domain, remainder] = [dockerHubDomain, name];
   }
-  if (domain === dockerHubDomain && !remainder.includes("/")) return [domain, officialNamespace + remainder, officialNamespace.length];
+  if (domain === dockerHubDomain && !remainder.includes("/"))
+    return [domain, officialNamespace + remainder, officialNamespace.length];
   return [domain, remainder, 0];
 }
 

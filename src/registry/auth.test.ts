@@ -27,9 +27,15 @@ describe("TokenCache", () => {
       return { token: "t", expiresAt: 1000 };
     };
     const key = TokenCache.key("https://a/t", "svc", ["b", "a"], "id1");
-    await Promise.all([cache.get(key, fetch), cache.get(key, fetch), cache.get(TokenCache.key("https://a/t", "svc", ["a", "b"], "id1"), fetch)]);
+    await Promise.all([
+      cache.get(key, fetch),
+      cache.get(key, fetch),
+      cache.get(TokenCache.key("https://a/t", "svc", ["a", "b"], "id1"), fetch),
+    ]);
     expect(fetches).toBe(1);
-    expect(TokenCache.key("https://a/t", "svc", ["a"], "id1")).not.toBe(TokenCache.key("https://a/t", "svc", ["a"], "id2"));
+    expect(TokenCache.key("https://a/t", "svc", ["a"], "id1")).not.toBe(
+      TokenCache.key("https://a/t", "svc", ["a"], "id2"),
+    );
   });
 
   it("does not keep a failed fetch", async () => {
@@ -41,7 +47,9 @@ describe("TokenCache", () => {
 
 describe("credentials in headers", () => {
   it("builds Basic only from a user name and password", () => {
-    expect(basicAuthorization({ username: "u", password: "p:w" })).toBe(`Basic ${Buffer.from("u:p:w").toString("base64")}`);
+    expect(basicAuthorization({ username: "u", password: "p:w" })).toBe(
+      `Basic ${Buffer.from("u:p:w").toString("base64")}`,
+    );
     expect(basicAuthorization({ identityToken: "x" })).toBeUndefined();
     expect(basicAuthorization(undefined)).toBeUndefined();
   });
@@ -56,18 +64,43 @@ describe("credentials in headers", () => {
 
 describe("fetchToken failures", () => {
   const answering = (response: HttpResponse) => ({ send: async () => response }) as unknown as Transport;
-  const request = { realm: new URL("https://auth.example/token"), scopes: ["repository:team/app:pull"], registry: "registry.example" };
-  const where = "the token server of registry registry.example (https://auth.example/token) for repository:team/app:pull";
+  const request = {
+    realm: new URL("https://auth.example/token"),
+    scopes: ["repository:team/app:pull"],
+    registry: "registry.example",
+  };
+  const where =
+    "the token server of registry registry.example (https://auth.example/token) for repository:team/app:pull";
 
   it("maps statuses as manifest answers are mapped, with the registry's code and rate limit", async () => {
-    const limited = { status: 429, headers: { "ratelimit-remaining": "0" }, body: Buffer.from(`{"errors":[{"code":"TOOMANYREQUESTS"}]}`) };
+    const limited = {
+      status: 429,
+      headers: { "ratelimit-remaining": "0" },
+      body: Buffer.from(`{"errors":[{"code":"TOOMANYREQUESTS"}]}`),
+    };
     await expect(fetchToken(answering(limited), request)).rejects.toMatchObject({
-      code: "too-many-requests", status: 429, registryCode: "TOOMANYREQUESTS", message: `${where} is rate limiting (429), remaining 0`,
+      code: "too-many-requests",
+      status: 429,
+      registryCode: "TOOMANYREQUESTS",
+      message: `${where} is rate limiting (429), remaining 0`,
     });
-    await expect(fetchToken(answering({ status: 503, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "server-error", message: `${where} failed with 503` });
-    await expect(fetchToken(answering({ status: 403, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "denied", message: `${where} denied access (403)` });
-    await expect(fetchToken(answering({ status: 401, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "unauthorized", status: 401 });
-    await expect(fetchToken(answering({ status: 404, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "invalid-response", message: `${where} answered 404` });
-    await expect(fetchToken(answering({ status: 302, headers: {}, body: Buffer.alloc(0) }), request)).rejects.toMatchObject({ code: "invalid-response", message: expect.stringContaining("token requests do not follow redirects") });
+    await expect(
+      fetchToken(answering({ status: 503, headers: {}, body: Buffer.alloc(0) }), request),
+    ).rejects.toMatchObject({ code: "server-error", message: `${where} failed with 503` });
+    await expect(
+      fetchToken(answering({ status: 403, headers: {}, body: Buffer.alloc(0) }), request),
+    ).rejects.toMatchObject({ code: "denied", message: `${where} denied access (403)` });
+    await expect(
+      fetchToken(answering({ status: 401, headers: {}, body: Buffer.alloc(0) }), request),
+    ).rejects.toMatchObject({ code: "unauthorized", status: 401 });
+    await expect(
+      fetchToken(answering({ status: 404, headers: {}, body: Buffer.alloc(0) }), request),
+    ).rejects.toMatchObject({ code: "invalid-response", message: `${where} answered 404` });
+    await expect(
+      fetchToken(answering({ status: 302, headers: {}, body: Buffer.alloc(0) }), request),
+    ).rejects.toMatchObject({
+      code: "invalid-response",
+      message: expect.stringContaining("token requests do not follow redirects"),
+    });
   });
 });

@@ -27,7 +27,12 @@ export function basicAuthorization(credential: Credential | undefined): string |
  */
 export function credentialIdentity(credential: Credential | undefined): string {
   if (credential === undefined) return "anonymous";
-  const canonical = JSON.stringify([credential.username ?? null, credential.password ?? null, credential.identityToken ?? null, credential.registryToken ?? null]);
+  const canonical = JSON.stringify([
+    credential.username ?? null,
+    credential.password ?? null,
+    credential.identityToken ?? null,
+    credential.registryToken ?? null,
+  ]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
 }
 
@@ -45,7 +50,11 @@ export class TokenCache {
   private readonly memo: Memo<CachedToken>;
 
   constructor(private readonly now: () => number = Date.now) {
-    this.memo = new Memo<CachedToken>({ maxEntries: maxCachedTokens, ttlMs: (token) => token.expiresAt - this.now(), now });
+    this.memo = new Memo<CachedToken>({
+      maxEntries: maxCachedTokens,
+      ttlMs: (token) => token.expiresAt - this.now(),
+      now,
+    });
   }
 
   /** The cache key; `scopes` order does not matter. */
@@ -88,16 +97,30 @@ export interface TokenRequest {
  * @throws RegistryError `unauthorized` (401), `denied` (403), `invalid-response` (redirect, no token,
  *   not JSON), `too-many-requests`, `server-error`, `unreachable`, `timeout`.
  */
-export async function fetchToken(transport: Transport, request: TokenRequest, now: () => number = Date.now): Promise<CachedToken> {
+export async function fetchToken(
+  transport: Transport,
+  request: TokenRequest,
+  now: () => number = Date.now,
+): Promise<CachedToken> {
   const { realm, service, scopes, credential, registry } = request;
   const url = new URL(realm);
   let response;
   if (credential?.identityToken !== undefined) {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: "imagepin" });
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: credential.identityToken,
+      client_id: "imagepin",
+    });
     if (service !== undefined) form.set("service", service);
     if (scopes.length > 0) form.set("scope", scopes.join(" "));
     response = await transport.send({
-      method: "POST", url, registry, body: form.toString(), maxBodyBytes: maxTokenBytes, signal: request.signal, deadline: request.deadline,
+      method: "POST",
+      url,
+      registry,
+      body: form.toString(),
+      maxBodyBytes: maxTokenBytes,
+      signal: request.signal,
+      deadline: request.deadline,
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
   } else {
@@ -105,24 +128,43 @@ export async function fetchToken(transport: Transport, request: TokenRequest, no
     for (const scope of scopes) url.searchParams.append("scope", scope);
     const authorization = basicAuthorization(credential);
     response = await transport.send({
-      method: "GET", url, registry, maxBodyBytes: maxTokenBytes, signal: request.signal, deadline: request.deadline,
+      method: "GET",
+      url,
+      registry,
+      maxBodyBytes: maxTokenBytes,
+      signal: request.signal,
+      deadline: request.deadline,
       headers: authorization ? { authorization } : {},
     });
   }
   const where = `the token server of registry ${registry} (${realm.origin}${realm.pathname})`;
   if (response.status >= 300 && response.status < 400) {
-    throw new RegistryError("invalid-response", `${where} answered a redirect (${response.status}); token requests do not follow redirects`, { registry, status: response.status });
+    throw new RegistryError(
+      "invalid-response",
+      `${where} answered a redirect (${response.status}); token requests do not follow redirects`,
+      { registry, status: response.status },
+    );
   }
-  if (response.status !== 200) throw statusError(response, { registry, where: scopes.length > 0 ? `${where} for ${scopes.join(" ")}` : where });
+  if (response.status !== 200)
+    throw statusError(response, { registry, where: scopes.length > 0 ? `${where} for ${scopes.join(" ")}` : where });
   let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
     body = parseBoundedJson(response.body.toString("utf8")) as typeof body;
   } catch (error) {
-    throw new RegistryError("invalid-response", `${where} answered something that is not JSON${error instanceof JsonTooDeepError ? ` (${error.message})` : ""}`, { registry, status: 200 });
+    throw new RegistryError(
+      "invalid-response",
+      `${where} answered something that is not JSON${error instanceof JsonTooDeepError ? ` (${error.message})` : ""}`,
+      { registry, status: 200 },
+    );
   }
-  if (typeof body !== "object" || body === null) throw new RegistryError("invalid-response", `${where} answered something that is not a JSON object`, { registry, status: 200 });
+  if (typeof body !== "object" || body === null)
+    throw new RegistryError("invalid-response", `${where} answered something that is not a JSON object`, {
+      registry,
+      status: 200,
+    });
   const token = typeof body.token === "string" && body.token !== "" ? body.token : body.access_token;
-  if (typeof token !== "string" || token === "") throw new RegistryError("invalid-response", `${where} answered without a token`, { registry, status: 200 });
+  if (typeof token !== "string" || token === "")
+    throw new RegistryError("invalid-response", `${where} answered without a token`, { registry, status: 200 });
   const lifetimeMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60) * 1000;
   return { token, expiresAt: now() + lifetimeMs - Math.min(10_000, lifetimeMs / 10) };
 }

@@ -55,7 +55,11 @@ export function parseChallenges(header: string): Challenge[] {
     challenges.push(challenge);
     skip(/[ \t]/);
     const token68 = token68Pattern.exec(header.slice(i))?.[0];
-    if (token68 !== undefined && /^[ \t]*(,|$)/.test(header.slice(i + token68.length)) && !/^[^=]+=[^=]/.test(token68)) {
+    if (
+      token68 !== undefined &&
+      /^[ \t]*(,|$)/.test(header.slice(i + token68.length)) &&
+      !/^[^=]+=[^=]/.test(token68)
+    ) {
       challenge.token68 = token68;
       i += token68.length;
       continue;

@@ -5,7 +5,15 @@ import type { ImageReference } from "../reference/index.js";
 import { TokenCache } from "./auth.js";
 import { configDescriptor, configPlatform, maxConfigBytes } from "./config-blob.js";
 import { RegistryError } from "./errors.js";
-import { headerDigest, maxManifestBytes, parseIndex, rateLimitOf, statusError, verifyManifest, type RateLimit } from "./manifest.js";
+import {
+  headerDigest,
+  maxManifestBytes,
+  parseIndex,
+  rateLimitOf,
+  statusError,
+  verifyManifest,
+  type RateLimit,
+} from "./manifest.js";
 import { bareMediaType, isIndexMediaType, isManifestMediaType, manifestAccept } from "./media-types.js";
 import { normalizePlatform, type Platform } from "../reference/index.js";
 import { selectPlatform, type PlatformEntry } from "./platform.js";
@@ -67,7 +75,10 @@ export class RegistryClient {
    * the matching manifest of the index. A reference with a digest is checked to exist and returned as is.
    * @throws RegistryError with any {@link RegistryError} code.
    */
-  async resolve(reference: ImageReference, options: { platform?: Platform; signal?: AbortSignal } = {}): Promise<ManifestResult> {
+  async resolve(
+    reference: ImageReference,
+    options: { platform?: Platform; signal?: AbortSignal } = {},
+  ): Promise<ManifestResult> {
     const budget = this.budget(options.signal);
     const context = { registry: reference.domain, reference: reference.normalized };
     const target = reference.digest ?? (reference.effectiveTag as string);
@@ -79,7 +90,11 @@ export class RegistryClient {
     const mediaType = bareMediaType(head.headers["content-type"]);
     if (head.status === 200 && digest !== undefined && isManifestMediaType(mediaType)) {
       if (reference.digest !== undefined && digest !== reference.digest) {
-        throw new RegistryError("digest-mismatch", `registry ${reference.domain} answered ${reference.normalized} with digest ${digest}`, { registry: reference.domain, temporary: false });
+        throw new RegistryError(
+          "digest-mismatch",
+          `registry ${reference.domain} answered ${reference.normalized} with digest ${digest}`,
+          { registry: reference.domain, temporary: false },
+        );
       }
       found = { digest, mediaType };
     } else if (head.status === 200 || head.status === 405 || head.status === 400) {
@@ -95,7 +110,12 @@ export class RegistryClient {
     }
     const entries = await this.entriesOf(reference, found.digest, found.body, budget);
     const chosen = selectPlatform(entries, options.platform, context);
-    return { digest: chosen.digest, mediaType: chosen.mediaType, platform: normalizePlatform(chosen.platform as Platform), ...(rateLimit ? { rateLimit } : {}) };
+    return {
+      digest: chosen.digest,
+      mediaType: chosen.mediaType,
+      platform: normalizePlatform(chosen.platform as Platform),
+      ...(rateLimit ? { rateLimit } : {}),
+    };
   }
 
   /**
@@ -106,7 +126,12 @@ export class RegistryClient {
   async indexEntries(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<PlatformEntry[]> {
     const budget = this.budget(options.signal);
     const context = { registry: reference.domain, reference: reference.normalized };
-    const { mediaType, body } = await this.getVerifiedManifest(reference, reference.digest ?? (reference.effectiveTag as string), reference.digest, budget);
+    const { mediaType, body } = await this.getVerifiedManifest(
+      reference,
+      reference.digest ?? (reference.effectiveTag as string),
+      reference.digest,
+      budget,
+    );
     return isIndexMediaType(mediaType) ? parseIndex(body, context) : [];
   }
 
@@ -116,14 +141,30 @@ export class RegistryClient {
    * manifest whose config declares none.
    * @throws RegistryError with any {@link RegistryError} code.
    */
-  async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
+  async manifestPlatform(
+    reference: ImageReference,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Platform | undefined> {
     const budget = this.budget(options.signal);
     const context = { registry: reference.domain, reference: reference.normalized };
-    const { mediaType, body } = await this.getVerifiedManifest(reference, reference.digest ?? (reference.effectiveTag as string), reference.digest, budget);
+    const { mediaType, body } = await this.getVerifiedManifest(
+      reference,
+      reference.digest ?? (reference.effectiveTag as string),
+      reference.digest,
+      budget,
+    );
     const config = isIndexMediaType(mediaType) ? undefined : configDescriptor(body);
     if (config === undefined || config.size > maxConfigBytes) return undefined;
     const blob = await this.session.send(
-      { method: "GET", registry: reference.domain, host: reference.registryHost, repository: reference.path, path: `/v2/${reference.path}/blobs/${config.digest}`, headers: {}, maxBodyBytes: maxConfigBytes },
+      {
+        method: "GET",
+        registry: reference.domain,
+        host: reference.registryHost,
+        repository: reference.path,
+        path: `/v2/${reference.path}/blobs/${config.digest}`,
+        headers: {},
+        maxBodyBytes: maxConfigBytes,
+      },
       budget,
     );
     if (blob.status !== 200) throw statusError(blob, context);
@@ -131,7 +172,12 @@ export class RegistryClient {
     return platform ? normalizePlatform(platform) : undefined;
   }
 
-  private async entriesOf(reference: ImageReference, digest: string, body: Buffer | undefined, budget: Deadline): Promise<PlatformEntry[]> {
+  private async entriesOf(
+    reference: ImageReference,
+    digest: string,
+    body: Buffer | undefined,
+    budget: Deadline,
+  ): Promise<PlatformEntry[]> {
     const context = { registry: reference.domain, reference: reference.normalized };
     if (body !== undefined) return parseIndex(body, context);
     // By digest, so the bytes are those the HEAD named, and checked to be.
@@ -160,8 +206,13 @@ export class RegistryClient {
   private manifest(reference: ImageReference, target: string, method: "GET" | "HEAD", budget: Deadline) {
     return this.session.send(
       {
-        method, registry: reference.domain, host: reference.registryHost, repository: reference.path,
-        path: `/v2/${reference.path}/manifests/${target}`, headers: { accept: manifestAccept }, maxBodyBytes: maxManifestBytes,
+        method,
+        registry: reference.domain,
+        host: reference.registryHost,
+        repository: reference.path,
+        path: `/v2/${reference.path}/manifests/${target}`,
+        headers: { accept: manifestAccept },
+        maxBodyBytes: maxManifestBytes,
       },
       budget,
     );
@@ -169,7 +220,10 @@ export class RegistryClient {
 
   private budget(signal?: AbortSignal): Deadline {
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    return { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, deadline: this.shared.now() + this.timeoutMs };
+    return {
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      deadline: this.shared.now() + this.timeoutMs,
+    };
   }
 
   /** Closes the connection pools (only the client that created them does). */

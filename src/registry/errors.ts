@@ -41,7 +41,12 @@ export interface RegistryErrorOptions extends ImagepinErrorOptions {
 }
 
 // Outages, which the webhook may bridge with the last known digest; every other code is an answer.
-const temporaryCodes: ReadonlySet<RegistryErrorCode> = new Set(["unreachable", "timeout", "too-many-requests", "server-error"]);
+const temporaryCodes: ReadonlySet<RegistryErrorCode> = new Set([
+  "unreachable",
+  "timeout",
+  "too-many-requests",
+  "server-error",
+]);
 
 /**
  * An error talking to a registry. `temporary` is true for outages (unreachable, timeout, 429, 5xx), on

@@ -11,7 +11,9 @@ import { RegistryClient } from "./client.js";
 import { maxManifestBytes } from "./manifest.js";
 
 const indexType = "application/vnd.oci.image.index.v1+json";
-const deepIndex = gunzipSync(readFileSync(new URL("../../test/fixtures/hostile/index-nested-million.json.gz", import.meta.url)));
+const deepIndex = gunzipSync(
+  readFileSync(new URL("../../test/fixtures/hostile/index-nested-million.json.gz", import.meta.url)),
+);
 const digest = `sha256:${createHash("sha256").update(deepIndex).digest("hex")}`;
 
 describe("a registry sending a deeply nested index", () => {
@@ -21,7 +23,11 @@ describe("a registry sending a deeply nested index", () => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      res.writeHead(200, { "content-type": indexType, "docker-content-digest": digest, "content-length": String(deepIndex.length) });
+      res.writeHead(200, {
+        "content-type": indexType,
+        "docker-content-digest": digest,
+        "content-length": String(deepIndex.length),
+      });
       res.end(req.method === "HEAD" ? undefined : deepIndex);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -39,7 +45,9 @@ describe("a registry sending a deeply nested index", () => {
 
   it("is refused as invalid-response naming the depth, for a platform and for its entries", async () => {
     const reference = parseReference(`${host}/team/app:1`);
-    await expect(client.resolve(reference, { platform: { os: "linux", architecture: "amd64" } })).rejects.toMatchObject({ code: "invalid-response", message: expect.stringContaining("nests deeper than 32 levels"), temporary: false });
+    await expect(client.resolve(reference, { platform: { os: "linux", architecture: "amd64" } })).rejects.toMatchObject(
+      { code: "invalid-response", message: expect.stringContaining("nests deeper than 32 levels"), temporary: false },
+    );
     await expect(client.indexEntries(reference)).rejects.toMatchObject({ code: "invalid-response" });
   });
 });

@@ -3,7 +3,13 @@
  * realm checks) and manifest resolution with digest verification and platform selection.
  */
 export { RegistryClient, type ManifestResult, type RegistryClientOptions } from "./client.js";
-export { RegistryError, isRegistryError, isOutage, type RegistryErrorCode, type RegistryErrorOptions } from "./errors.js";
+export {
+  RegistryError,
+  isRegistryError,
+  isOutage,
+  type RegistryErrorCode,
+  type RegistryErrorOptions,
+} from "./errors.js";
 export { mediaTypes, manifestAccept, isIndexMediaType, isManifestMediaType } from "./media-types.js";
 export { selectPlatform, type PlatformEntry } from "./platform.js";
 export { parseChallenges, type Challenge } from "./challenge.js";

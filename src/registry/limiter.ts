@@ -8,7 +8,8 @@ export class Limiter {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be a whole number of at least 1, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`concurrency must be a whole number of at least 1, not ${limit}`);
   }
 
   /** Runs `task` when a slot is free and frees the slot when it settles. */

@@ -40,16 +40,25 @@ export function digestOf(bytes: Buffer, like?: string): string {
  * for, and the registry's Docker-Content-Digest). Returns the digest and the media type.
  * @throws RegistryError `digest-mismatch`, `invalid-response` (not a manifest type imagepin knows).
  */
-export function verifyManifest(response: HttpResponse, context: { registry: string; reference: string; expected?: string }): { digest: string; mediaType: string } {
+export function verifyManifest(
+  response: HttpResponse,
+  context: { registry: string; reference: string; expected?: string },
+): { digest: string; mediaType: string } {
   const { registry, reference, expected } = context;
   const claimed = headerDigest(response);
   for (const named of [expected, claimed]) {
     if (named === undefined) continue;
     const actual = digestOf(response.body, named);
     if (actual !== named) {
-      throw new RegistryError("digest-mismatch", `registry ${registry} sent a manifest for ${reference} whose bytes hash to ${actual}, not ${named}`, {
-        registry, temporary: false, hint: "the registry or something between it and you altered the manifest; do not use it",
-      });
+      throw new RegistryError(
+        "digest-mismatch",
+        `registry ${registry} sent a manifest for ${reference} whose bytes hash to ${actual}, not ${named}`,
+        {
+          registry,
+          temporary: false,
+          hint: "the registry or something between it and you altered the manifest; do not use it",
+        },
+      );
     }
   }
   const digest = expected ?? claimed ?? digestOf(response.body);
@@ -59,7 +68,11 @@ export function verifyManifest(response: HttpResponse, context: { registry: stri
     if (declared !== undefined && isManifestMediaType(declared)) mediaType = declared;
   }
   if (!isManifestMediaType(mediaType)) {
-    throw new RegistryError("invalid-response", `registry ${registry} answered ${reference} with media type ${JSON.stringify(mediaType)}, not an OCI or Docker schema 2 manifest`, { registry });
+    throw new RegistryError(
+      "invalid-response",
+      `registry ${registry} answered ${reference} with media type ${JSON.stringify(mediaType)}, not an OCI or Docker schema 2 manifest`,
+      { registry },
+    );
   }
   return { digest, mediaType };
 }
@@ -78,7 +91,12 @@ function mediaTypeField(body: Buffer): string | undefined {
  * @throws RegistryError `invalid-response` when the body is not such a list.
  */
 export function parseIndex(body: Buffer, context: { registry: string; reference: string }): PlatformEntry[] {
-  const invalid = (why: string) => new RegistryError("invalid-response", `registry ${context.registry} sent an index for ${context.reference} that ${why}`, { registry: context.registry });
+  const invalid = (why: string) =>
+    new RegistryError(
+      "invalid-response",
+      `registry ${context.registry} sent an index for ${context.reference} that ${why}`,
+      { registry: context.registry },
+    );
   let parsed: { manifests?: unknown };
   try {
     parsed = parseBoundedJson(body.toString("utf8")) as { manifests?: unknown };
@@ -88,12 +106,24 @@ export function parseIndex(body: Buffer, context: { registry: string; reference:
   if (typeof parsed !== "object" || parsed === null) throw invalid("is not a JSON object");
   if (!Array.isArray(parsed.manifests)) throw invalid("has no manifests list");
   return parsed.manifests.map((item: unknown) => {
-    const entry = item as { digest?: unknown; mediaType?: unknown; platform?: { os?: unknown; architecture?: unknown; variant?: unknown } };
-    if (typeof entry?.digest !== "string" || !isValidDigest(entry.digest)) throw invalid("lists an entry without a valid digest");
-    const result: PlatformEntry = { digest: entry.digest, mediaType: typeof entry.mediaType === "string" ? entry.mediaType : "" };
+    const entry = item as {
+      digest?: unknown;
+      mediaType?: unknown;
+      platform?: { os?: unknown; architecture?: unknown; variant?: unknown };
+    };
+    if (typeof entry?.digest !== "string" || !isValidDigest(entry.digest))
+      throw invalid("lists an entry without a valid digest");
+    const result: PlatformEntry = {
+      digest: entry.digest,
+      mediaType: typeof entry.mediaType === "string" ? entry.mediaType : "",
+    };
     const platform = entry.platform;
     if (platform && typeof platform.os === "string" && typeof platform.architecture === "string") {
-      result.platform = { os: platform.os, architecture: platform.architecture, ...(typeof platform.variant === "string" && platform.variant !== "" ? { variant: platform.variant } : {}) };
+      result.platform = {
+        os: platform.os,
+        architecture: platform.architecture,
+        ...(typeof platform.variant === "string" && platform.variant !== "" ? { variant: platform.variant } : {}),
+      };
     }
     return result;
   });
@@ -106,7 +136,10 @@ export function parseIndex(body: Buffer, context: { registry: string; reference:
  * @param context.where who answered, leading the message: by default `<reference>: registry <registry>`;
  *   a token request passes `the token server of registry <registry> (<realm>)` and no reference.
  */
-export function statusError(response: HttpResponse, context: { registry: string; reference?: string; where?: string }): RegistryError {
+export function statusError(
+  response: HttpResponse,
+  context: { registry: string; reference?: string; where?: string },
+): RegistryError {
   const { registry, reference } = context;
   const where = context.where ?? `${reference ?? "a request"}: registry ${registry}`;
   const registryCode = registryErrorCode(response.body);
@@ -116,19 +149,31 @@ export function statusError(response: HttpResponse, context: { registry: string;
     case 401:
       return new RegistryError("unauthorized", `${where} ${refusalOf(response, registry)}`, {
         ...options,
-        hint: reference === undefined
-          ? "check the credentials for this registry (`imagepin auth which <image>` lists the ones imagepin tries)"
-          : `\`imagepin auth which ${reference}\` lists the credentials imagepin tries; add one with --docker-config or --pull-secret`,
+        hint:
+          reference === undefined
+            ? "check the credentials for this registry (`imagepin auth which <image>` lists the ones imagepin tries)"
+            : `\`imagepin auth which ${reference}\` lists the credentials imagepin tries; add one with --docker-config or --pull-secret`,
       });
     case 403:
-      return new RegistryError("denied", `${where} denied access (403)`, { ...options, hint: "the credentials were accepted but lack pull access to this repository" });
+      return new RegistryError("denied", `${where} denied access (403)`, {
+        ...options,
+        hint: "the credentials were accepted but lack pull access to this repository",
+      });
     case 429:
-      return new RegistryError("too-many-requests", `${where} is rate limiting (429)${rate?.remaining !== undefined ? `, remaining ${rate.remaining}` : ""}`, options);
+      return new RegistryError(
+        "too-many-requests",
+        `${where} is rate limiting (429)${rate?.remaining !== undefined ? `, remaining ${rate.remaining}` : ""}`,
+        options,
+      );
     default:
       if (response.status === 404 && reference !== undefined && context.where === undefined) {
-        return new RegistryError("not-found", `${reference}: not found at registry ${registry}`, { ...options, hint: "check the repository and tag; `imagepin parse` shows how the reference was read" });
+        return new RegistryError("not-found", `${reference}: not found at registry ${registry}`, {
+          ...options,
+          hint: "check the repository and tag; `imagepin parse` shows how the reference was read",
+        });
       }
-      if (response.status >= 500) return new RegistryError("server-error", `${where} failed with ${response.status}`, options);
+      if (response.status >= 500)
+        return new RegistryError("server-error", `${where} failed with ${response.status}`, options);
       return new RegistryError("invalid-response", `${where} answered ${response.status}`, options);
   }
 }
@@ -141,7 +186,8 @@ function refusalOf(response: HttpResponse, registry: string): string {
   const attempt = response.auth;
   if (attempt === undefined) return "refused access (401)";
   const failures = attempt.failures.length > 0 ? `; ${attempt.failures.join("; ")}` : "";
-  if (attempt.refused.length === 0) return `refused anonymous access (401); no credentials match ${registry}${failures}`;
+  if (attempt.refused.length === 0)
+    return `refused anonymous access (401); no credentials match ${registry}${failures}`;
   return `refused the credentials of ${attempt.refused.join(", ")} (401)${failures}`;
 }
 

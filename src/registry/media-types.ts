@@ -11,7 +11,12 @@ export const mediaTypes = {
  * schema 2 manifest to a signed schema 1 (another digest) for a client that does not list schema 2,
  * and answers 404 for OCI content to a client that does not list the OCI types.
  */
-export const manifestAccept = [mediaTypes.ociIndex, mediaTypes.ociManifest, mediaTypes.dockerManifestList, mediaTypes.dockerManifest].join(", ");
+export const manifestAccept = [
+  mediaTypes.ociIndex,
+  mediaTypes.ociManifest,
+  mediaTypes.dockerManifestList,
+  mediaTypes.dockerManifest,
+].join(", ");
 
 const known: ReadonlySet<string> = new Set(Object.values(mediaTypes));
 

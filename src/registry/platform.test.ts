@@ -14,8 +14,12 @@ describe("selectPlatform", () => {
 
   it("prefers the exact variant, then any of the same os and architecture", () => {
     expect(selectPlatform(entries, { os: "linux", architecture: "amd64" }, context).digest).toBe("sha256:b");
-    expect(selectPlatform(entries, { os: "linux", architecture: "arm64", variant: "v8" }, context).digest).toBe("sha256:c");
-    expect(selectPlatform(entries.slice(0, 1), { os: "linux", architecture: "amd64" }, context).digest).toBe("sha256:a");
+    expect(selectPlatform(entries, { os: "linux", architecture: "arm64", variant: "v8" }, context).digest).toBe(
+      "sha256:c",
+    );
+    expect(selectPlatform(entries.slice(0, 1), { os: "linux", architecture: "amd64" }, context).digest).toBe(
+      "sha256:a",
+    );
   });
 
   it("lists the platforms the index has, without attestations", () => {

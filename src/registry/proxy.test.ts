@@ -3,7 +3,11 @@ import { ProxyRoutes, proxySettingsFromEnv, redactProxy } from "./proxy.js";
 
 describe("proxySettingsFromEnv", () => {
   it("takes the lower-case variable over the upper-case one, as curl and undici do", () => {
-    const settings = proxySettingsFromEnv({ HTTPS_PROXY: "http://upper:3128", https_proxy: "http://lower:3128", HTTP_PROXY: "http://plain:8080" });
+    const settings = proxySettingsFromEnv({
+      HTTPS_PROXY: "http://upper:3128",
+      https_proxy: "http://lower:3128",
+      HTTP_PROXY: "http://plain:8080",
+    });
     expect(settings.https).toEqual({ url: new URL("http://lower:3128"), variable: "https_proxy" });
     expect(settings.http).toEqual({ url: new URL("http://plain:8080"), variable: "HTTP_PROXY" });
   });
@@ -18,8 +22,14 @@ describe("proxySettingsFromEnv", () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ HTTPS_PROXY: "http://proxy:notaport" }, /^HTTPS_PROXY: "http:\/\/proxy:notaport" is not a proxy URL/],
       [{ http_proxy: "socks5://proxy:1080" }, /^http_proxy: .* only http and https proxies/],
-      [{ HTTPS_PROXY: "http://user:s3cret@proxy:3128/path" }, /^HTTPS_PROXY: "http:\/\/\*\*\*@proxy:3128\/path" has a path/],
-      [{ HTTPS_PROXY: "http://user:s3cret@pro xy:3128" }, /^HTTPS_PROXY: "http:\/\/\*\*\*@pro xy:3128" is not a proxy URL/],
+      [
+        { HTTPS_PROXY: "http://user:s3cret@proxy:3128/path" },
+        /^HTTPS_PROXY: "http:\/\/\*\*\*@proxy:3128\/path" has a path/,
+      ],
+      [
+        { HTTPS_PROXY: "http://user:s3cret@pro xy:3128" },
+        /^HTTPS_PROXY: "http:\/\/\*\*\*@pro xy:3128" is not a proxy URL/,
+      ],
     ];
     for (const [env, message] of cases) {
       let caught: unknown;
@@ -42,7 +52,13 @@ describe("proxySettingsFromEnv", () => {
 
 describe("ProxyRoutes", () => {
   const proxied = (noProxy: string, url: string) =>
-    new ProxyRoutes(proxySettingsFromEnv({ HTTPS_PROXY: "http://proxy.corp:3128", HTTP_PROXY: "http://proxy.corp:3129", NO_PROXY: noProxy })).proxyFor(new URL(url))?.host;
+    new ProxyRoutes(
+      proxySettingsFromEnv({
+        HTTPS_PROXY: "http://proxy.corp:3128",
+        HTTP_PROXY: "http://proxy.corp:3129",
+        NO_PROXY: noProxy,
+      }),
+    ).proxyFor(new URL(url))?.host;
 
   // NO_PROXY as Go's golang.org/x/net/http/httpproxy reads it (its own test table, in our words).
   const table: [string, string, string, boolean][] = [
@@ -72,13 +88,23 @@ describe("ProxyRoutes", () => {
   });
 
   it("never proxies loopback, whatever NO_PROXY says", () => {
-    for (const url of ["https://localhost:5000/v2/", "https://127.0.0.1:5000/v2/", "http://[::1]:5000/v2/", "https://registry.localhost/v2/"]) expect(proxied("", url)).toBeUndefined();
+    for (const url of [
+      "https://localhost:5000/v2/",
+      "https://127.0.0.1:5000/v2/",
+      "http://[::1]:5000/v2/",
+      "https://registry.localhost/v2/",
+    ])
+      expect(proxied("", url)).toBeUndefined();
   });
 
   it("uses HTTPS_PROXY for https and HTTP_PROXY for http, and never HTTP_PROXY for https", () => {
     expect(proxied("", "https://registry.corp/v2/")).toBe("proxy.corp:3128");
     expect(proxied("", "http://registry.corp/v2/")).toBe("proxy.corp:3129");
-    expect(new ProxyRoutes(proxySettingsFromEnv({ HTTP_PROXY: "http://proxy.corp:3129" })).proxyFor(new URL("https://registry.corp/v2/"))).toBeUndefined();
+    expect(
+      new ProxyRoutes(proxySettingsFromEnv({ HTTP_PROXY: "http://proxy.corp:3129" })).proxyFor(
+        new URL("https://registry.corp/v2/"),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -87,9 +113,20 @@ describe("token realms reached through a proxy", () => {
   it("are not looked up locally, and literal unsafe addresses and metadata names are still refused", async () => {
     const { validateRealm } = await import("./realm.js");
     const { proxiedRealmLookup } = await import("./proxy.js");
-    await expect(validateRealm("https://auth.only-the-proxy-knows.test/token", registry, "registry.corp", proxiedRealmLookup)).resolves.toBeInstanceOf(URL);
-    for (const realm of ["https://169.254.169.254/token", "https://metadata.google.internal/token", "https://127.0.0.1/token", "https://[::]/token", "https://[fe80::1]/token", "http://auth.corp/token"]) {
-      await expect(validateRealm(realm, registry, "registry.corp", proxiedRealmLookup)).rejects.toMatchObject({ code: "invalid-response" });
+    await expect(
+      validateRealm("https://auth.only-the-proxy-knows.test/token", registry, "registry.corp", proxiedRealmLookup),
+    ).resolves.toBeInstanceOf(URL);
+    for (const realm of [
+      "https://169.254.169.254/token",
+      "https://metadata.google.internal/token",
+      "https://127.0.0.1/token",
+      "https://[::]/token",
+      "https://[fe80::1]/token",
+      "http://auth.corp/token",
+    ]) {
+      await expect(validateRealm(realm, registry, "registry.corp", proxiedRealmLookup)).rejects.toMatchObject({
+        code: "invalid-response",
+      });
     }
   });
 });

@@ -17,7 +17,10 @@ export interface ProxySettings {
 }
 
 /** The value of a variable: the lower-case form wins when both are set, as curl and undici's EnvHttpProxyAgent read them. */
-function variable(env: Record<string, string | undefined>, name: string): { value: string; variable: string } | undefined {
+function variable(
+  env: Record<string, string | undefined>,
+  name: string,
+): { value: string; variable: string } | undefined {
   const lower = name.toLowerCase();
   if (env[lower] !== undefined) return { value: env[lower]!, variable: lower };
   if (env[name] !== undefined) return { value: env[name]!, variable: name };
@@ -32,7 +35,9 @@ export function redactProxy(text: string): string {
 /** A proxy URL as written in a variable: `http://[USER:PASSWORD@]HOST[:PORT]`, the scheme optional (http). */
 function parseProxyUrl(value: string, name: string): URL {
   const bad = (why: string) =>
-    new UsageError(`${name}: ${JSON.stringify(redactProxy(value))} ${why}`, { hint: `write it as http://[USER:PASSWORD@]HOST:PORT, or unset ${name}` });
+    new UsageError(`${name}: ${JSON.stringify(redactProxy(value))} ${why}`, {
+      hint: `write it as http://[USER:PASSWORD@]HOST:PORT, or unset ${name}`,
+    });
   // Go reads a value without a scheme ("proxy.corp:3128") as http, and so do we.
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   let url: URL;
@@ -41,9 +46,11 @@ function parseProxyUrl(value: string, name: string): URL {
   } catch {
     throw bad("is not a proxy URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw bad(`uses ${url.protocol.slice(0, -1)}, but only http and https proxies are supported`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw bad(`uses ${url.protocol.slice(0, -1)}, but only http and https proxies are supported`);
   if (url.hostname === "") throw bad("names no proxy host");
-  if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") throw bad("has a path or query; a proxy URL is scheme, host and port only");
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "")
+    throw bad("has a path or query; a proxy URL is scheme, host and port only");
   return url;
 }
 
@@ -55,9 +62,13 @@ function parseProxyUrl(value: string, name: string): URL {
  */
 export function proxySettingsFromEnv(env: Record<string, string | undefined>): ProxySettings {
   const settings: ProxySettings = {};
-  for (const [name, key] of [["HTTP_PROXY", "http"], ["HTTPS_PROXY", "https"]] as const) {
+  for (const [name, key] of [
+    ["HTTP_PROXY", "http"],
+    ["HTTPS_PROXY", "https"],
+  ] as const) {
     const found = variable(env, name);
-    if (found && found.value.trim() !== "") settings[key] = { url: parseProxyUrl(found.value.trim(), found.variable), variable: found.variable };
+    if (found && found.value.trim() !== "")
+      settings[key] = { url: parseProxyUrl(found.value.trim(), found.variable), variable: found.variable };
   }
   const noProxy = variable(env, "NO_PROXY")?.value;
   if (noProxy !== undefined && noProxy.trim() !== "") settings.noProxy = noProxy;
@@ -147,7 +158,8 @@ export class ProxyRoutes {
    * proxied) and hosts NO_PROXY names (the port compared is the URL's, 443 or 80 when it has none).
    */
   proxyFor(url: URL): URL | undefined {
-    const proxy = url.protocol === "https:" ? this.settings.https : url.protocol === "http:" ? this.settings.http : undefined;
+    const proxy =
+      url.protocol === "https:" ? this.settings.https : url.protocol === "http:" ? this.settings.http : undefined;
     if (proxy === undefined) return undefined;
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
     if (isLoopbackHost(host)) return undefined;

@@ -8,7 +8,10 @@ const http = new URL("http://registry.example.com:5000");
 const loopback = new URL("http://127.0.0.1:5000");
 
 async function refused(realm: string, registry: URL, lookup = publicLookup): Promise<boolean> {
-  const error = await validateRealm(realm, registry, registry.host, lookup).then(() => undefined, (e: unknown) => e);
+  const error = await validateRealm(realm, registry, registry.host, lookup).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (error !== undefined && !isRegistryError(error)) throw error;
   return error !== undefined;
 }
@@ -43,13 +46,20 @@ describe("validateRealm", () => {
     ["AWS IPv6 metadata realm for a loopback registry", "http://[fd00:ec2::254]/token", loopback, true],
     ["GCP metadata name for a loopback registry", "http://metadata.google.internal/token", loopback, true],
     ["unspecified realm for a loopback registry", "http://0.0.0.0/token", loopback, true],
-    ["localhost realm for a localhost registry", "http://localhost:9000/token", new URL("http://localhost:5000"), false],
+    [
+      "localhost realm for a localhost registry",
+      "http://localhost:9000/token",
+      new URL("http://localhost:5000"),
+      false,
+    ],
   ])("%s", async (_name, realm, registry, expected) => {
     expect(await refused(realm, registry)).toBe(expected);
   });
 
   it("refuses a name that resolves to a forbidden address", async () => {
-    expect(await refused("https://rebind.example.com/token", https, async () => ["93.184.216.34", "127.0.0.1"])).toBe(true);
+    expect(await refused("https://rebind.example.com/token", https, async () => ["93.184.216.34", "127.0.0.1"])).toBe(
+      true,
+    );
     expect(await refused("https://meta.example.com/token", https, async () => ["169.254.169.254"])).toBe(true);
     expect(await refused("http://meta.example.com/token", loopback, async () => ["169.254.169.254"])).toBe(true);
     expect(await refused("http://auth.localhost/token", loopback, async () => ["127.0.0.1"])).toBe(false);
@@ -58,7 +68,15 @@ describe("validateRealm", () => {
 
 describe("isLoopbackHost", () => {
   it.each([
-    ["localhost", true], ["a.localhost", true], ["127.0.0.1", true], ["127.1.2.3", true], ["[::1]", true], ["::1", true],
-    ["128.0.0.1", false], ["example.com", false], ["10.0.0.1", false], ["[::2]", false],
+    ["localhost", true],
+    ["a.localhost", true],
+    ["127.0.0.1", true],
+    ["127.1.2.3", true],
+    ["[::1]", true],
+    ["::1", true],
+    ["128.0.0.1", false],
+    ["example.com", false],
+    ["10.0.0.1", false],
+    ["[::2]", false],
   ])("%s → %s", (host, expected) => expect(isLoopbackHost(host)).toBe(expected));
 });

@@ -5,7 +5,8 @@ import { RegistryError } from "./errors.js";
 /** Resolves a host name to its addresses; injected in tests. */
 export type HostLookup = (hostname: string) => Promise<string[]>;
 
-const defaultLookup: HostLookup = async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address);
+const defaultLookup: HostLookup = async (hostname) =>
+  (await lookup(hostname, { all: true })).map((entry) => entry.address);
 
 // Cloud instance metadata services: a token request there could leak the node's own credentials.
 const metadataNames = new Set(["metadata", "metadata.google.internal", "metadata.goog"]);
@@ -36,7 +37,8 @@ function forbiddenAddressKind(hostname: string, allowLoopback: boolean): string 
     const full = expandIpv6(host);
     if (full === "0000:0000:0000:0000:0000:0000:0000:0000") return "an unspecified address";
     if (/^fe[89ab]/.test(full)) return "a link-local address";
-    if (metadataAddresses.has(host) || full === "fd00:0ec2:0000:0000:0000:0000:0000:0254") return "a cloud metadata address";
+    if (metadataAddresses.has(host) || full === "fd00:0ec2:0000:0000:0000:0000:0000:0254")
+      return "a cloud metadata address";
   }
   return undefined;
 }
@@ -48,9 +50,17 @@ function forbiddenAddressKind(hostname: string, allowLoopback: boolean): string 
  * loopback (a port-forwarded `localhost:5000` with its token server beside it).
  * @throws RegistryError `invalid-response` naming the registry and why the realm was refused.
  */
-export async function validateRealm(realm: string, registryUrl: URL, registry: string, resolveHost: HostLookup = defaultLookup): Promise<URL> {
+export async function validateRealm(
+  realm: string,
+  registryUrl: URL,
+  registry: string,
+  resolveHost: HostLookup = defaultLookup,
+): Promise<URL> {
   const refuse = (why: string) =>
-    new RegistryError("invalid-response", `registry ${registry} sent a token realm imagepin refuses: ${why}`, { registry, temporary: false });
+    new RegistryError("invalid-response", `registry ${registry} sent a token realm imagepin refuses: ${why}`, {
+      registry,
+      temporary: false,
+    });
   let url: URL;
   try {
     url = new URL(realm);
@@ -69,7 +79,11 @@ export async function validateRealm(realm: string, registryUrl: URL, registry: s
     try {
       addresses = await resolveHost(url.hostname);
     } catch (error) {
-      throw new RegistryError("unreachable", `cannot resolve the token realm host ${url.hostname} of registry ${registry}`, { registry, cause: error });
+      throw new RegistryError(
+        "unreachable",
+        `cannot resolve the token realm host ${url.hostname} of registry ${registry}`,
+        { registry, cause: error },
+      );
     }
     for (const address of addresses) {
       const kind = forbiddenAddressKind(address, loopbackRegistry);

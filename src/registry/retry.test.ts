@@ -38,7 +38,18 @@ describe("retryDelay", () => {
 });
 
 describe("isRetryableStatus", () => {
-  it.each([[429, true], [500, true], [502, true], [503, true], [504, true], [501, false], [505, false], [404, false], [401, false], [200, false]])("%d → %s", (status, expected) => {
+  it.each([
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [501, false],
+    [505, false],
+    [404, false],
+    [401, false],
+    [200, false],
+  ])("%d → %s", (status, expected) => {
     expect(isRetryableStatus(status)).toBe(expected);
   });
 });

@@ -11,7 +11,12 @@ export interface RetryPolicy {
 }
 
 /** The defaults of {@link RetryPolicy}. */
-export const defaultRetryPolicy: RetryPolicy = { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5000, maxRetryAfterMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30_000,
+};
 
 /** True for statuses worth another attempt: 429 and the 5xx that mean "not now" (not 501/505). */
 export function isRetryableStatus(status: number): boolean {
@@ -37,7 +42,11 @@ export function parseRetryAfter(header: string | undefined, now: number): number
  * that failed together do not come back together. Undefined means "do not retry": the registry asked
  * for longer than the policy allows, or longer than the time left before the deadline.
  */
-export function retryDelay(attempt: number, retryAfter: string | undefined, options: { policy: RetryPolicy; now: number; random: () => number; remainingMs?: number }): number | undefined {
+export function retryDelay(
+  attempt: number,
+  retryAfter: string | undefined,
+  options: { policy: RetryPolicy; now: number; random: () => number; remainingMs?: number },
+): number | undefined {
   const { policy, now, random, remainingMs } = options;
   const asked = parseRetryAfter(retryAfter, now);
   let delay: number;

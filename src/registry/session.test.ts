@@ -15,13 +15,22 @@ const realm = "https://auth.example.com/token";
 
 function registryStub(proxy?: string): { transport: Transport; sent: string[] } {
   const sent: string[] = [];
-  const answer = (status: number, headers: Record<string, string> = {}, body = ""): HttpResponse => ({ status, headers, body: Buffer.from(body) });
+  const answer = (status: number, headers: Record<string, string> = {}, body = ""): HttpResponse => ({
+    status,
+    headers,
+    body: Buffer.from(body),
+  });
   const transport = {
     async send(request: HttpRequest): Promise<HttpResponse> {
       sent.push(`${request.method} ${request.url.host}${request.url.pathname}`);
-      if (request.url.host === "auth.example.com") return answer(200, {}, JSON.stringify({ token: "t0ken", expires_in: 300 }));
-      if (request.headers?.authorization !== "Bearer t0ken") return answer(401, { "www-authenticate": `Bearer realm="${realm}",service="registry.example.com"` });
-      return answer(200, { "docker-content-digest": digest, "content-type": "application/vnd.oci.image.manifest.v1+json" });
+      if (request.url.host === "auth.example.com")
+        return answer(200, {}, JSON.stringify({ token: "t0ken", expires_in: 300 }));
+      if (request.headers?.authorization !== "Bearer t0ken")
+        return answer(401, { "www-authenticate": `Bearer realm="${realm}",service="registry.example.com"` });
+      return answer(200, {
+        "docker-content-digest": digest,
+        "content-type": "application/vnd.oci.image.manifest.v1+json",
+      });
     },
     proxyShownFor: () => proxy,
     async close() {},
@@ -30,7 +39,16 @@ function registryStub(proxy?: string): { transport: Transport; sent: string[] } 
 }
 
 function clientWith(transport: Transport, lookupHost: (host: string) => Promise<string[]>): RegistryClient {
-  const shared: SharedState = { transport, tokens: new TokenCache(), schemes: new Map(), challenges: new Map(), firstContact: new Map(), insecureRegistries: [], lookupHost, now: Date.now };
+  const shared: SharedState = {
+    transport,
+    tokens: new TokenCache(),
+    schemes: new Map(),
+    challenges: new Map(),
+    firstContact: new Map(),
+    insecureRegistries: [],
+    lookupHost,
+    now: Date.now,
+  };
   return new RegistryClient({ lookupHost }, shared);
 }
 
@@ -42,7 +60,8 @@ describe("bearer realm validation", () => {
       lookups.push(host);
       return ["93.184.216.34"];
     });
-    for (const tag of ["1", "2", "3", "4", "5"]) expect((await client.resolve(parseReference(`registry.example.com/team/app:${tag}`))).digest).toBe(digest);
+    for (const tag of ["1", "2", "3", "4", "5"])
+      expect((await client.resolve(parseReference(`registry.example.com/team/app:${tag}`))).digest).toBe(digest);
     expect(sent.filter((line) => line.startsWith("GET auth.example.com"))).toHaveLength(1);
     expect(lookups).toEqual(["auth.example.com"]);
   });
@@ -59,7 +78,10 @@ describe("bearer realm validation", () => {
   it("still refuses a realm that resolves to a forbidden address, before anything is sent to it", async () => {
     const { transport, sent } = registryStub();
     const client = clientWith(transport, async () => ["169.254.169.254"]);
-    const error = await client.resolve(parseReference("registry.example.com/team/app:1")).then(() => undefined, (e: unknown) => e);
+    const error = await client.resolve(parseReference("registry.example.com/team/app:1")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isRegistryError(error, "invalid-response")).toBe(true);
     expect((error as Error).message).toContain("metadata");
     expect(sent.filter((line) => line.includes("auth.example.com"))).toEqual([]);

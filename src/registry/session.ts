@@ -7,7 +7,14 @@ import { ImagepinError } from "../errors.js";
 import { isRegistryError, RegistryError } from "./errors.js";
 import { proxiedRealmLookup } from "./proxy.js";
 import { isLoopbackHost, validateRealm, type HostLookup } from "./realm.js";
-import { ProxyRefusedError, TlsProtocolError, type AuthAttempt, type HttpRequest, type HttpResponse, type Transport } from "./transport.js";
+import {
+  ProxyRefusedError,
+  TlsProtocolError,
+  type AuthAttempt,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from "./transport.js";
 
 /** What every client derived from one another shares: connections, tokens and what was learnt of each host. */
 export interface SharedState {
@@ -63,7 +70,9 @@ export class Session {
   /** True when `host` may be reached over plain http: loopback, or named with --insecure-registry. */
   plainHttpAllowed(host: string): boolean {
     const hostname = host.replace(/:\d+$/, "");
-    return isLoopbackHost(hostname) || this.shared.insecureRegistries.some((entry) => entry === host || entry === hostname);
+    return (
+      isLoopbackHost(hostname) || this.shared.insecureRegistries.some((entry) => entry === host || entry === hostname)
+    );
   }
 
   /**
@@ -104,14 +113,22 @@ export class Session {
         credential = await candidate.get();
       } catch (error) {
         const code = (error as { code?: string }).code;
-        this.logger.debug({ registry: request.registry, source: candidate.source, code }, "credential source failed; trying the next");
+        this.logger.debug(
+          { registry: request.registry, source: candidate.source, code },
+          "credential source failed; trying the next",
+        );
         // Credential errors never hold a secret; anything else is named by its source and code only.
-        attempt.failures.push(error instanceof ImagepinError ? error.message : `${candidate.source} failed${code ? ` (${code})` : ""}`);
+        attempt.failures.push(
+          error instanceof ImagepinError ? error.message : `${candidate.source} failed${code ? ` (${code})` : ""}`,
+        );
         continue;
       }
       if (isEmptyCredential(credential)) {
         // A provider plugin ran and its answer held nothing for this image: say so, or the 401 reads "no credentials match".
-        if (candidate.deferred) attempt.failures.push(`${candidate.source} answered no credential for ${request.registry}/${request.repository}`);
+        if (candidate.deferred)
+          attempt.failures.push(
+            `${candidate.source} answered no credential for ${request.registry}/${request.repository}`,
+          );
         continue;
       }
       usable++;
@@ -120,7 +137,10 @@ export class Session {
         throw error;
       });
       if (outcome instanceof RegistryError || outcome.status === 401 || outcome.status === 403) {
-        this.logger.debug({ registry: request.registry, source: candidate.source }, "credential not accepted; trying the next");
+        this.logger.debug(
+          { registry: request.registry, source: candidate.source },
+          "credential not accepted; trying the next",
+        );
         attempt.refused.push(`${candidate.source}${candidate.username ? ` (user ${candidate.username})` : ""}`);
         refusal = outcome;
         continue;
@@ -149,7 +169,11 @@ export class Session {
     return undefined;
   }
 
-  private async withCredential(request: ApiRequest, credential: Credential | undefined, budget: Deadline): Promise<HttpResponse> {
+  private async withCredential(
+    request: ApiRequest,
+    credential: Credential | undefined,
+    budget: Deadline,
+  ): Promise<HttpResponse> {
     const scopes = [`repository:${request.repository}:pull`];
     const known = this.shared.challenges.get(request.host);
     const first = known ? await this.authorization(known, request, credential, scopes, budget) : undefined;
@@ -165,24 +189,54 @@ export class Session {
   }
 
   /** The Authorization header a challenge asks for with this credential; undefined when there is none to give. */
-  private async authorization(challenge: Challenge, request: ApiRequest, credential: Credential | undefined, scopes: string[], budget: Deadline): Promise<{ header: string; tokenKey?: string } | undefined> {
+  private async authorization(
+    challenge: Challenge,
+    request: ApiRequest,
+    credential: Credential | undefined,
+    scopes: string[],
+    budget: Deadline,
+  ): Promise<{ header: string; tokenKey?: string } | undefined> {
     if (challenge.scheme === "basic") {
       const header = basicAuthorization(credential);
       return header === undefined ? undefined : { header };
     }
     if (credential?.registryToken !== undefined) return { header: `Bearer ${credential.registryToken}` };
     const realmText = challenge.params.realm;
-    if (realmText === undefined) throw new RegistryError("invalid-response", `registry ${request.registry} sent a Bearer challenge without a realm`, { registry: request.registry });
+    if (realmText === undefined)
+      throw new RegistryError(
+        "invalid-response",
+        `registry ${request.registry} sent a Bearer challenge without a realm`,
+        { registry: request.registry },
+      );
     const service = challenge.params.service;
     // Keyed by the realm as the registry wrote it; the check (with its DNS lookup) runs only when a
     // token is to be fetched, not on every request that reuses a cached one.
     const tokenKey = TokenCache.key(realmText, service, scopes, credentialIdentity(credential));
     const token = await this.shared.tokens.get(tokenKey, async () => {
-      const realm = await validateRealm(realmText, await this.origin(request.host), request.registry, this.realmLookup(realmText));
+      const realm = await validateRealm(
+        realmText,
+        await this.origin(request.host),
+        request.registry,
+        this.realmLookup(realmText),
+      );
       // The realm without its query, the service and scopes: enough to debug a 401, and no secret.
       const proxy = this.shared.transport.proxyShownFor(realm);
-      this.logger.debug({ registry: request.registry, realm: `${realm.origin}${realm.pathname}`, service, scopes, credential: credential === undefined ? "anonymous" : "configured", ...(proxy ? { proxy } : {}) }, "fetching a bearer token");
-      return fetchToken(this.shared.transport, { realm, service, scopes, credential, registry: request.registry, ...budget }, this.shared.now);
+      this.logger.debug(
+        {
+          registry: request.registry,
+          realm: `${realm.origin}${realm.pathname}`,
+          service,
+          scopes,
+          credential: credential === undefined ? "anonymous" : "configured",
+          ...(proxy ? { proxy } : {}),
+        },
+        "fetching a bearer token",
+      );
+      return fetchToken(
+        this.shared.transport,
+        { realm, service, scopes, credential, registry: request.registry, ...budget },
+        this.shared.now,
+      );
     });
     return { header: `Bearer ${token}`, tokenKey };
   }
@@ -198,7 +252,9 @@ export class Session {
     } catch {
       // validateRealm refuses it.
     }
-    return url !== undefined && this.shared.transport.proxyShownFor(url) !== undefined ? proxiedRealmLookup : this.shared.lookupHost;
+    return url !== undefined && this.shared.transport.proxyShownFor(url) !== undefined
+      ? proxiedRealmLookup
+      : this.shared.lookupHost;
   }
 
   /** The origin of a host's API: https, or the scheme that worked for a host allowed plain http. */
@@ -207,14 +263,22 @@ export class Session {
     return new URL(`${scheme}://${host}`);
   }
 
-  private async sendFollowingRedirects(request: ApiRequest, authorization: string | undefined, budget: Deadline): Promise<HttpResponse> {
+  private async sendFollowingRedirects(
+    request: ApiRequest,
+    authorization: string | undefined,
+    budget: Deadline,
+  ): Promise<HttpResponse> {
     const origin = await this.origin(request.host);
     let url = new URL(request.path, origin);
     for (let hop = 0; hop <= maxRedirects; hop++) {
       // Credentials belong to the registry's origin: never to another host, never down from https to http.
       const sendCredentials = authorization !== undefined && url.origin === origin.origin;
       const httpRequest: HttpRequest = {
-        method: request.method, url, registry: request.registry, maxBodyBytes: request.maxBodyBytes, ...budget,
+        method: request.method,
+        url,
+        registry: request.registry,
+        maxBodyBytes: request.maxBodyBytes,
+        ...budget,
         headers: { ...request.headers, ...(sendCredentials ? { authorization } : {}) },
         skipTlsVerify: this.shared.insecureRegistries.some((entry) => entry === url.host || entry === url.hostname),
       };
@@ -224,25 +288,44 @@ export class Session {
       } catch (error) {
         // A loopback or --insecure-registry host that does not speak TLS, or whose port a proxy will not
         // tunnel to (many allow CONNECT to 443 only): use http from now on.
-        const noTls = error instanceof TlsProtocolError || (error instanceof ProxyRefusedError && error.proxyStatus !== 407);
+        const noTls =
+          error instanceof TlsProtocolError || (error instanceof ProxyRefusedError && error.proxyStatus !== 407);
         if (noTls && hop === 0 && origin.protocol === "https:" && this.plainHttpAllowed(request.host)) {
           this.shared.schemes.set(request.host, "http");
           return this.sendFollowingRedirects(request, authorization, budget);
         }
         throw error;
       }
-      if (hop === 0 && this.plainHttpAllowed(request.host)) this.shared.schemes.set(request.host, origin.protocol === "http:" ? "http" : "https");
+      if (hop === 0 && this.plainHttpAllowed(request.host))
+        this.shared.schemes.set(request.host, origin.protocol === "http:" ? "http" : "https");
       const proxy = this.shared.transport.proxyShownFor(url);
-      this.logger.debug({ registry: request.registry, method: request.method, url: `${url.origin}${url.pathname}`, status: response.status, ...(proxy ? { proxy } : {}) }, "registry exchange");
+      this.logger.debug(
+        {
+          registry: request.registry,
+          method: request.method,
+          url: `${url.origin}${url.pathname}`,
+          status: response.status,
+          ...(proxy ? { proxy } : {}),
+        },
+        "registry exchange",
+      );
       const location = response.headers.location;
       if (!redirectStatuses.has(response.status) || location === undefined) return response;
       const next = new URL(location, url);
       if (next.protocol !== "https:" && next.protocol !== "http:") {
-        throw new RegistryError("invalid-response", `registry ${request.registry} redirected to a ${next.protocol} URL`, { registry: request.registry });
+        throw new RegistryError(
+          "invalid-response",
+          `registry ${request.registry} redirected to a ${next.protocol} URL`,
+          { registry: request.registry },
+        );
       }
       url = next;
     }
-    throw new RegistryError("invalid-response", `registry ${request.registry} redirected more than ${maxRedirects} times`, { registry: request.registry });
+    throw new RegistryError(
+      "invalid-response",
+      `registry ${request.registry} redirected more than ${maxRedirects} times`,
+      { registry: request.registry },
+    );
   }
 }
 

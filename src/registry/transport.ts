@@ -1,7 +1,12 @@
 import { rootCertificates } from "node:tls";
 import type { Socket } from "node:net";
 import { createRequire } from "node:module";
-import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher, ProxyAgent as UndiciProxyAgent } from "undici";
+import type {
+  Agent as UndiciAgent,
+  buildConnector as undiciBuildConnector,
+  Dispatcher,
+  ProxyAgent as UndiciProxyAgent,
+} from "undici";
 import { abandonOnAbort } from "../internal/abort.js";
 import { userAgent } from "../version.js";
 import { RegistryError } from "./errors.js";
@@ -16,10 +21,14 @@ import { defaultRetryPolicy, isRetryableStatus, retryDelay, type RetryPolicy } f
 const requireUndici = createRequire(import.meta.url);
 const Agent = requireUndici("undici/lib/dispatcher/agent.js") as typeof UndiciAgent;
 const buildConnector = requireUndici("undici/lib/core/connect.js") as typeof undiciBuildConnector;
-const dispatchRequest = requireUndici("undici/lib/api/api-request.js") as (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+const dispatchRequest = requireUndici("undici/lib/api/api-request.js") as (
+  this: Dispatcher,
+  options: Dispatcher.RequestOptions,
+) => Promise<Dispatcher.ResponseData>;
 /** undici's ProxyAgent, loaded the first time a proxy applies (most runs have none). */
 let proxyAgentClass: typeof UndiciProxyAgent | undefined;
-const loadProxyAgent = () => (proxyAgentClass ??= requireUndici("undici/lib/dispatcher/proxy-agent.js") as typeof UndiciProxyAgent);
+const loadProxyAgent = () =>
+  (proxyAgentClass ??= requireUndici("undici/lib/dispatcher/proxy-agent.js") as typeof UndiciProxyAgent);
 
 /** One HTTP exchange the client asks for. Redirects are never followed here (see client.ts). */
 export interface HttpRequest {
@@ -79,13 +88,24 @@ export interface TransportOptions {
 
 // Certificate problems: the server speaks TLS but we do not trust it. Retrying will not help; --ca-file will.
 const certificateErrors = new Set([
-  "CERT_HAS_EXPIRED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_GET_ISSUER_CERT", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED", "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
+  "CERT_NOT_YET_VALID",
 ]);
 const timeoutErrors = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 // The peer answered, but not in HTTP/1.1 a client can read (a 100 KB header, bytes of another protocol): an
 // answer that is not the distribution API (`invalid-response`), not an outage to bridge with a fallback.
-const protocolErrors = new Set(["UND_ERR_HEADERS_OVERFLOW", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
+const protocolErrors = new Set([
+  "UND_ERR_HEADERS_OVERFLOW",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  "UND_ERR_RES_EXCEEDED_MAX_SIZE",
+]);
 
 /** A connection that failed because the peer does not speak TLS (a plain-http registry asked over https). */
 export class TlsProtocolError extends RegistryError {}
@@ -124,12 +144,17 @@ export class Transport {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     // `ca` replaces Node's roots, so the bundled ones go in beside the user's.
-    if (options.caCertificates && options.caCertificates.length > 0) this.ca = [...rootCertificates, ...options.caCertificates];
+    if (options.caCertificates && options.caCertificates.length > 0)
+      this.ca = [...rootCertificates, ...options.caCertificates];
     this.verifying = this.makeAgent(true);
   }
 
   private makeAgent(verify: boolean): UndiciAgent {
-    const connector = buildConnector({ ...(this.ca ? { ca: this.ca } : {}), rejectUnauthorized: verify, timeout: this.requestTimeoutMs });
+    const connector = buildConnector({
+      ...(this.ca ? { ca: this.ca } : {}),
+      rejectUnauthorized: verify,
+      timeout: this.requestTimeoutMs,
+    });
     return new Agent({
       keepAliveTimeout: 30_000,
       connect: (options, callback) => {
@@ -156,7 +181,13 @@ export class Transport {
     if (agent === undefined) {
       const tls = { ...(this.ca ? { ca: this.ca } : {}), timeout: this.requestTimeoutMs };
       // The proxy's credentials come from its URL's user info; undici sends them only to the proxy.
-      agent = new (loadProxyAgent())({ uri: proxy.href, proxyTunnel: false, keepAliveTimeout: 30_000, requestTls: { ...tls, rejectUnauthorized: !skipTlsVerify }, proxyTls: tls });
+      agent = new (loadProxyAgent())({
+        uri: proxy.href,
+        proxyTunnel: false,
+        keepAliveTimeout: 30_000,
+        requestTls: { ...tls, rejectUnauthorized: !skipTlsVerify },
+        proxyTls: tls,
+      });
       this.proxyAgents.set(key, agent);
     }
     return agent;
@@ -185,20 +216,30 @@ export class Transport {
         if (!(error instanceof RegistryError)) throw error;
         failure = error;
       }
-      const retryable = request.retry !== false && attempt < this.policy.maxRetries &&
+      const retryable =
+        request.retry !== false &&
+        attempt < this.policy.maxRetries &&
         (failure ? failure.temporary && !request.signal?.aborted : isRetryableStatus(response!.status));
       if (!retryable) {
         if (failure) throw failure;
         return response!;
       }
       const remainingMs = request.deadline === undefined ? undefined : request.deadline - now();
-      const delay = retryDelay(attempt, response?.headers["retry-after"], { policy: this.policy, now: now(), random: this.options.random ?? Math.random, remainingMs });
+      const delay = retryDelay(attempt, response?.headers["retry-after"], {
+        policy: this.policy,
+        now: now(),
+        random: this.options.random ?? Math.random,
+        remainingMs,
+      });
       if (delay === undefined) {
         if (failure) throw failure;
         return response!;
       }
       try {
-        await (this.options.sleep ?? sleep)(delay, request.signal ? AbortSignal.any([request.signal, this.closing.signal]) : this.closing.signal);
+        await (this.options.sleep ?? sleep)(
+          delay,
+          request.signal ? AbortSignal.any([request.signal, this.closing.signal]) : this.closing.signal,
+        );
       } catch {
         throw this.closing.signal.aborted ? closedError(request) : deadlineError(request);
       }
@@ -215,25 +256,31 @@ export class Transport {
       // undici does not end a request whose connection is still being made (TCP or TLS) when its signal
       // aborts: it waits for its connect timeout. Abandoning it keeps --timeout a hard budget (issue 12);
       // close() destroys the socket left connecting.
-      data = await abandonOnAbort(dispatchRequest.call(agent, {
-        origin: request.url.origin,
-        path: request.url.pathname + request.url.search,
-        method: request.method,
-        headers: { "user-agent": this.userAgent, ...request.headers },
-        body: request.body,
+      data = await abandonOnAbort(
+        dispatchRequest.call(agent, {
+          origin: request.url.origin,
+          path: request.url.pathname + request.url.search,
+          method: request.method,
+          headers: { "user-agent": this.userAgent, ...request.headers },
+          body: request.body,
+          signal,
+          headersTimeout: this.requestTimeoutMs,
+          bodyTimeout: this.requestTimeoutMs,
+        }),
         signal,
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
-      }), signal, () => signal.reason as Error);
+        () => signal.reason as Error,
+      );
     } catch (error) {
       this.options.onResponse?.("error", request.url.host);
       throw this.connectionError(error, request, attemptTimeout);
     }
     this.options.onResponse?.(data.statusCode, request.url.host);
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(data.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+    for (const [name, value] of Object.entries(data.headers))
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
     try {
-      const body = request.method === "HEAD" ? Buffer.alloc(0) : await readCapped(data.body, request.maxBodyBytes, request);
+      const body =
+        request.method === "HEAD" ? Buffer.alloc(0) : await readCapped(data.body, request.maxBodyBytes, request);
       if (request.method === "HEAD") await data.body.dump();
       return { status: data.statusCode, headers, body };
     } catch (error) {
@@ -250,34 +297,73 @@ export class Transport {
     if (request.signal?.aborted) return deadlineError(request, error);
     const refusal = proxy === undefined ? undefined : proxyRefusal(error);
     if (refusal !== undefined) {
-      return Object.assign(new ProxyRefusedError("unreachable", `proxy ${proxy} refused the request to registry ${where.replace(` through proxy ${proxy}`, "")}: ${refusal}${refusal === 407 ? " Proxy Authentication Required" : ""}`, {
-        registry: request.registry, cause: error, temporary: refusal !== 407 && refusal !== 403,
-        hint: refusal === 407 ? "give the proxy's user name and password in the proxy variable: https_proxy=http://USER:PASSWORD@HOST:PORT" : "check that the proxy allows this registry, or add the registry to NO_PROXY",
-      }), { proxyStatus: refusal });
+      return Object.assign(
+        new ProxyRefusedError(
+          "unreachable",
+          `proxy ${proxy} refused the request to registry ${where.replace(` through proxy ${proxy}`, "")}: ${refusal}${refusal === 407 ? " Proxy Authentication Required" : ""}`,
+          {
+            registry: request.registry,
+            cause: error,
+            temporary: refusal !== 407 && refusal !== 403,
+            hint:
+              refusal === 407
+                ? "give the proxy's user name and password in the proxy variable: https_proxy=http://USER:PASSWORD@HOST:PORT"
+                : "check that the proxy allows this registry, or add the registry to NO_PROXY",
+          },
+        ),
+        { proxyStatus: refusal },
+      );
     }
     const code = errorCode(error);
     if (attemptTimeout.aborted || (code !== undefined && timeoutErrors.has(code))) {
-      return new RegistryError("timeout", `registry ${where} did not answer within ${this.requestTimeoutMs / 1000} s`, { registry: request.registry, cause: error });
+      return new RegistryError("timeout", `registry ${where} did not answer within ${this.requestTimeoutMs / 1000} s`, {
+        registry: request.registry,
+        cause: error,
+      });
     }
     if (code !== undefined && certificateErrors.has(code)) {
       return new RegistryError("unreachable", `registry ${where}: TLS certificate not trusted (${code})`, {
-        registry: request.registry, cause: error, temporary: false, hint: "pass --ca-file with the CA that signed the registry's certificate",
+        registry: request.registry,
+        cause: error,
+        temporary: false,
+        hint: "pass --ca-file with the CA that signed the registry's certificate",
       });
     }
-    if (code === "EPROTO" || code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number|packet length too long/i.test(String((error as Error)?.message))) {
-      return new TlsProtocolError("unreachable", `registry ${where} does not speak TLS`, { registry: request.registry, cause: error, temporary: false, hint: "pass --insecure-registry to use http" });
+    if (
+      code === "EPROTO" ||
+      code === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+      /wrong version number|packet length too long/i.test(String((error as Error)?.message))
+    ) {
+      return new TlsProtocolError("unreachable", `registry ${where} does not speak TLS`, {
+        registry: request.registry,
+        cause: error,
+        temporary: false,
+        hint: "pass --insecure-registry to use http",
+      });
     }
     if (isProtocolError(error)) {
-      return new RegistryError("invalid-response", `registry ${where} answered something that is not HTTP/1.1: ${code ?? (error as Error).message}`, { registry: request.registry, cause: error });
+      return new RegistryError(
+        "invalid-response",
+        `registry ${where} answered something that is not HTTP/1.1: ${code ?? (error as Error).message}`,
+        { registry: request.registry, cause: error },
+      );
     }
-    return new RegistryError("unreachable", `cannot reach registry ${where}: ${code ?? (error as Error)?.message ?? String(error)}`, { registry: request.registry, cause: error });
+    return new RegistryError(
+      "unreachable",
+      `cannot reach registry ${where}: ${code ?? (error as Error)?.message ?? String(error)}`,
+      { registry: request.registry, cause: error },
+    );
   }
 
   /** Closes every pooled connection, ending requests still in flight (with `unreachable`, not retried). */
   async close(): Promise<void> {
     this.closing.abort();
     for (const socket of this.sockets) socket.destroy();
-    await Promise.all([this.verifying.destroy(), this.insecureAgent?.destroy(), ...[...this.proxyAgents.values()].map((agent) => agent.destroy())]);
+    await Promise.all([
+      this.verifying.destroy(),
+      this.insecureAgent?.destroy(),
+      ...[...this.proxyAgents.values()].map((agent) => agent.destroy()),
+    ]);
   }
 }
 
@@ -289,11 +375,18 @@ function proxyRefusal(error: unknown): number | undefined {
 }
 
 function closedError(request: HttpRequest, cause?: unknown): RegistryError {
-  return new RegistryError("unreachable", `the registry client was closed before registry ${request.registry} answered`, { registry: request.registry, cause, temporary: false });
+  return new RegistryError(
+    "unreachable",
+    `the registry client was closed before registry ${request.registry} answered`,
+    { registry: request.registry, cause, temporary: false },
+  );
 }
 
 function deadlineError(request: HttpRequest, cause?: unknown): RegistryError {
-  return new RegistryError("timeout", `deadline exceeded talking to registry ${request.registry}`, { registry: request.registry, cause });
+  return new RegistryError("timeout", `deadline exceeded talking to registry ${request.registry}`, {
+    registry: request.registry,
+    cause,
+  });
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -301,7 +394,8 @@ function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === "string" && code !== "UND_ERR_SOCKET" && code !== "UND_ERR_ABORTED" && code !== "ABORT_ERR") return code;
+    if (typeof code === "string" && code !== "UND_ERR_SOCKET" && code !== "UND_ERR_ABORTED" && code !== "ABORT_ERR")
+      return code;
     current = current.cause;
   }
   const top = (error as Error & { code?: unknown })?.code;
@@ -313,19 +407,31 @@ function isProtocolError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as Error & { code?: unknown }).code;
-    if (current.name === "HTTPParserError" || (typeof code === "string" && (protocolErrors.has(code) || code.startsWith("HPE_")))) return true;
+    if (
+      current.name === "HTTPParserError" ||
+      (typeof code === "string" && (protocolErrors.has(code) || code.startsWith("HPE_")))
+    )
+      return true;
     current = current.cause;
   }
   return false;
 }
 
-async function readCapped(body: AsyncIterable<Buffer | Uint8Array>, cap: number, request: HttpRequest): Promise<Buffer> {
+async function readCapped(
+  body: AsyncIterable<Buffer | Uint8Array>,
+  cap: number,
+  request: HttpRequest,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of body) {
     length += chunk.length;
     if (length > cap) {
-      throw new RegistryError("invalid-response", `registry ${request.registry} sent more than ${cap} bytes for ${request.url.pathname}`, { registry: request.registry });
+      throw new RegistryError(
+        "invalid-response",
+        `registry ${request.registry} sent more than ${cap} bytes for ${request.url.pathname}`,
+        { registry: request.registry },
+      );
     }
     chunks.push(Buffer.from(chunk));
   }

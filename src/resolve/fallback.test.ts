@@ -13,7 +13,14 @@ const digest = `sha256:${"d".repeat(64)}`;
 
 /** Answers every caller with one Resolution object, as the registry resolver's single-flight does. */
 function sharedAnswer(): Resolver {
-  const resolution: Resolution = { reference, pinned: reference.withDigest(digest), digest, mediaType: "application/vnd.oci.image.manifest.v1+json", source: "fresh", resolvedAt: 1_700_000_000_000 };
+  const resolution: Resolution = {
+    reference,
+    pinned: reference.withDigest(digest),
+    digest,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    source: "fresh",
+    resolvedAt: 1_700_000_000_000,
+  };
   const flight = new Promise<Resolution>((resolve) => setTimeout(() => resolve(resolution), 5));
   return { resolve: () => flight };
 }
@@ -35,7 +42,9 @@ describe("FallbackResolver", () => {
     const store = new SlowCountingStore();
     const fallback = new FallbackResolver({ resolver: sharedAnswer(), store });
     const callers = Array.from({ length: 200 }, (_, i) =>
-      fallback.resolve(reference, { scope: i % 2 === 0 ? "public" : "namespace:team" }).then((resolution) => ({ resolution, committedThen: store.committed })),
+      fallback
+        .resolve(reference, { scope: i % 2 === 0 ? "public" : "namespace:team" })
+        .then((resolution) => ({ resolution, committedThen: store.committed })),
     );
     const answers = await Promise.all(callers);
     expect(answers.every((answer) => answer.resolution.digest === digest)).toBe(true);
@@ -48,9 +57,22 @@ describe("FallbackResolver", () => {
 
 describe("FallbackResolver and the review deadline", () => {
   const aborting = (ms: number) => AbortSignal.timeout(ms);
-  const record = { reference: reference.normalized, digest, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: 1_700_000_000_000, scope: "public" as const };
+  const record = {
+    reference: reference.normalized,
+    digest,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    resolvedAt: 1_700_000_000_000,
+    scope: "public" as const,
+  };
   /** A store whose calls never settle, as a stopped Redis with its connection open. */
-  const hungStore = (): DigestStore => ({ description: "hung:", get: () => new Promise(() => {}), put: () => new Promise(() => {}), list: async () => [], evict: async () => 0, close: async () => {} });
+  const hungStore = (): DigestStore => ({
+    description: "hung:",
+    get: () => new Promise(() => {}),
+    put: () => new Promise(() => {}),
+    list: async () => [],
+    evict: async () => 0,
+    close: async () => {},
+  });
 
   it("races a resolver that ignores the signal against it: a temporary timeout, so an outage", async () => {
     const ignoring: Resolver = { resolve: () => new Promise<Resolution>(() => {}) };
@@ -70,7 +92,9 @@ describe("FallbackResolver and the review deadline", () => {
     try {
       const store = new MemoryDigestStore();
       const fallback = new FallbackResolver({ resolver, store });
-      await expect(fallback.resolve(hostReference, { scope: "public", signal: aborting(50), fallback: false })).rejects.toMatchObject({ code: "timeout", temporary: true });
+      await expect(
+        fallback.resolve(hostReference, { scope: "public", signal: aborting(50), fallback: false }),
+      ).rejects.toMatchObject({ code: "timeout", temporary: true });
       await store.put({ ...record, reference: hostReference.normalized });
       const started = Date.now();
       const served = await fallback.resolve(hostReference, { scope: "public", signal: aborting(50) });
@@ -84,15 +108,25 @@ describe("FallbackResolver and the review deadline", () => {
   });
 
   it("gives up a hung store lookup at the store signal and says the store could not be read", async () => {
-    const down: Resolver = { resolve: async () => Promise.reject(new RegistryError("unreachable", "connection refused", { registry: "registry.example" })) };
+    const down: Resolver = {
+      resolve: async () =>
+        Promise.reject(new RegistryError("unreachable", "connection refused", { registry: "registry.example" })),
+    };
     const fallback = new FallbackResolver({ resolver: down, store: hungStore() });
-    const failure = fallback.resolve(reference, { scope: "namespace:team", signal: aborting(10), storeSignal: aborting(60) });
+    const failure = fallback.resolve(reference, {
+      scope: "namespace:team",
+      signal: aborting(10),
+      storeSignal: aborting(60),
+    });
     await expect(failure).rejects.toBeInstanceOf(FallbackUnavailableError);
     await expect(failure).rejects.toMatchObject({ code: "store-unavailable", outage: { code: "unreachable" } });
   });
 
   it("answers a fresh resolution when the store write hangs past the store signal", async () => {
     const fallback = new FallbackResolver({ resolver: sharedAnswer(), store: hungStore() });
-    await expect(fallback.resolve(reference, { scope: "public", storeSignal: aborting(60) })).resolves.toMatchObject({ source: "fresh", digest });
+    await expect(fallback.resolve(reference, { scope: "public", storeSignal: aborting(60) })).resolves.toMatchObject({
+      source: "fresh",
+      digest,
+    });
   });
 });

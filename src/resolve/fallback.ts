@@ -44,7 +44,11 @@ export class FallbackUnavailableError extends ImagepinError {
     readonly outage: unknown,
     readonly storeError: unknown,
   ) {
-    super("store-unavailable", `${describeError(outage).message}; the digest store could not be read: ${describeError(storeError).message}`, { cause: outage });
+    super(
+      "store-unavailable",
+      `${describeError(outage).message}; the digest store could not be read: ${describeError(storeError).message}`,
+      { cause: outage },
+    );
   }
 }
 
@@ -75,7 +79,10 @@ export class FallbackResolver {
     const resolver = options.resolver ?? this.options.resolver;
     let resolution: Resolution;
     try {
-      const call = resolver.resolve(reference, { ...(options.platform ? { platform: options.platform } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      const call = resolver.resolve(reference, {
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       resolution = await abandonOnAbort(call, options.signal, () => deadlineError(reference));
     } catch (error) {
       if (options.fallback === false || !isOutage(error)) throw error;
@@ -92,9 +99,15 @@ export class FallbackResolver {
         fallbackReason: describeError(error),
       };
     }
-    if (resolution.source === "fresh") await abandonOnAbort(this.remember(reference, resolution, options), options.storeSignal, () => storeDeadlineError()).catch(() => {
-      this.logger.error({ reference: reference.normalized, store: this.options.store.description }, "the digest store did not take the last known digest within the review deadline");
-    });
+    if (resolution.source === "fresh")
+      await abandonOnAbort(this.remember(reference, resolution, options), options.storeSignal, () =>
+        storeDeadlineError(),
+      ).catch(() => {
+        this.logger.error(
+          { reference: reference.normalized, store: this.options.store.description },
+          "the digest store did not take the last known digest within the review deadline",
+        );
+      });
     return resolution;
   }
 
@@ -112,26 +125,44 @@ export class FallbackResolver {
         resolvedAt: resolution.resolvedAt,
         scope: options.scope,
       };
-      write = this.options.store.put(record, options.storeSignal ? { signal: options.storeSignal } : {}).catch((error: unknown) => {
-        // The Pod is still pinned correctly; only a later fallback loses this answer.
-        this.logger.error({ reference: reference.normalized, err: describeError(error) }, "cannot store the last known digest");
-      });
+      write = this.options.store
+        .put(record, options.storeSignal ? { signal: options.storeSignal } : {})
+        .catch((error: unknown) => {
+          // The Pod is still pinned correctly; only a later fallback loses this answer.
+          this.logger.error(
+            { reference: reference.normalized, err: describeError(error) },
+            "cannot store the last known digest",
+          );
+        });
       byScope.set(options.scope, write);
     }
     return write;
   }
 
   /** The newest record the caller may use; undefined when there is none. @throws FallbackUnavailableError */
-  private async lookup(reference: ImageReference, options: FallbackResolveOptions, outage: unknown): Promise<DigestRecord | undefined> {
+  private async lookup(
+    reference: ImageReference,
+    options: FallbackResolveOptions,
+    outage: unknown,
+  ): Promise<DigestRecord | undefined> {
     const scopes: StoreScope[] = options.scope === "public" ? ["public"] : [options.scope, "public"];
     const signal = options.storeSignal;
     for (const scope of scopes) {
       try {
-        const key = { reference: reference.normalized, scope, ...(options.platform ? { platform: options.platform } : {}) };
-        const record = await abandonOnAbort(this.options.store.get(key, signal ? { signal } : {}), signal, () => storeDeadlineError());
+        const key = {
+          reference: reference.normalized,
+          scope,
+          ...(options.platform ? { platform: options.platform } : {}),
+        };
+        const record = await abandonOnAbort(this.options.store.get(key, signal ? { signal } : {}), signal, () =>
+          storeDeadlineError(),
+        );
         if (record) return record;
       } catch (error) {
-        this.logger.error({ reference: reference.normalized, store: this.options.store.description, err: describeError(error) }, "cannot read the last known digest");
+        this.logger.error(
+          { reference: reference.normalized, store: this.options.store.description, err: describeError(error) },
+          "cannot read the last known digest",
+        );
         throw new FallbackUnavailableError(outage, error);
       }
     }
@@ -141,7 +172,11 @@ export class FallbackResolver {
 
 /** The error of a caller that stopped waiting for the registry: an outage, so the fallback applies. */
 function deadlineError(reference: ImageReference): RegistryError {
-  return new RegistryError("timeout", `registry ${reference.domain} did not answer ${reference.familiar} within the review deadline`, { registry: reference.domain });
+  return new RegistryError(
+    "timeout",
+    `registry ${reference.domain} did not answer ${reference.familiar} within the review deadline`,
+    { registry: reference.domain },
+  );
 }
 
 function storeDeadlineError(): ImagepinError {

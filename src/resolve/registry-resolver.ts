@@ -41,7 +41,10 @@ export class RegistryResolver implements Resolver {
   private readonly digestAnswers: Memo<NonNullable<unknown>>;
   private readonly now: () => number;
 
-  constructor(private readonly options: RegistryResolverOptions = {}, client?: RegistryClient) {
+  constructor(
+    private readonly options: RegistryResolverOptions = {},
+    client?: RegistryClient,
+  ) {
     this.keychain = options.keychain ?? anonymousKeychain;
     this.client = client ?? new RegistryClient(options);
     this.now = options.now ?? Date.now;
@@ -57,7 +60,12 @@ export class RegistryResolver implements Resolver {
   withKeychain(keychain: Keychain, derive: DeriveOptions = {}): RegistryResolver {
     const own = this.keychain;
     const chosen: Keychain = derive.thenOwnCredentials
-      ? { candidates: async (registry, repository) => [...(await keychain.candidates(registry, repository)), ...(await own.candidates(registry, repository))] }
+      ? {
+          candidates: async (registry, repository) => [
+            ...(await keychain.candidates(registry, repository)),
+            ...(await own.candidates(registry, repository)),
+          ],
+        }
       : keychain;
     return new RegistryResolver({ ...this.options, keychain: chosen }, this.client.withKeychain(chosen));
   }
@@ -71,7 +79,9 @@ export class RegistryResolver implements Resolver {
     // Keyed by the normalized platform (linux/arm64 is linux/arm64/v8), as the digest store keys it.
     // Without a platform the key is the normalized reference itself (it never holds a newline): the
     // webhook looks it up several times per review, and a concatenated key is rebuilt and hashed each time.
-    const key = options.platform ? `${reference.normalized}\n${formatPlatform(normalizePlatform(options.platform))}` : reference.normalized;
+    const key = options.platform
+      ? `${reference.normalized}\n${formatPlatform(normalizePlatform(options.platform))}`
+      : reference.normalized;
     const cached = this.answers.peek(key);
     if (cached !== undefined) return { ...cached, source: "cached" };
     const flight = this.answers.get(key, () => this.fetch(reference, options.platform));
@@ -80,19 +90,31 @@ export class RegistryResolver implements Resolver {
 
   /** The entries of the index a reference names; an empty list for a single manifest. */
   async indexEntries(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<IndexEntry[]> {
-    return this.byDigest("entries", reference, options.signal, (signal) => this.client.indexEntries(reference, signal ? { signal } : {}));
+    return this.byDigest("entries", reference, options.signal, (signal) =>
+      this.client.indexEntries(reference, signal ? { signal } : {}),
+    );
   }
 
   /** The platform a single-platform manifest was built for, from its image config. */
-  async manifestPlatform(reference: ImageReference, options: { signal?: AbortSignal } = {}): Promise<Platform | undefined> {
-    return this.byDigest("platform", reference, options.signal, (signal) => this.client.manifestPlatform(reference, signal ? { signal } : {}));
+  async manifestPlatform(
+    reference: ImageReference,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Platform | undefined> {
+    return this.byDigest("platform", reference, options.signal, (signal) =>
+      this.client.manifestPlatform(reference, signal ? { signal } : {}),
+    );
   }
 
   /**
    * What a manifest named by digest says cannot change, so one answer serves every later call (and
    * concurrent calls share one exchange); a reference by tag is asked each time.
    */
-  private async byDigest<T>(what: string, reference: ImageReference, signal: AbortSignal | undefined, load: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  private async byDigest<T>(
+    what: string,
+    reference: ImageReference,
+    signal: AbortSignal | undefined,
+    load: (signal?: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (reference.digest === undefined) return load(signal);
     const key = `${what}\n${reference.name}@${reference.digest}`;
     // The memo keeps no undefined (a manifest without a platform), so answers travel boxed. A failure (an
@@ -105,7 +127,10 @@ export class RegistryResolver implements Resolver {
     const found = await this.client.resolve(reference, platform ? { platform } : {});
     const resolution: Resolution = {
       reference,
-      pinned: reference.digest !== undefined ? reference : reference.withTag(reference.effectiveTag as string).withDigest(found.digest),
+      pinned:
+        reference.digest !== undefined
+          ? reference
+          : reference.withTag(reference.effectiveTag as string).withDigest(found.digest),
       digest: found.digest,
       mediaType: found.mediaType,
       source: "fresh",
@@ -124,5 +149,7 @@ export class RegistryResolver implements Resolver {
 
 /** The error for a caller that stopped waiting for a shared exchange. */
 function timeoutError(reference: ImageReference): RegistryError {
-  return new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, { registry: reference.domain });
+  return new RegistryError("timeout", `gave up waiting for ${reference.normalized}: deadline exceeded`, {
+    registry: reference.domain,
+  });
 }

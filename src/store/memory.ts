@@ -1,5 +1,13 @@
 import { normalizePlatform } from "../reference/index.js";
-import { matchesFilter, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
+import {
+  matchesFilter,
+  platformKey,
+  sortRecords,
+  type DigestRecord,
+  type DigestStore,
+  type StoreFilter,
+  type StoreKey,
+} from "./types.js";
 
 /**
  * A {@link DigestStore} in process memory (`--store memory:`): nothing survives a restart. For tests,
@@ -19,7 +27,10 @@ export class MemoryDigestStore implements DigestStore {
     const existing = this.records.get(key);
     if (existing && existing.resolvedAt > record.resolvedAt) return;
     // Kept with its platform normalized, as SQLite and Redis give records back.
-    this.records.set(key, record.platform ? { ...record, platform: normalizePlatform(record.platform) } : { ...record });
+    this.records.set(
+      key,
+      record.platform ? { ...record, platform: normalizePlatform(record.platform) } : { ...record },
+    );
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {

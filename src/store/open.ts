@@ -44,9 +44,13 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
     const match = /^sqlite:\/\/(\/.*)$/.exec(url);
     const path = match?.[1];
     if (!path || !isAbsolute(path) || path.endsWith("/")) {
-      throw new StoreError("invalid-store-url", `invalid store URL ${JSON.stringify(url)}: SQLite needs an absolute file path`, {
-        hint: "write sqlite:///absolute/path/digests.db (three slashes)",
-      });
+      throw new StoreError(
+        "invalid-store-url",
+        `invalid store URL ${JSON.stringify(url)}: SQLite needs an absolute file path`,
+        {
+          hint: "write sqlite:///absolute/path/digests.db (three slashes)",
+        },
+      );
     }
     return openSqlite(decodeURIComponent(path), options);
   }
@@ -55,13 +59,20 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
     try {
       parsed = new URL(url);
     } catch (error) {
-      throw new StoreError("invalid-store-url", `invalid store URL: Redis URL cannot be parsed`, { cause: error, hint: "write redis://host:port[/db]" });
+      throw new StoreError("invalid-store-url", `invalid store URL: Redis URL cannot be parsed`, {
+        cause: error,
+        hint: "write redis://host:port[/db]",
+      });
     }
     const db = parsed.pathname.replace(/^\//, "");
     if (parsed.hostname === "" || (db !== "" && !/^\d+$/.test(db))) {
-      throw new StoreError("invalid-store-url", `invalid store URL: Redis needs a host and an optional numeric database (/0)`, {
-        hint: "write redis://host:port[/db]",
-      });
+      throw new StoreError(
+        "invalid-store-url",
+        `invalid store URL: Redis needs a host and an optional numeric database (/0)`,
+        {
+          hint: "write redis://host:port[/db]",
+        },
+      );
     }
     const prefix = parsed.searchParams.get("prefix") ?? undefined;
     parsed.search = "";
@@ -79,12 +90,17 @@ export async function openStore(url: string | undefined, options: OpenStoreOptio
       ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
     });
   }
-  throw new StoreError("invalid-store-url", `invalid store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//…@"))}: use sqlite:///path, redis://host:port, redis+sentinel://HOST:PORT/MASTER_NAME or memory:`);
+  throw new StoreError(
+    "invalid-store-url",
+    `invalid store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, "//…@"))}: use sqlite:///path, redis://host:port, redis+sentinel://HOST:PORT/MASTER_NAME or memory:`,
+  );
 }
 
 function openSqlite(path: string, options: OpenStoreOptions): SqliteDigestStore {
   if (options.mustExist && !existsSync(path)) {
-    throw new StoreError("store-not-found", `no digest store at ${path}; pass --store`, { hint: "--store takes the URL webhook serve was given: sqlite:///abs/path.db, redis://host:port" });
+    throw new StoreError("store-not-found", `no digest store at ${path}; pass --store`, {
+      hint: "--store takes the URL webhook serve was given: sqlite:///abs/path.db, redis://host:port",
+    });
   }
   return new SqliteDigestStore(path);
 }

@@ -4,7 +4,17 @@ import { silentLogger } from "../internal/logger.js";
 import { normalizePlatform } from "../reference/index.js";
 import { storeUnavailable } from "./errors.js";
 import type { SentinelTarget } from "./sentinel-url.js";
-import { legacyPlatformKeys, matchesFilter, newestPerKey, platformKey, sortRecords, type DigestRecord, type DigestStore, type StoreFilter, type StoreKey } from "./types.js";
+import {
+  legacyPlatformKeys,
+  matchesFilter,
+  newestPerKey,
+  platformKey,
+  sortRecords,
+  type DigestRecord,
+  type DigestStore,
+  type StoreFilter,
+  type StoreKey,
+} from "./types.js";
 
 /** Options of {@link RedisDigestStore.connect}. */
 export interface RedisStoreOptions {
@@ -88,7 +98,8 @@ export class RedisDigestStore implements DigestStore {
     let lastError = "";
     client.on("error", (error: Error) => {
       // Logged once per distinct message: a down Redis would otherwise log every reconnect attempt.
-      if (error.message !== lastError) logger.warn({ store: description, err: error.message }, "digest store connection error");
+      if (error.message !== lastError)
+        logger.warn({ store: description, err: error.message }, "digest store connection error");
       lastError = error.message;
     });
     client.on("ready", () => {
@@ -107,9 +118,13 @@ export class RedisDigestStore implements DigestStore {
 
   async get(key: StoreKey): Promise<DigestRecord | undefined> {
     // Records written before platform keys were normalized (`linux/arm64`) are found under their old key.
-    const keys = [platformKey(key.platform), ...legacyPlatformKeys(key.platform)].map((platform) => this.keyOf(key, platform));
+    const keys = [platformKey(key.platform), ...legacyPlatformKeys(key.platform)].map((platform) =>
+      this.keyOf(key, platform),
+    );
     const values = await this.run("read", () => this.client.mget(...keys));
-    const found = values.flatMap((value) => (value === null ? [] : [decode(value)].filter((r): r is DigestRecord => r !== undefined)));
+    const found = values.flatMap((value) =>
+      value === null ? [] : [decode(value)].filter((r): r is DigestRecord => r !== undefined),
+    );
     return newestPerKey(found)[0];
   }
 
@@ -132,7 +147,11 @@ export class RedisDigestStore implements DigestStore {
     if (replicas === 0) return;
     const waitMs = Math.min(replicaAckMs, Math.floor(this.commandTimeoutMs / 2));
     const acknowledged = await this.run("write", () => this.client.wait(1, waitMs));
-    if (acknowledged < 1) throw storeUnavailable(`no replica of the digest store ${this.description} took the record within ${waitMs} ms`, undefined);
+    if (acknowledged < 1)
+      throw storeUnavailable(
+        `no replica of the digest store ${this.description} took the record within ${waitMs} ms`,
+        undefined,
+      );
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
@@ -202,7 +221,8 @@ export class RedisDigestStore implements DigestStore {
 function decode(text: string): DigestRecord | undefined {
   try {
     const value = JSON.parse(text) as DigestRecord;
-    if (typeof value.reference !== "string" || typeof value.digest !== "string" || typeof value.resolvedAt !== "number") return undefined;
+    if (typeof value.reference !== "string" || typeof value.digest !== "string" || typeof value.resolvedAt !== "number")
+      return undefined;
     // Older versions stored the platform as given (`arm64` without its default `v8`).
     if (value.platform) value.platform = normalizePlatform(value.platform);
     return value;
@@ -214,7 +234,9 @@ function decode(text: string): DigestRecord | undefined {
 
 /** A Sentinel target as its URL without the password, for logs and messages. */
 function describeSentinels(target: SentinelTarget): string {
-  const hosts = target.sentinels.map(({ host, port }) => `${host.includes(":") ? `[${host}]` : host}:${port}`).join(",");
+  const hosts = target.sentinels
+    .map(({ host, port }) => `${host.includes(":") ? `[${host}]` : host}:${port}`)
+    .join(",");
   return `redis+sentinel://${target.password !== undefined ? ":REDACTED@" : ""}${hosts}/${encodeURIComponent(target.masterName)}${target.db ? `?db=${target.db}` : ""}`;
 }
 
@@ -228,4 +250,3 @@ export function redactUrl(url: string): string {
     return "redis://(unparsable)";
   }
 }
-

@@ -3,10 +3,23 @@ import { parseSentinelUrl } from "./sentinel-url.js";
 
 describe("redis+sentinel:// URLs", () => {
   it.each([
-    ["redis+sentinel://127.0.0.1:26379/mymaster", { sentinels: [{ host: "127.0.0.1", port: 26379 }], masterName: "mymaster", db: 0 }],
+    [
+      "redis+sentinel://127.0.0.1:26379/mymaster",
+      { sentinels: [{ host: "127.0.0.1", port: 26379 }], masterName: "mymaster", db: 0 },
+    ],
     [
       "redis+sentinel://:s%40cret@a.example:26379,b.example:26380,[::1]:26381/imagepin?db=2&prefix=pins:",
-      { sentinels: [{ host: "a.example", port: 26379 }, { host: "b.example", port: 26380 }, { host: "::1", port: 26381 }], masterName: "imagepin", password: "s@cret", db: 2, prefix: "pins:" },
+      {
+        sentinels: [
+          { host: "a.example", port: 26379 },
+          { host: "b.example", port: 26380 },
+          { host: "::1", port: 26381 },
+        ],
+        masterName: "imagepin",
+        password: "s@cret",
+        db: 2,
+        prefix: "pins:",
+      },
     ],
   ])("%s", (url, expected) => {
     expect(parseSentinelUrl(url)).toEqual(expected);
@@ -27,6 +40,8 @@ describe("redis+sentinel:// URLs", () => {
   });
 
   it("never repeats the password in its message", () => {
-    expect(() => parseSentinelUrl("redis+sentinel://:hunter2@127.0.0.1/mymaster")).toThrow(expect.not.objectContaining({ message: expect.stringContaining("hunter2") }));
+    expect(() => parseSentinelUrl("redis+sentinel://:hunter2@127.0.0.1/mymaster")).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining("hunter2") }),
+    );
   });
 });

@@ -26,7 +26,8 @@ const hostPort = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
  * @throws StoreError `invalid-store-url` naming what is wrong (never the password).
  */
 export function parseSentinelUrl(url: string): SentinelTarget {
-  const invalid = (why: string) => new StoreError("invalid-store-url", `invalid store URL: ${why}`, { hint: `write ${sentinelUrlForm}` });
+  const invalid = (why: string) =>
+    new StoreError("invalid-store-url", `invalid store URL: ${why}`, { hint: `write ${sentinelUrlForm}` });
   const match = sentinelUrl.exec(url);
   if (!match) throw invalid("a Redis Sentinel URL needs its sentinels and a master name");
   const [, password, hosts = "", name = "", query = ""] = match;
@@ -41,7 +42,12 @@ export function parseSentinelUrl(url: string): SentinelTarget {
   for (const [key, value] of new URLSearchParams(query)) {
     if (key === "db" && /^\d{1,5}$/.test(value)) target.db = Number(value);
     else if (key === "prefix") target.prefix = value;
-    else throw invalid(key === "db" ? "db must be a database number" : `unknown parameter ${JSON.stringify(key)}; only db and prefix are read`);
+    else
+      throw invalid(
+        key === "db"
+          ? "db must be a database number"
+          : `unknown parameter ${JSON.stringify(key)}; only db and prefix are read`,
+      );
   }
   return target;
 }

@@ -49,10 +49,14 @@ function loadSqliteModule(): typeof Database {
     return createRequire(import.meta.url)("better-sqlite3") as typeof Database;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND";
-    throw new StoreError("store-unavailable", `the SQLite digest store needs the better-sqlite3 module, which ${missing ? "is not installed" : `cannot be loaded (${(error as Error).message.split("\n")[0]})`}`, {
-      cause: error,
-      hint: "install it beside imagepin (npm install better-sqlite3; it compiles with python3, make and g++ when no prebuilt binary fits), or use --store redis://HOST:PORT or memory:",
-    });
+    throw new StoreError(
+      "store-unavailable",
+      `the SQLite digest store needs the better-sqlite3 module, which ${missing ? "is not installed" : `cannot be loaded (${(error as Error).message.split("\n")[0]})`}`,
+      {
+        cause: error,
+        hint: "install it beside imagepin (npm install better-sqlite3; it compiles with python3, make and g++ when no prebuilt binary fits), or use --store redis://HOST:PORT or memory:",
+      },
+    );
   }
 }
 
@@ -106,7 +110,8 @@ export class SqliteDigestStore implements DigestStore {
       )`);
       this.getStatement = this.db.prepare("SELECT * FROM digests WHERE reference = ? AND platform = ? AND scope = ?");
       // An older answer (a slower replica or process) never replaces a newer one.
-      this.putStatement = this.db.prepare(`INSERT INTO digests (reference, platform, scope, digest, media_type, resolved_at)
+      this.putStatement = this.db
+        .prepare(`INSERT INTO digests (reference, platform, scope, digest, media_type, resolved_at)
         VALUES (@reference, @platform, @scope, @digest, @media_type, @resolved_at)
         ON CONFLICT (reference, platform, scope) DO UPDATE SET
           digest = excluded.digest, media_type = excluded.media_type, resolved_at = excluded.resolved_at
@@ -141,7 +146,12 @@ export class SqliteDigestStore implements DigestStore {
       this.pending.push({ row, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => void this.commitPending());
     });
-    return abandonOnAbort(committed, options.signal, () => storeUnavailable(`cannot write the digest store ${this.path}: gave up waiting for the commit`, options.signal?.reason));
+    return abandonOnAbort(committed, options.signal, () =>
+      storeUnavailable(
+        `cannot write the digest store ${this.path}: gave up waiting for the commit`,
+        options.signal?.reason,
+      ),
+    );
   }
 
   /** Commits every waiting put in one transaction (tried again while the file is locked), then settles them. */
@@ -162,7 +172,9 @@ export class SqliteDigestStore implements DigestStore {
   }
 
   async list(filter?: StoreFilter): Promise<DigestRecord[]> {
-    return this.whileBusy("read", undefined, () => sortRecords(newestPerKey(this.allStatement.all().map(fromRow)).filter((record) => matchesFilter(record, filter))));
+    return this.whileBusy("read", undefined, () =>
+      sortRecords(newestPerKey(this.allStatement.all().map(fromRow)).filter((record) => matchesFilter(record, filter))),
+    );
   }
 
   async evict(filter: StoreFilter): Promise<number> {
@@ -188,7 +200,10 @@ export class SqliteDigestStore implements DigestStore {
       } catch (error) {
         if (!isBusy(error)) throw storeUnavailable(`cannot ${what} the digest store ${this.path}`, error);
         if (signal?.aborted || Date.now() + pause > giveUpAt || !(await pauseUnlessAborted(pause, signal))) {
-          throw storeUnavailable(`cannot ${what} the digest store ${this.path}: the file is locked by another connection`, error);
+          throw storeUnavailable(
+            `cannot ${what} the digest store ${this.path}: the file is locked by another connection`,
+            error,
+          );
         }
       }
     }
@@ -243,4 +258,3 @@ function fromRow(row: Row): DigestRecord {
     scope: row.scope as StoreScope,
   };
 }
-

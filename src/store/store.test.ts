@@ -31,8 +31,18 @@ describe.each(backends)("%s store", (_name, make) => {
     await store.put(record({ platform: { os: "linux", architecture: "arm64", variant: "v8" }, digest: digestB }));
     await store.put(record({ scope: "namespace:team-a", digest: digestB }));
     expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public" })).toEqual(record());
-    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: { os: "linux", architecture: "arm64", variant: "v8" } }))?.digest).toBe(digestB);
-    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-a" }))?.digest).toBe(digestB);
+    expect(
+      (
+        await store.get({
+          reference: "docker.io/library/nginx:1.25",
+          scope: "public",
+          platform: { os: "linux", architecture: "arm64", variant: "v8" },
+        })
+      )?.digest,
+    ).toBe(digestB);
+    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-a" }))?.digest).toBe(
+      digestB,
+    );
     expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "namespace:team-b" })).toBeUndefined();
     await store.close();
   });
@@ -40,9 +50,13 @@ describe.each(backends)("%s store", (_name, make) => {
   it("keys a platform by its normalized form: linux/arm64 and linux/arm64/v8 are one record", async () => {
     const store = await make();
     await store.put(record({ platform: { os: "linux", architecture: "arm64" }, digest: digestB }));
-    expect(await store.get({ reference: record().reference, scope: "public", platform: { os: "linux", architecture: "arm64", variant: "v8" } })).toEqual(
-      record({ platform: { os: "linux", architecture: "arm64", variant: "v8" }, digest: digestB }),
-    );
+    expect(
+      await store.get({
+        reference: record().reference,
+        scope: "public",
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      }),
+    ).toEqual(record({ platform: { os: "linux", architecture: "arm64", variant: "v8" }, digest: digestB }));
     await store.close();
   });
 
@@ -61,7 +75,11 @@ describe.each(backends)("%s store", (_name, make) => {
     await store.put(record());
     await store.put(record({ reference: "docker.io/library/redis:7", resolvedAt: 5000 }));
     await store.put(record({ reference: "quay.io/x/y:1", scope: "namespace:ns1" }));
-    expect((await store.list()).map((r) => r.reference)).toEqual(["docker.io/library/nginx:1.25", "docker.io/library/redis:7", "quay.io/x/y:1"]);
+    expect((await store.list()).map((r) => r.reference)).toEqual([
+      "docker.io/library/nginx:1.25",
+      "docker.io/library/redis:7",
+      "quay.io/x/y:1",
+    ]);
     expect((await store.list({ reference: "docker.io/*" })).length).toBe(2);
     expect((await store.list({ scope: "namespace:ns1" })).map((r) => r.reference)).toEqual(["quay.io/x/y:1"]);
     expect(await store.evict({ resolvedBefore: 2000 })).toBe(2);
@@ -92,12 +110,16 @@ describe("openStore", () => {
   });
 
   it("reports a file it cannot create as store-unavailable", async () => {
-    await expect(openStore(`sqlite://${join(dir, "missing-dir", "x.db")}`)).rejects.toMatchObject({ code: "store-unavailable" });
+    await expect(openStore(`sqlite://${join(dir, "missing-dir", "x.db")}`)).rejects.toMatchObject({
+      code: "store-unavailable",
+    });
   });
 
   it("reports an unreachable Redis as store-unavailable", async () => {
     // Port 1 on loopback is never a Redis server; the connection is refused at once.
-    await expect(openStore("redis://127.0.0.1:1/0", { commandTimeoutMs: 500 })).rejects.toMatchObject({ code: "store-unavailable" });
+    await expect(openStore("redis://127.0.0.1:1/0", { commandTimeoutMs: 500 })).rejects.toMatchObject({
+      code: "store-unavailable",
+    });
   });
 });
 
@@ -107,21 +129,51 @@ describe("sqlite store written by an older version", () => {
     const old = new SqliteDigestStore(path);
     await old.close();
     const db = new Database(path);
-    const insert = db.prepare("INSERT INTO digests (reference, platform, scope, digest, media_type, resolved_at) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.run("docker.io/library/nginx:1.25", "linux/arm64", "public", digestA, "application/vnd.oci.image.index.v1+json", 1000);
-    insert.run("docker.io/library/redis:7", "linux/AMD64", "public", digestA, "application/vnd.oci.image.index.v1+json", 1000);
+    const insert = db.prepare(
+      "INSERT INTO digests (reference, platform, scope, digest, media_type, resolved_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    insert.run(
+      "docker.io/library/nginx:1.25",
+      "linux/arm64",
+      "public",
+      digestA,
+      "application/vnd.oci.image.index.v1+json",
+      1000,
+    );
+    insert.run(
+      "docker.io/library/redis:7",
+      "linux/AMD64",
+      "public",
+      digestA,
+      "application/vnd.oci.image.index.v1+json",
+      1000,
+    );
     db.close();
 
     const store = new SqliteDigestStore(path);
     const arm64 = { os: "linux", architecture: "arm64", variant: "v8" };
-    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 })).toEqual(record({ platform: arm64 }));
-    expect((await store.get({ reference: "docker.io/library/redis:7", scope: "public", platform: { os: "linux", architecture: "AMD64" } }))?.digest).toBe(digestA);
+    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 })).toEqual(
+      record({ platform: arm64 }),
+    );
+    expect(
+      (
+        await store.get({
+          reference: "docker.io/library/redis:7",
+          scope: "public",
+          platform: { os: "linux", architecture: "AMD64" },
+        })
+      )?.digest,
+    ).toBe(digestA);
     // A newer answer under the current key wins over the old row, and the listing holds one record.
     await store.put(record({ platform: arm64, digest: digestB, resolvedAt: 2000 }));
-    expect((await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 }))?.digest).toBe(digestB);
+    expect(
+      (await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 }))?.digest,
+    ).toBe(digestB);
     expect((await store.list({ reference: "docker.io/library/nginx:*" })).map((r) => r.digest)).toEqual([digestB]);
     expect(await store.evict({ reference: "docker.io/library/nginx:*" })).toBe(1);
-    expect(await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 })).toBeUndefined();
+    expect(
+      await store.get({ reference: "docker.io/library/nginx:1.25", scope: "public", platform: arm64 }),
+    ).toBeUndefined();
     await store.close();
   });
 });
@@ -137,7 +189,13 @@ describe("sqlite group commit", () => {
     puts.push(store.put(record({ reference: "registry.test/app0:v1", digest: digestB, resolvedAt: 500 })));
     await Promise.all(puts);
     expect((reader.prepare("SELECT count(*) AS n FROM digests").get() as { n: number }).n).toBe(100);
-    expect((reader.prepare("SELECT digest FROM digests WHERE reference = ?").get("registry.test/app0:v1") as { digest: string }).digest).toBe(digestA);
+    expect(
+      (
+        reader.prepare("SELECT digest FROM digests WHERE reference = ?").get("registry.test/app0:v1") as {
+          digest: string;
+        }
+      ).digest,
+    ).toBe(digestA);
     // One commit of 100 rows writes a handful of WAL frames; a commit per row writes at least one each.
     const [checkpoint] = reader.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
     expect(checkpoint?.log).toBeLessThan(20);
@@ -168,7 +226,10 @@ describe("sqlite store locked by another connection", () => {
     }, 5);
     try {
       const started = performance.now();
-      await expect(store.put(record(), { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({ code: "store-unavailable", message: expect.stringContaining("locked") });
+      await expect(store.put(record(), { signal: AbortSignal.timeout(300) })).rejects.toMatchObject({
+        code: "store-unavailable",
+        message: expect.stringContaining("locked"),
+      });
       const tookMs = performance.now() - started;
       // Before issue 18: SQLite's busy handler slept in the call for 5 s, freezing every other request.
       expect(tookMs).toBeLessThan(2000);

@@ -101,7 +101,10 @@ export function legacyPlatformKeys(platform: Platform | undefined): string[] {
   if (!platform) return [];
   const normalized = normalizePlatform(platform);
   const asGiven = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
-  const withoutDefault = normalized.variant === defaultVariant(normalized.architecture) ? `${normalized.os}/${normalized.architecture}` : undefined;
+  const withoutDefault =
+    normalized.variant === defaultVariant(normalized.architecture)
+      ? `${normalized.os}/${normalized.architecture}`
+      : undefined;
   const current = platformKey(platform);
   return [...new Set([asGiven, withoutDefault].filter((key): key is string => key !== undefined && key !== current))];
 }

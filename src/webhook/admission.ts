@@ -58,17 +58,29 @@ export function parseAdmissionReview(body: string): AdmissionReviewRequest {
     throw new BadReviewError("invalid-json", `request body is not JSON: ${(error as Error).message}`);
   }
   if (!isObject(value)) throw new BadReviewError("invalid-review", "request body is not an AdmissionReview object");
-  if (value.kind !== "AdmissionReview") throw new BadReviewError("invalid-review", `kind is ${JSON.stringify(value.kind)}, expected "AdmissionReview"`);
+  if (value.kind !== "AdmissionReview")
+    throw new BadReviewError("invalid-review", `kind is ${JSON.stringify(value.kind)}, expected "AdmissionReview"`);
   const apiVersion = value.apiVersion;
   if (typeof apiVersion !== "string" || !(admissionVersions as readonly string[]).includes(apiVersion)) {
-    throw new BadReviewError("invalid-review", `apiVersion ${JSON.stringify(apiVersion)} is not supported; use ${admissionVersions.join(" or ")}`);
+    throw new BadReviewError(
+      "invalid-review",
+      `apiVersion ${JSON.stringify(apiVersion)} is not supported; use ${admissionVersions.join(" or ")}`,
+    );
   }
   const request = value.request;
-  if (!isObject(request)) throw new BadReviewError("invalid-review", `request ${request === undefined ? "is missing" : `must be an object, not ${typeName(request)}`}`);
+  if (!isObject(request))
+    throw new BadReviewError(
+      "invalid-review",
+      `request ${request === undefined ? "is missing" : `must be an object, not ${typeName(request)}`}`,
+    );
   const uid = field(request, "uid", "string", "request.");
   if (uid === undefined || uid === "") throw new BadReviewError("invalid-review", "request.uid is missing");
   const kind = request.kind;
-  if (!isObject(kind)) throw new BadReviewError("invalid-review", `request.kind ${kind === undefined ? "is missing" : `must be an object, not ${typeName(kind)}`}`);
+  if (!isObject(kind))
+    throw new BadReviewError(
+      "invalid-review",
+      `request.kind ${kind === undefined ? "is missing" : `must be an object, not ${typeName(kind)}`}`,
+    );
   const kindName = field(kind, "kind", "string", "request.kind.");
   if (kindName === undefined) throw new BadReviewError("invalid-review", "request.kind.kind is missing");
   const operation = field(request, "operation", "string", "request.");
@@ -76,13 +88,18 @@ export function parseAdmissionReview(body: string): AdmissionReviewRequest {
   const subResource = field(request, "subResource", "string", "request.");
   const namespace = field(request, "namespace", "string", "request.");
   for (const name of ["object", "oldObject"]) {
-    if (request[name] !== undefined && request[name] !== null && !isObject(request[name])) throw wrongType(`request.${name}`, "an object", request[name]);
+    if (request[name] !== undefined && request[name] !== null && !isObject(request[name]))
+      throw wrongType(`request.${name}`, "an object", request[name]);
   }
   return {
     apiVersion: apiVersion as AdmissionVersion,
     request: {
       uid,
-      kind: { group: field(kind, "group", "string", "request.kind.") ?? "", version: field(kind, "version", "string", "request.kind.") ?? "", kind: kindName },
+      kind: {
+        group: field(kind, "group", "string", "request.kind.") ?? "",
+        version: field(kind, "version", "string", "request.kind.") ?? "",
+        kind: kindName,
+      },
       ...(subResource ? { subResource } : {}),
       ...(namespace !== undefined ? { namespace } : {}),
       operation,
@@ -97,7 +114,12 @@ export function parseAdmissionReview(body: string): AdmissionReviewRequest {
  * A member of the wrong type is a 400 naming it (`request.namespace must be a string, not an object`),
  * never a value coerced or an engine's message. Absent and null members read as undefined.
  */
-function field<T extends "string" | "boolean">(object: Record<string, unknown>, name: string, type: T, prefix: string): (T extends "string" ? string : boolean) | undefined {
+function field<T extends "string" | "boolean">(
+  object: Record<string, unknown>,
+  name: string,
+  type: T,
+  prefix: string,
+): (T extends "string" ? string : boolean) | undefined {
   const value = object[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== type) throw wrongType(`${prefix}${name}`, type === "string" ? "a string" : "a boolean", value);
@@ -115,13 +137,18 @@ function typeName(value: unknown): string {
 }
 
 /** The AdmissionReview response for a decision, in the request's API version, echoing its uid. */
-export function admissionResponse(apiVersion: AdmissionVersion, uid: string, decision: AdmissionDecision): Record<string, unknown> {
+export function admissionResponse(
+  apiVersion: AdmissionVersion,
+  uid: string,
+  decision: AdmissionDecision,
+): Record<string, unknown> {
   const response: Record<string, unknown> = { uid, allowed: decision.allowed };
   if (decision.allowed && decision.patch && decision.patch.length > 0) {
     response.patchType = "JSONPatch";
     response.patch = Buffer.from(JSON.stringify(decision.patch)).toString("base64");
   }
-  if (!decision.allowed) response.status = { code: 403, reason: "Forbidden", message: decision.message ?? "denied by imagepin" };
+  if (!decision.allowed)
+    response.status = { code: 403, reason: "Forbidden", message: decision.message ?? "denied by imagepin" };
   if (decision.warnings && decision.warnings.length > 0) response.warnings = decision.warnings.map(shortWarning);
   return { apiVersion, kind: "AdmissionReview", response };
 }

@@ -107,7 +107,8 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const fail = (path: (string | number)[], message: string): never => {
-    const node = path.length > 0 ? (doc.getIn(path, true) as { range?: [number, number, number] } | undefined) : undefined;
+    const node =
+      path.length > 0 ? (doc.getIn(path, true) as { range?: [number, number, number] } | undefined) : undefined;
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
     const key = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
     throw new ImagepinError("invalid-config", `${key ? `${key}: ` : ""}${message}`, {
@@ -117,7 +118,9 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);
-    throw new ImagepinError("invalid-config", `not valid YAML: ${first.message.split("\n")[0]}`, { location: { file, line: pos.line, column: pos.col } });
+    throw new ImagepinError("invalid-config", `not valid YAML: ${first.message.split("\n")[0]}`, {
+      location: { file, line: pos.line, column: pos.col },
+    });
   }
   const raw: unknown = doc.toJS();
   const config = defaultWebhookConfig();
@@ -131,7 +134,8 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   const number = (key: string, min: number, max: number): number | undefined => {
     const v = value[key];
     if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) return fail([key], `must be a number from ${min} to ${max}`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
+      return fail([key], `must be a number from ${min} to ${max}`);
     return v;
   };
   const bool = (key: string): boolean | undefined => {
@@ -167,24 +171,32 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
   if (cacheTtl !== undefined) config.cacheTtlMs = Math.round(cacheTtl * 1000);
   config.include = list("include")?.map((v, i) => regex(["include", i], v)) ?? config.include;
   config.exclude = list("exclude")?.map((v, i) => regex(["exclude", i], v)) ?? config.exclude;
-  config.excludedNamespaces = list("excludedNamespaces")?.map((v, i) => string(["excludedNamespaces", i], v)) ?? config.excludedNamespaces;
-  if (value.optOutAnnotation !== undefined) config.optOutAnnotation = string(["optOutAnnotation"], value.optOutAnnotation);
+  config.excludedNamespaces =
+    list("excludedNamespaces")?.map((v, i) => string(["excludedNamespaces", i], v)) ?? config.excludedNamespaces;
+  if (value.optOutAnnotation !== undefined)
+    config.optOutAnnotation = string(["optOutAnnotation"], value.optOutAnnotation);
   if (value.annotationPrefix !== undefined) {
     config.annotationPrefix = string(["annotationPrefix"], value.annotationPrefix);
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(config.annotationPrefix)) fail(["annotationPrefix"], "must be a DNS subdomain such as imagepin.io");
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(config.annotationPrefix))
+      fail(["annotationPrefix"], "must be a DNS subdomain such as imagepin.io");
   }
   const oneOf = <T extends string>(path: (string | number)[], v: unknown, allowed: readonly T[]): T => {
     if (typeof v !== "string" || !allowed.includes(v as T)) return fail(path, `must be one of ${allowed.join(", ")}`);
     return v as T;
   };
-  if (value.defaultFailurePolicy !== undefined) config.defaultFailurePolicy = oneOf(["defaultFailurePolicy"], value.defaultFailurePolicy, policies);
-  if (value.onFailure !== undefined) config.onFailure = oneOf(["onFailure"], value.onFailure, ["allow", "deny"] as const);
+  if (value.defaultFailurePolicy !== undefined)
+    config.defaultFailurePolicy = oneOf(["defaultFailurePolicy"], value.defaultFailurePolicy, policies);
+  if (value.onFailure !== undefined)
+    config.onFailure = oneOf(["onFailure"], value.onFailure, ["allow", "deny"] as const);
   config.failurePolicies =
     list("failurePolicies")?.map((v, i): FailurePolicyRule => {
       const path = ["failurePolicies", i];
-      if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(path, "must be a mapping with registry or match, and policy");
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        return fail(path, "must be a mapping with registry or match, and policy");
       const rule = v as Record<string, unknown>;
-      for (const key of Object.keys(rule)) if (!["registry", "match", "policy"].includes(key)) fail([...path, key], "unknown key; use registry, match and policy");
+      for (const key of Object.keys(rule))
+        if (!["registry", "match", "policy"].includes(key))
+          fail([...path, key], "unknown key; use registry, match and policy");
       if (rule.registry === undefined && rule.match === undefined) fail(path, "needs registry or match");
       return {
         ...(rule.registry !== undefined ? { registry: string([...path, "registry"], rule.registry) } : {}),
@@ -204,11 +216,15 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
       fail(["platform"], "must be os/architecture[/variant], such as linux/amd64");
     }
   }
-  if (value.credentialProviderConfig !== undefined) config.credentialProviderConfig = string(["credentialProviderConfig"], value.credentialProviderConfig);
-  if (value.credentialProviderBinDir !== undefined) config.credentialProviderBinDir = string(["credentialProviderBinDir"], value.credentialProviderBinDir);
+  if (value.credentialProviderConfig !== undefined)
+    config.credentialProviderConfig = string(["credentialProviderConfig"], value.credentialProviderConfig);
+  if (value.credentialProviderBinDir !== undefined)
+    config.credentialProviderBinDir = string(["credentialProviderBinDir"], value.credentialProviderBinDir);
   if ((config.credentialProviderConfig === undefined) !== (config.credentialProviderBinDir === undefined)) {
-    fail([config.credentialProviderConfig === undefined ? "credentialProviderBinDir" : "credentialProviderConfig"], "credentialProviderConfig and credentialProviderBinDir are given together");
+    fail(
+      [config.credentialProviderConfig === undefined ? "credentialProviderBinDir" : "credentialProviderConfig"],
+      "credentialProviderConfig and credentialProviderBinDir are given together",
+    );
   }
   return config;
 }
-

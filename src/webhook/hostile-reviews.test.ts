@@ -11,17 +11,31 @@ import { MemoryDigestStore } from "../store/memory.js";
 import { defaultWebhookConfig } from "./config.js";
 import { AdmissionReviewer, type ReviewAnswer } from "./review.js";
 
-const deepAnnotation = readFileSync(new URL("../../test/fixtures/hostile/annotation-nested-10000.json", import.meta.url), "utf8");
+const deepAnnotation = readFileSync(
+  new URL("../../test/fixtures/hostile/annotation-nested-10000.json", import.meta.url),
+  "utf8",
+);
 
 function reviewer(): AdmissionReviewer {
-  return new AdmissionReviewer({ config: defaultWebhookConfig(), resolver: memoryResolver(), store: new MemoryDigestStore() });
+  return new AdmissionReviewer({
+    config: defaultWebhookConfig(),
+    resolver: memoryResolver(),
+    store: new MemoryDigestStore(),
+  });
 }
 
 function body(object: unknown, request: Record<string, unknown> = {}): string {
   return JSON.stringify({
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    request: { uid: "u-1", kind: { group: "", version: "v1", kind: "Pod" }, namespace: "shop", operation: "CREATE", object, ...request },
+    request: {
+      uid: "u-1",
+      kind: { group: "", version: "v1", kind: "Pod" },
+      namespace: "shop",
+      operation: "CREATE",
+      object,
+      ...request,
+    },
   });
 }
 
@@ -35,9 +49,12 @@ async function applied(object: Record<string, unknown>): Promise<Applied> {
   const answer: ReviewAnswer = await reviewer().mutate(body(object));
   if (answer.status !== 200) throw new Error(`status ${answer.status}: ${answer.message}`);
   const response = answer.body.response as { allowed: boolean; patch?: string; warnings?: string[] };
-  const patch = response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as fastJsonPatch.Operation[]) : [];
+  const patch = response.patch
+    ? (JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as fastJsonPatch.Operation[])
+    : [];
   // validate=true: every operation is checked against the document (a missing parent throws).
-  const patched = fastJsonPatch.applyPatch(structuredClone(object), patch, true, false).newDocument as unknown as Applied["patched"];
+  const patched = fastJsonPatch.applyPatch(structuredClone(object), patch, true, false)
+    .newDocument as unknown as Applied["patched"];
   return { response, patched };
 }
 
@@ -57,21 +74,48 @@ describe("patches that apply to hostile Pods", () => {
     const { response, patched } = await applied(object);
     expect(response.allowed).toBe(true);
     expect(patched.spec.containers[0]!.image).toMatch(/^nginx:1\.25@sha256:/);
-    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"]!)).toEqual({ "containers/web": "nginx:1.25" });
+    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"]!)).toEqual({
+      "containers/web": "nginx:1.25",
+    });
   });
 
   it("an annotation of ours nested 10,000 deep: pinned, with a warning, and no internal error", async () => {
-    const object = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", annotations: { "imagepin.io/original-images": deepAnnotation } }, spec };
+    const object = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", annotations: { "imagepin.io/original-images": deepAnnotation } },
+      spec,
+    };
     const { response, patched } = await applied(object);
     expect(patched.spec.containers[0]!.image).toMatch(/@sha256:/);
-    expect(response.warnings?.join("\n")).toMatch(/annotation imagepin\.io\/original-images could not be read \(JSON nested deeper than 32 levels\)/);
+    expect(response.warnings?.join("\n")).toMatch(
+      /annotation imagepin\.io\/original-images could not be read \(JSON nested deeper than 32 levels\)/,
+    );
     expect(response.warnings?.join("\n")).not.toMatch(/internal error/);
-    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"]!)).toEqual({ "containers/web": "nginx:1.25" });
+    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"]!)).toEqual({
+      "containers/web": "nginx:1.25",
+    });
   });
 
   it("any metadata and annotations fast-check can make: every patch applies", async () => {
-    const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.integer(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }));
-    const annotations = fc.oneof(anyValue, fc.record({ "imagepin.io/original-images": fc.oneof(fc.string(), fc.json(), fc.constant(deepAnnotation)), "imagepin.io/skip": fc.constantFrom("false", "no") }, { requiredKeys: [] }));
+    const anyValue = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.string(),
+      fc.integer(),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 3 }),
+    );
+    const annotations = fc.oneof(
+      anyValue,
+      fc.record(
+        {
+          "imagepin.io/original-images": fc.oneof(fc.string(), fc.json(), fc.constant(deepAnnotation)),
+          "imagepin.io/skip": fc.constantFrom("false", "no"),
+        },
+        { requiredKeys: [] },
+      ),
+    );
     const metadata = fc.oneof(anyValue, fc.record({ name: fc.string(), annotations }, { requiredKeys: [] }));
     await fc.assert(
       fc.asyncProperty(metadata, async (meta) => {
@@ -103,7 +147,13 @@ describe("members of the wrong type", () => {
   });
 
   it("a request that is not an object", async () => {
-    const answer = await reviewer().mutate(JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: "x" }));
-    expect(answer).toMatchObject({ status: 400, code: "invalid-review", message: "request must be an object, not a string" });
+    const answer = await reviewer().mutate(
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: "x" }),
+    );
+    expect(answer).toMatchObject({
+      status: 400,
+      code: "invalid-review",
+      message: "request must be an object, not a string",
+    });
   });
 });

@@ -30,11 +30,21 @@ describe("podCredentialsLookup", () => {
   it("gets the Pod's and its ServiceAccount's named secrets, skipping missing ones, and caches them", async () => {
     const { fake, calls } = reader();
     const built: unknown[][] = [];
-    const lookup = podCredentialsLookup({ reader: fake, keychainFromSecrets: (s) => (built.push(s), keychain), resolverFor: () => resolver, clock: () => 0 });
+    const lookup = podCredentialsLookup({
+      reader: fake,
+      keychainFromSecrets: (s) => (built.push(s), keychain),
+      resolverFor: () => resolver,
+      clock: () => 0,
+    });
     const spec = { serviceAccountName: "builder", imagePullSecrets: [{ name: "pod-secret" }] };
     const first = await lookup("team", spec, new AbortController().signal);
     expect(first?.resolver).toBe(resolver);
-    expect(calls).toEqual(["get sa team/builder", "get secret team/pod-secret", "get secret team/sa-secret", "get secret team/missing"]);
+    expect(calls).toEqual([
+      "get sa team/builder",
+      "get secret team/pod-secret",
+      "get secret team/sa-secret",
+      "get secret team/missing",
+    ]);
     expect(built).toHaveLength(1);
     expect(built[0]).toHaveLength(2);
     const second = await lookup("team", spec, new AbortController().signal);
@@ -44,7 +54,11 @@ describe("podCredentialsLookup", () => {
 
   it("returns undefined for a Pod without pull secrets, using the default ServiceAccount", async () => {
     const { fake, calls } = reader();
-    const lookup = podCredentialsLookup({ reader: fake, keychainFromSecrets: () => keychain, resolverFor: () => resolver });
+    const lookup = podCredentialsLookup({
+      reader: fake,
+      keychainFromSecrets: () => keychain,
+      resolverFor: () => resolver,
+    });
     expect(await lookup("team", {}, new AbortController().signal)).toBeUndefined();
     expect(calls).toEqual(["get sa team/default"]);
   });
@@ -65,7 +79,11 @@ describe("kubeEventSink", () => {
   it("records one Warning event per namespace and reference per window", async () => {
     const created: { namespace: string; body: Record<string, unknown> }[] = [];
     let now = 1_000_000;
-    const sink = kubeEventSink({ writer: { createEvent: async (namespace, body) => void created.push({ namespace, body }) }, instance: "webhook-0", clock: () => now });
+    const sink = kubeEventSink({
+      writer: { createEvent: async (namespace, body) => void created.push({ namespace, body }) },
+      instance: "webhook-0",
+      clock: () => now,
+    });
     sink.fallbackUsed(event);
     sink.fallbackUsed(event);
     sink.fallbackUsed({ ...event, reference: "docker.io/library/redis:7" });
@@ -73,11 +91,19 @@ describe("kubeEventSink", () => {
     sink.fallbackUsed(event);
     await Promise.resolve();
     expect(created).toHaveLength(3);
-    expect(created[0]?.body).toMatchObject({ reason: "DigestFallback", type: "Warning", involvedObject: { kind: "Pod", namespace: "team", name: "web-" }, reportingInstance: "webhook-0" });
+    expect(created[0]?.body).toMatchObject({
+      reason: "DigestFallback",
+      type: "Warning",
+      involvedObject: { kind: "Pod", namespace: "team", name: "web-" },
+      reportingInstance: "webhook-0",
+    });
   });
 
   it("never throws when the API fails", async () => {
-    const sink = kubeEventSink({ writer: { createEvent: async () => Promise.reject(new Error("forbidden")) }, instance: "x" });
+    const sink = kubeEventSink({
+      writer: { createEvent: async () => Promise.reject(new Error("forbidden")) },
+      instance: "x",
+    });
     expect(() => sink.fallbackUsed(event)).not.toThrow();
     await new Promise((r) => setTimeout(r, 0));
   });

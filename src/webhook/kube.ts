@@ -42,7 +42,8 @@ export async function inClusterKube(): Promise<{ reader: KubeReader; events: Kub
   return {
     reader: {
       getSecret: (namespace, name) => notFoundAsUndefined(() => core.readNamespacedSecret({ namespace, name })),
-      getServiceAccount: (namespace, name) => notFoundAsUndefined(() => core.readNamespacedServiceAccount({ namespace, name })),
+      getServiceAccount: (namespace, name) =>
+        notFoundAsUndefined(() => core.readNamespacedServiceAccount({ namespace, name })),
     },
     events: {
       async createEvent(namespace, event) {
@@ -84,15 +85,26 @@ export const maxPodCredentialSets = 256;
  */
 export function podCredentialsLookup(options: PodCredentialsLookupOptions): PodCredentialsLookup {
   const now = options.clock;
-  const objects = new Memo<{ object: unknown }>({ maxEntries: maxCachedApiObjects, ttlMs: options.ttlMs ?? defaultApiObjectTtlMs, ...(now ? { now } : {}) });
+  const objects = new Memo<{ object: unknown }>({
+    maxEntries: maxCachedApiObjects,
+    ttlMs: options.ttlMs ?? defaultApiObjectTtlMs,
+    ...(now ? { now } : {}),
+  });
   const resolvers = new LRUCache<string, PodCredentials>({ max: maxPodCredentialSets });
   // A missing object (undefined) is an answer too, so answers travel boxed.
-  const cached = async <T>(key: string, load: () => Promise<T>): Promise<T> => (await objects.get(key, async () => ({ object: await load() }))).object as T;
+  const cached = async <T>(key: string, load: () => Promise<T>): Promise<T> =>
+    (await objects.get(key, async () => ({ object: await load() }))).object as T;
   return async (namespace, podSpec) => {
     const names = new Set<string>();
-    for (const ref of asList(podSpec.imagePullSecrets)) if (typeof ref.name === "string" && ref.name) names.add(ref.name);
-    const accountName = typeof podSpec.serviceAccountName === "string" && podSpec.serviceAccountName ? podSpec.serviceAccountName : "default";
-    const account = await cached(`sa/${namespace}/${accountName}`, () => options.reader.getServiceAccount(namespace, accountName));
+    for (const ref of asList(podSpec.imagePullSecrets))
+      if (typeof ref.name === "string" && ref.name) names.add(ref.name);
+    const accountName =
+      typeof podSpec.serviceAccountName === "string" && podSpec.serviceAccountName
+        ? podSpec.serviceAccountName
+        : "default";
+    const account = await cached(`sa/${namespace}/${accountName}`, () =>
+      options.reader.getServiceAccount(namespace, accountName),
+    );
     for (const ref of account?.imagePullSecrets ?? []) if (ref.name) names.add(ref.name);
     if (names.size === 0) return undefined;
     const secrets: { name: string; object: { metadata?: { resourceVersion?: string } } }[] = [];
@@ -165,7 +177,11 @@ export function eventObject(event: FallbackEvent, instance: string, now: Date): 
     involvedObject: { apiVersion: "v1", kind: event.kind, namespace: event.namespace, name },
     reason: "DigestFallback",
     type: "Warning",
-    message: `${event.label}: registry unavailable (${event.reason.code}: ${event.reason.message}); used the last known digest ${event.digest} of ${event.reference} resolved ${new Date(event.resolvedAt).toISOString()}`.slice(0, 1024),
+    message:
+      `${event.label}: registry unavailable (${event.reason.code}: ${event.reason.message}); used the last known digest ${event.digest} of ${event.reference} resolved ${new Date(event.resolvedAt).toISOString()}`.slice(
+        0,
+        1024,
+      ),
     source: { component: "imagepin-webhook" },
     reportingComponent: "imagepin.io/webhook",
     reportingInstance: instance,

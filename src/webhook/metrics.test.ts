@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { maxRegistryLabels, WebhookMetrics } from "./metrics.js";
 
-const line = (text: string, series: string): number => Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
+const line = (text: string, series: string): number =>
+  Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
 
 describe("WebhookMetrics", () => {
   it("counts reviews and resolutions across scrapes, whichever way the registry is read", async () => {

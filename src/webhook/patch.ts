@@ -29,7 +29,11 @@ export function annotationOperations(
 ): PatchOperation[] {
   if (Object.keys(values).length === 0) return [];
   if (!existing) return [{ op: "add", path: jsonPointer([...metadataPath, "annotations"]), value: values }];
-  return Object.entries(values).map(([key, value]) => ({ op: "add" as const, path: jsonPointer([...metadataPath, "annotations", key]), value }));
+  return Object.entries(values).map(([key, value]) => ({
+    op: "add" as const,
+    path: jsonPointer([...metadataPath, "annotations", key]),
+    value,
+  }));
 }
 
 /**
@@ -37,8 +41,13 @@ export function annotationOperations(
  * missing or not an object (`null`, a string), one `add` of the whole metadata, since a pointer into it
  * cannot apply (RFC 6902 §4.1: the target's parent must exist); otherwise {@link annotationOperations}.
  */
-export function metadataAnnotationOperations(metadata: unknown, existing: Record<string, unknown> | undefined, values: Record<string, string>): PatchOperation[] {
+export function metadataAnnotationOperations(
+  metadata: unknown,
+  existing: Record<string, unknown> | undefined,
+  values: Record<string, string>,
+): PatchOperation[] {
   if (Object.keys(values).length === 0) return [];
-  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return [{ op: "add", path: jsonPointer(["metadata"]), value: { annotations: values } }];
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))
+    return [{ op: "add", path: jsonPointer(["metadata"]), value: { annotations: values } }];
   return annotationOperations(["metadata"], existing, values);
 }

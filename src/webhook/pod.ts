@@ -75,7 +75,11 @@ export function findImageSites(object: unknown, kind: string, workloads: boolean
       volumes.forEach((volume: unknown, index) => {
         if (!isObject(volume) || !isObject(volume.image) || typeof volume.image.reference !== "string") return;
         const name = typeof volume.name === "string" ? volume.name : String(index);
-        sites.push({ path: [...specPath, "volumes", index, "image", "reference"], image: volume.image.reference, label: `volumes/${name}` });
+        sites.push({
+          path: [...specPath, "volumes", index, "image", "reference"],
+          image: volume.image.reference,
+          label: `volumes/${name}`,
+        });
       });
     }
   }

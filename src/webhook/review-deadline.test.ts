@@ -15,7 +15,14 @@ class HeldResolver implements Resolver {
   async resolve(reference: ImageReference): Promise<Resolution> {
     await this.gate;
     const digest = `sha256:${"a".repeat(64)}`;
-    return { reference, pinned: reference.withDigest(digest), digest, mediaType: "application/vnd.oci.image.manifest.v1+json", source: "fresh", resolvedAt: 1 };
+    return {
+      reference,
+      pinned: reference.withDigest(digest),
+      digest,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      source: "fresh",
+      resolvedAt: 1,
+    };
   }
 }
 
@@ -23,7 +30,18 @@ const review = (i: number) =>
   JSON.stringify({
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    request: { uid: `u-${i}`, kind: { group: "", version: "v1", kind: "Pod" }, namespace: "default", operation: "CREATE", object: { apiVersion: "v1", kind: "Pod", metadata: { name: `p${i}` }, spec: { containers: [{ name: "c", image: `registry.test/app${i}:v1` }] } } },
+    request: {
+      uid: `u-${i}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      namespace: "default",
+      operation: "CREATE",
+      object: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `p${i}` },
+        spec: { containers: [{ name: "c", image: `registry.test/app${i}:v1` }] },
+      },
+    },
   });
 
 describe("the review deadline shared by a burst", () => {
@@ -33,7 +51,11 @@ describe("the review deadline shared by a burst", () => {
     process.on("warning", onWarning);
     try {
       const resolver = new HeldResolver();
-      const reviewer = new AdmissionReviewer({ config: parseWebhookConfig(""), resolver, store: new MemoryDigestStore() });
+      const reviewer = new AdmissionReviewer({
+        config: parseWebhookConfig(""),
+        resolver,
+        store: new MemoryDigestStore(),
+      });
       const answers = Array.from({ length: 40 }, (_, i) => reviewer.mutate(review(i)));
       await new Promise((resolve) => setTimeout(resolve, 20));
       resolver.open();

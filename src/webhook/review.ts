@@ -9,7 +9,13 @@ import { isOutage } from "../registry/errors.js";
 import { FallbackResolver, FallbackUnavailableError } from "../resolve/fallback.js";
 import type { Resolution, Resolver } from "../resolve/types.js";
 import type { DigestStore, StoreScope } from "../store/types.js";
-import { admissionResponse, BadReviewError, parseAdmissionReview, type AdmissionDecision, type AdmissionRequest } from "./admission.js";
+import {
+  admissionResponse,
+  BadReviewError,
+  parseAdmissionReview,
+  type AdmissionDecision,
+  type AdmissionRequest,
+} from "./admission.js";
 import { ReviewBudgets, type ReviewBudget } from "./budget.js";
 import type { WebhookConfig } from "./config.js";
 import { failurePolicyFor, isIncluded, pinnedImage } from "./filters.js";
@@ -27,7 +33,11 @@ export interface PodCredentials {
  * Looks up the pull secrets of a Pod (its `imagePullSecrets` and its ServiceAccount's) and returns
  * credentials built from them, or undefined when it has none.
  */
-export type PodCredentialsLookup = (namespace: string, podSpec: JsonObject, signal: AbortSignal) => Promise<PodCredentials | undefined>;
+export type PodCredentialsLookup = (
+  namespace: string,
+  podSpec: JsonObject,
+  signal: AbortSignal,
+) => Promise<PodCredentials | undefined>;
 
 /** A use of the last known digest, as reported to the event sink. */
 export interface FallbackEvent {
@@ -101,7 +111,11 @@ export class AdmissionReviewer {
     return this.answer("validate", body, async (request) => this.decideValidation(request));
   }
 
-  private async answer(endpoint: string, body: string, decide: (request: AdmissionRequest) => Promise<[AdmissionDecision, ReviewOutcome]>): Promise<ReviewAnswer> {
+  private async answer(
+    endpoint: string,
+    body: string,
+    decide: (request: AdmissionRequest) => Promise<[AdmissionDecision, ReviewOutcome]>,
+  ): Promise<ReviewAnswer> {
     const started = this.clock();
     let answer: ReviewAnswer;
     let parsed;
@@ -110,7 +124,12 @@ export class AdmissionReviewer {
     } catch (error) {
       const { code, message } = describeError(error);
       this.logger.warn({ endpoint, code, err: message }, "bad admission request");
-      answer = { status: 400, message, code: error instanceof BadReviewError ? error.code : "invalid-review", outcome: "invalid" };
+      answer = {
+        status: 400,
+        message,
+        code: error instanceof BadReviewError ? error.code : "invalid-review",
+        outcome: "invalid",
+      };
       this.options.metrics?.review(endpoint, "invalid", (this.clock() - started) / 1000);
       return answer;
     }
@@ -122,8 +141,18 @@ export class AdmissionReviewer {
     } catch (error) {
       // A bug or a hung callee must not block Pods: admit unchanged, as failurePolicy Ignore would.
       const late = isImagepinError(error, "deadline-exceeded");
-      this.logger.error({ endpoint, uid: request.uid, err: describeError(error) }, late ? "review ran out of time" : "review failed");
-      decision = { allowed: true, warnings: [late ? `imagepin: ${describeError(error).message}; images left unchanged` : `imagepin: internal error, image left unchanged: ${describeError(error).message}`] };
+      this.logger.error(
+        { endpoint, uid: request.uid, err: describeError(error) },
+        late ? "review ran out of time" : "review failed",
+      );
+      decision = {
+        allowed: true,
+        warnings: [
+          late
+            ? `imagepin: ${describeError(error).message}; images left unchanged`
+            : `imagepin: internal error, image left unchanged: ${describeError(error).message}`,
+        ],
+      };
       outcome = "error";
     }
     const seconds = (this.clock() - started) / 1000;
@@ -131,21 +160,40 @@ export class AdmissionReviewer {
     // This summary line logs at debug for routine reviews: a patched object already has its own info line
     // ("pinned", with every image), unchanged and skipped ones are counted by metrics. Denials and errors
     // (and fallbacks, logged where they happen) stay visible at info and above.
-    const fields = { endpoint, uid: request.uid, namespace: request.namespace, kind: request.kind.kind, operation: request.operation, outcome, ms: Math.round(seconds * 1000) };
+    const fields = {
+      endpoint,
+      uid: request.uid,
+      namespace: request.namespace,
+      kind: request.kind.kind,
+      operation: request.operation,
+      outcome,
+      ms: Math.round(seconds * 1000),
+    };
     if (outcome === "denied" || outcome === "error") this.logger.info(fields, "admission review");
     else this.logger.debug(fields, "admission review");
     return { status: 200, body: admissionResponse(apiVersion, request.uid, decision), outcome };
   }
 
   /** The candidates of a request: changed, well-formed, unpinned, included images; plus warnings for malformed ones. */
-  private candidates(request: AdmissionRequest): { candidates: Candidate[]; invalid: ImageSite[]; metadata: unknown; podSpec?: JsonObject; annotations?: Record<string, unknown> } | undefined {
+  private candidates(request: AdmissionRequest):
+    | {
+        candidates: Candidate[];
+        invalid: ImageSite[];
+        metadata: unknown;
+        podSpec?: JsonObject;
+        annotations?: Record<string, unknown>;
+      }
+    | undefined {
     const { config } = this.options;
     if (request.operation !== "CREATE" && request.operation !== "UPDATE") return undefined;
     if (request.namespace && config.excludedNamespaces.includes(request.namespace)) return undefined;
     const found = findImageSites(request.object, request.kind.kind, config.mutateWorkloads);
     if (!found) return undefined;
     if (found.annotations?.[config.optOutAnnotation] === "true") return undefined;
-    const sites = request.operation === "UPDATE" ? changedSites(found.sites, request.oldObject, request.kind.kind, config.mutateWorkloads) : found.sites;
+    const sites =
+      request.operation === "UPDATE"
+        ? changedSites(found.sites, request.oldObject, request.kind.kind, config.mutateWorkloads)
+        : found.sites;
     const candidates: Candidate[] = [];
     const invalid: ImageSite[] = [];
     for (const site of sites) {
@@ -153,7 +201,13 @@ export class AdmissionReviewer {
       if (!("normalized" in reference)) invalid.push(site);
       else if (!reference.isPinned && isIncluded(config, reference)) candidates.push({ site, reference });
     }
-    return { candidates, invalid, metadata: found.metadata, ...(found.podSpec ? { podSpec: found.podSpec } : {}), ...(found.annotations ? { annotations: found.annotations } : {}) };
+    return {
+      candidates,
+      invalid,
+      metadata: found.metadata,
+      ...(found.podSpec ? { podSpec: found.podSpec } : {}),
+      ...(found.annotations ? { annotations: found.annotations } : {}),
+    };
   }
 
   private decideValidation(request: AdmissionRequest): [AdmissionDecision, ReviewOutcome] {
@@ -162,29 +216,59 @@ export class AdmissionReviewer {
     const unpinned = [...found.invalid, ...found.candidates.map((c) => c.site)];
     if (unpinned.length === 0) return [{ allowed: true }, "unchanged"];
     const list = unpinned.map((site) => `${site.label} (${site.image})`).join(", ");
-    return [{ allowed: false, message: `${request.kind.kind} ${objectName(request.object)} has images not pinned to a digest: ${list}` }, "denied"];
+    return [
+      {
+        allowed: false,
+        message: `${request.kind.kind} ${objectName(request.object)} has images not pinned to a digest: ${list}`,
+      },
+      "denied",
+    ];
   }
 
-  private async decideMutation(request: AdmissionRequest, budget: ReviewBudget): Promise<[AdmissionDecision, ReviewOutcome]> {
+  private async decideMutation(
+    request: AdmissionRequest,
+    budget: ReviewBudget,
+  ): Promise<[AdmissionDecision, ReviewOutcome]> {
     const found = this.candidates(request);
     if (!found) return [{ allowed: true }, "skipped"];
-    const warnings = found.invalid.map((site) => `imagepin: ${site.label}: image ${JSON.stringify(site.image)} is not a valid reference; left unchanged`);
+    const warnings = found.invalid.map(
+      (site) => `imagepin: ${site.label}: image ${JSON.stringify(site.image)} is not a valid reference; left unchanged`,
+    );
     if (found.candidates.length === 0) return [{ allowed: true, warnings }, "unchanged"];
     // Every step below keeps to its slice of the budget; this race is the guarantee for one that does not.
     const deadlineSeconds = this.options.config.deadlineMs / 1000;
-    return abandonOnAbort(this.mutationWithin(request, found, warnings, budget), budget.review, () => new ImagepinError("deadline-exceeded", `the review did not finish within deadlineSeconds (${deadlineSeconds} s)`));
+    return abandonOnAbort(
+      this.mutationWithin(request, found, warnings, budget),
+      budget.review,
+      () =>
+        new ImagepinError(
+          "deadline-exceeded",
+          `the review did not finish within deadlineSeconds (${deadlineSeconds} s)`,
+        ),
+    );
   }
 
-  private async mutationWithin(request: AdmissionRequest, found: NonNullable<ReturnType<AdmissionReviewer["candidates"]>>, warnings: string[], budget: ReviewBudget): Promise<[AdmissionDecision, ReviewOutcome]> {
+  private async mutationWithin(
+    request: AdmissionRequest,
+    found: NonNullable<ReturnType<AdmissionReviewer["candidates"]>>,
+    warnings: string[],
+    budget: ReviewBudget,
+  ): Promise<[AdmissionDecision, ReviewOutcome]> {
     const signal = budget.registry;
     const { config } = this.options;
     const namespace = request.namespace ?? "";
     let credentials: PodCredentials | undefined;
     if (config.pullSecrets && this.options.podCredentials && found.podSpec && namespace) {
       try {
-        credentials = await abandonOnAbort(this.options.podCredentials(namespace, found.podSpec, signal), signal, () => new ImagepinError("timeout", "the pull secrets were not read within the review deadline"));
+        credentials = await abandonOnAbort(
+          this.options.podCredentials(namespace, found.podSpec, signal),
+          signal,
+          () => new ImagepinError("timeout", "the pull secrets were not read within the review deadline"),
+        );
       } catch (error) {
-        warnings.push(`imagepin: cannot read the Pod's pull secrets (${describeError(error).message}); resolving with the webhook's own credentials`);
+        warnings.push(
+          `imagepin: cannot read the Pod's pull secrets (${describeError(error).message}); resolving with the webhook's own credentials`,
+        );
         this.logger.warn({ uid: request.uid, namespace, err: describeError(error) }, "cannot read pull secrets");
       }
     }
@@ -195,7 +279,10 @@ export class AdmissionReviewer {
     const results = new Map<string, Resolution | { error: unknown }>();
     await Promise.all(
       [...distinct.entries()].map(async ([key, reference]) => {
-        results.set(key, await this.resolveOne(reference, namespace, credentials, budget).catch((error: unknown) => ({ error })));
+        results.set(
+          key,
+          await this.resolveOne(reference, namespace, credentials, budget).catch((error: unknown) => ({ error })),
+        );
       }),
     );
 
@@ -213,34 +300,86 @@ export class AdmissionReviewer {
         else warnings.push(failure.message);
         continue;
       }
-      patch.push({ op: "replace", path: jsonPointer(site.path), value: pinnedImage(site.image, reference, result.digest) });
+      patch.push({
+        op: "replace",
+        path: jsonPointer(site.path),
+        value: pinnedImage(site.image, reference, result.digest),
+      });
       originals[site.label] = site.image;
       pinned.push({ label: site.label, image: site.image, digest: result.digest, source: result.source });
       if (result.source === "fallback") {
         const reason = result.fallbackReason ?? { code: "unknown", message: "unknown" };
         const at = new Date(result.resolvedAt).toISOString();
-        fallbacks[site.label] = { reference: reference.normalized, digest: result.digest, resolvedAt: at, reason: `${reason.code}: ${reason.message}` };
-        warnings.push(`imagepin: ${site.label}: registry unavailable (${reason.code}); using the last known digest of ${reference.familiar} from ${at}`);
-        this.logger.warn({ uid: request.uid, namespace, label: site.label, reference: reference.normalized, digest: result.digest, resolvedAt: at, reason }, "fallback to last known digest");
+        fallbacks[site.label] = {
+          reference: reference.normalized,
+          digest: result.digest,
+          resolvedAt: at,
+          reason: `${reason.code}: ${reason.message}`,
+        };
+        warnings.push(
+          `imagepin: ${site.label}: registry unavailable (${reason.code}); using the last known digest of ${reference.familiar} from ${at}`,
+        );
+        this.logger.warn(
+          {
+            uid: request.uid,
+            namespace,
+            label: site.label,
+            reference: reference.normalized,
+            digest: result.digest,
+            resolvedAt: at,
+            reason,
+          },
+          "fallback to last known digest",
+        );
         if (config.events && !request.dryRun) {
-          this.options.events?.fallbackUsed({ namespace, name: objectName(request.object), kind: request.kind.kind, label: site.label, reference: reference.normalized, digest: result.digest, resolvedAt: result.resolvedAt, reason });
+          this.options.events?.fallbackUsed({
+            namespace,
+            name: objectName(request.object),
+            kind: request.kind.kind,
+            label: site.label,
+            reference: reference.normalized,
+            digest: result.digest,
+            resolvedAt: result.resolvedAt,
+            reason,
+          });
         }
       }
     }
     if (denials.length > 0) return [{ allowed: false, message: denials.join("; "), warnings }, "denied"];
     // The subresource update keeps only ephemeralContainers, so annotations there would be dropped anyway.
-    if (patch.length > 0 && request.subResource !== "ephemeralcontainers") patch.push(...this.annotationPatch(found, originals, fallbacks, warnings));
+    if (patch.length > 0 && request.subResource !== "ephemeralcontainers")
+      patch.push(...this.annotationPatch(found, originals, fallbacks, warnings));
     // The audit trail of what was pinned (issue 11): one info line per patched object, every image in it.
-    if (pinned.length > 0) this.logger.info({ uid: request.uid, namespace, name: objectName(request.object), kind: request.kind.kind, operation: request.operation, dryRun: request.dryRun ?? false, images: pinned }, "pinned");
+    if (pinned.length > 0)
+      this.logger.info(
+        {
+          uid: request.uid,
+          namespace,
+          name: objectName(request.object),
+          kind: request.kind.kind,
+          operation: request.operation,
+          dryRun: request.dryRun ?? false,
+          images: pinned,
+        },
+        "pinned",
+      );
     return [{ allowed: true, patch, warnings }, patch.length > 0 ? "patched" : "unchanged"];
   }
 
   /** The operations recording what was pinned (and what fell back), merged into the Pod's earlier records. */
-  private annotationPatch(found: { metadata: unknown; annotations?: Record<string, unknown> }, originals: Record<string, unknown>, fallbacks: Record<string, unknown>, warnings: string[]): PatchOperation[] {
+  private annotationPatch(
+    found: { metadata: unknown; annotations?: Record<string, unknown> },
+    originals: Record<string, unknown>,
+    fallbacks: Record<string, unknown>,
+    warnings: string[],
+  ): PatchOperation[] {
     const annotations: Record<string, string> = {};
     const merged = (key: string, entries: Record<string, unknown>) => {
       const read = readAnnotationMap(found.annotations?.[key]);
-      if ("unreadable" in read) warnings.push(`imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`);
+      if ("unreadable" in read)
+        warnings.push(
+          `imagepin: annotation ${key} could not be read (${read.unreadable}); rewritten with this review's entries only`,
+        );
       annotations[key] = JSON.stringify({ ...("map" in read ? read.map : {}), ...entries });
     };
     const prefix = this.options.config.annotationPrefix;
@@ -249,7 +388,12 @@ export class AdmissionReviewer {
     return metadataAnnotationOperations(found.metadata, found.annotations, annotations);
   }
 
-  private async resolveOne(reference: ImageReference, namespace: string, credentials: PodCredentials | undefined, budget: ReviewBudget): Promise<Resolution> {
+  private async resolveOne(
+    reference: ImageReference,
+    namespace: string,
+    credentials: PodCredentials | undefined,
+    budget: ReviewBudget,
+  ): Promise<Resolution> {
     const { config, metrics } = this.options;
     let scope: StoreScope = "public";
     let resolver: Resolver | undefined;
@@ -283,12 +427,18 @@ export class AdmissionReviewer {
     const registryError = storeUnreadable ? error.outage : error;
     const { code, message } = describeError(registryError);
     const outage = isOutage(registryError);
-    this.logger.warn({ label: site.label, reference: reference.normalized, code, err: message, policy, outage }, "cannot resolve image");
+    this.logger.warn(
+      { label: site.label, reference: reference.normalized, code, err: message, policy, outage },
+      "cannot resolve image",
+    );
     const what = `${site.label}: cannot resolve ${reference.familiar} (${code}: ${message})`;
     if (policy === "deny") return { deny: true, message: `imagepin: ${what}; failure policy deny` };
     if (policy === "fallback" && outage) {
-      const missing = storeUnreadable ? `the digest store could not be read (${describeError(error.storeError).message})` : "no last known digest";
-      if (config.onFailure === "deny") return { deny: true, message: `imagepin: ${what}; ${missing} and onFailure is deny` };
+      const missing = storeUnreadable
+        ? `the digest store could not be read (${describeError(error.storeError).message})`
+        : "no last known digest";
+      if (config.onFailure === "deny")
+        return { deny: true, message: `imagepin: ${what}; ${missing} and onFailure is deny` };
       return { deny: false, message: `imagepin: ${what}; ${missing}, image left unchanged` };
     }
     return { deny: false, message: `imagepin: ${what}; image left unchanged` };
@@ -309,5 +459,7 @@ function readAnnotationMap(value: unknown): { map: Record<string, unknown> } | {
   } catch (error) {
     return { unreadable: error instanceof JsonTooDeepError ? error.message : "not JSON" };
   }
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? { map: parsed as Record<string, unknown> } : { unreadable: "not a JSON object" };
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+    ? { map: parsed as Record<string, unknown> }
+    : { unreadable: "not a JSON object" };
 }

@@ -88,23 +88,42 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
   server.on("tlsClientError", (error) => logger.debug({ err: error.message }, "TLS handshake failed"));
 
-  const stopWatching = watchTls(options.tls, fingerprint, (next) => server.setSecureContext(next), logger, options.tlsPollMs);
+  const stopWatching = watchTls(
+    options.tls,
+    fingerprint,
+    (next) => server.setSecureContext(next),
+    logger,
+    options.tlsPollMs,
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/mutate" || path === "/validate") {
-      if (req.method !== "POST") return send(res, 405, { code: "method-not-allowed", message: `${path} takes POST, not ${req.method}` }, { allow: "POST" });
+      if (req.method !== "POST")
+        return send(
+          res,
+          405,
+          { code: "method-not-allowed", message: `${path} takes POST, not ${req.method}` },
+          { allow: "POST" },
+        );
       const body = await readBody(req, maxBody);
       if (body === undefined) {
         options.metrics.review(path.slice(1), "invalid", 0);
         res.setHeader("connection", "close");
         return send(res, 413, { code: "body-too-large", message: `request body is larger than ${maxBody} bytes` });
       }
-      const answer: ReviewAnswer = path === "/mutate" ? await options.reviewer.mutate(body) : await options.reviewer.validate(body);
+      const answer: ReviewAnswer =
+        path === "/mutate" ? await options.reviewer.mutate(body) : await options.reviewer.validate(body);
       if (answer.status === 400) return send(res, 400, { code: answer.code, message: answer.message });
       return send(res, 200, answer.body);
     }
-    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { code: "method-not-allowed", message: `${path} takes GET, not ${req.method}` }, { allow: "GET, HEAD" });
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return send(
+        res,
+        405,
+        { code: "method-not-allowed", message: `${path} takes GET, not ${req.method}` },
+        { allow: "GET, HEAD" },
+      );
     if (path === "/healthz") return sendText(res, 200, "ok\n");
     if (path === "/readyz") {
       const ready = !notReady && (options.ready ? await options.ready().catch(() => false) : true);
@@ -115,7 +134,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       res.end(await options.metrics.text());
       return;
     }
-    return send(res, 404, { code: "not-found", message: `no such path ${path}; use /mutate, /validate, /healthz, /readyz or /metrics` });
+    return send(res, 404, {
+      code: "not-found",
+      message: `no such path ${path}; use /mutate, /validate, /healthz, /readyz or /metrics`,
+    });
   }
 
   const host = options.host ?? "0.0.0.0";
@@ -132,9 +154,18 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     // The certificate watcher's timer would otherwise keep a server that never listened alive.
     stopWatching();
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "EADDRINUSE" ? "the address is already in use" : code === "EACCES" ? "permission denied" : code === "EADDRNOTAVAIL" ? "no such local address" : (error as Error).message;
+    const reason =
+      code === "EADDRINUSE"
+        ? "the address is already in use"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EADDRNOTAVAIL"
+            ? "no such local address"
+            : (error as Error).message;
     const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-    throw new ImagepinError("listen-failed", `cannot listen on ${address}: ${reason}${code ? ` (${code})` : ""}`, { cause: error });
+    throw new ImagepinError("listen-failed", `cannot listen on ${address}: ${reason}${code ? ` (${code})` : ""}`, {
+      cause: error,
+    });
   }
   const address = server.address() as AddressInfo;
   logger.info({ host: address.address, port: address.port }, "webhook listening");
@@ -155,7 +186,10 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
       }
       // Keep-alive connections that became idle after their last review, and any left after the grace.
       server.closeAllConnections();

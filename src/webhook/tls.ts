@@ -26,14 +26,20 @@ export function loadTls(files: TlsFiles): SecureContextOptions & { fingerprint: 
     cert = readFileSync(files.certFile);
     key = readFileSync(files.keyFile);
   } catch (error) {
-    throw new ImagepinError("invalid-tls", `cannot read the TLS certificate or key: ${(error as Error).message}`, { cause: error });
+    throw new ImagepinError("invalid-tls", `cannot read the TLS certificate or key: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     createSecureContext({ cert, key, ...tlsBaseOptions });
   } catch (error) {
-    throw new ImagepinError("invalid-tls", `the TLS certificate ${files.certFile} and key ${files.keyFile} do not form a valid pair: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ImagepinError(
+      "invalid-tls",
+      `the TLS certificate ${files.certFile} and key ${files.keyFile} do not form a valid pair: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const fingerprint = createHash("sha256").update(cert).update(key).digest("hex");
   return { cert, key, ...tlsBaseOptions, fingerprint };
@@ -46,7 +52,13 @@ export function loadTls(files: TlsFiles): SecureContextOptions & { fingerprint: 
  * events. A half-written or mismatched pair is logged and skipped; the old context stays.
  * Returns a function that stops watching.
  */
-export function watchTls(files: TlsFiles, initialFingerprint: string, apply: (options: SecureContextOptions) => void, logger: Logger, intervalMs = 10_000): () => void {
+export function watchTls(
+  files: TlsFiles,
+  initialFingerprint: string,
+  apply: (options: SecureContextOptions) => void,
+  logger: Logger,
+  intervalMs = 10_000,
+): () => void {
   let current = initialFingerprint;
   let pending: NodeJS.Timeout | undefined;
   const check = () => {
@@ -55,7 +67,10 @@ export function watchTls(files: TlsFiles, initialFingerprint: string, apply: (op
     try {
       loaded = loadTls(files);
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, "TLS files changed but cannot be used yet; keeping the current certificate");
+      logger.warn(
+        { err: (error as Error).message },
+        "TLS files changed but cannot be used yet; keeping the current certificate",
+      );
       return;
     }
     if (loaded.fingerprint === current) return;

@@ -20,10 +20,17 @@ export interface CliResult {
  * The default environment points DOCKER_CONFIG and REGISTRY_AUTH_FILE nowhere, so the machine's own
  * docker and podman credentials never take part in a test; pass `env` to set up credentials explicitly.
  */
-export function runImagepin(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function runImagepin(
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [imagepinBin, ...args], {
-      env: options.env ?? { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test", REGISTRY_AUTH_FILE: "/nonexistent-imagepin-test/auth.json" },
+      env: options.env ?? {
+        ...process.env,
+        DOCKER_CONFIG: "/nonexistent-imagepin-test",
+        REGISTRY_AUTH_FILE: "/nonexistent-imagepin-test/auth.json",
+      },
       ...(options.cwd ? { cwd: options.cwd } : {}),
     });
     let stdout = "";

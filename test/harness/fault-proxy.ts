@@ -8,7 +8,13 @@ import { request } from "undici";
 /** What to do with one request: forward it, answer it, or forward it and change the answer. */
 export type Fault =
   | { kind: "status"; status: number; headers?: Record<string, string> }
-  | { kind: "tamper"; dropDigestOnHead?: boolean; body?: (bytes: Buffer) => Buffer; digest?: string; headers?: Record<string, string> }
+  | {
+      kind: "tamper";
+      dropDigestOnHead?: boolean;
+      body?: (bytes: Buffer) => Buffer;
+      digest?: string;
+      headers?: Record<string, string>;
+    }
   | { kind: "redirect"; location: (path: string) => string; status?: number; onlyWithAuthorization?: boolean };
 
 /** One request the proxy saw. */
@@ -43,23 +49,33 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
   const log: ProxiedRequest[] = [];
   let latencyMs = 0;
 
-  const applies = (fault: Fault, authorized: boolean) => !(fault.kind === "redirect" && fault.onlyWithAuthorization && !authorized);
+  const applies = (fault: Fault, authorized: boolean) =>
+    !(fault.kind === "redirect" && fault.onlyWithAuthorization && !authorized);
   const pick = (path: string, authorized: boolean): Fault | undefined => {
     const index = queued.findIndex((entry) => entry.match.test(path) && applies(entry.fault, authorized));
     if (index >= 0) return queued.splice(index, 1)[0]!.fault;
-    for (const entry of standing.values()) if (entry.match.test(path) && applies(entry.fault, authorized)) return entry.fault;
+    for (const entry of standing.values())
+      if (entry.match.test(path) && applies(entry.fault, authorized)) return entry.fault;
     return undefined;
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = req.url ?? "/";
-    const entry: ProxiedRequest = { method: req.method ?? "GET", path, authorization: req.headers.authorization !== undefined, status: 0, at: Date.now() };
+    const entry: ProxiedRequest = {
+      method: req.method ?? "GET",
+      path,
+      authorization: req.headers.authorization !== undefined,
+      status: 0,
+      at: Date.now(),
+    };
     log.push(entry);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const fault = pick(path, entry.authorization);
     if (fault?.kind === "status") {
       entry.status = fault.status;
-      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers }).end(JSON.stringify({ errors: [{ code: "INJECTED", message: "injected fault" }] }));
+      res
+        .writeHead(fault.status, { "content-type": "application/json", ...fault.headers })
+        .end(JSON.stringify({ errors: [{ code: "INJECTED", message: "injected fault" }] }));
       return;
     }
     if (fault?.kind === "redirect") {
@@ -68,12 +84,17 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
       return;
     }
     const headers: Record<string, string> = {};
-    for (const name of ["accept", "authorization"]) if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
+    for (const name of ["accept", "authorization"])
+      if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
     const upstreamResponse = await request(upstream + path, { method: req.method as "GET" | "HEAD", headers });
     let body: Buffer = Buffer.from(await upstreamResponse.body.arrayBuffer());
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(upstreamResponse.headers)) {
-      if (typeof value === "string" && !["content-length", "connection", "keep-alive", "transfer-encoding"].includes(name)) outHeaders[name] = value;
+      if (
+        typeof value === "string" &&
+        !["content-length", "connection", "keep-alive", "transfer-encoding"].includes(name)
+      )
+        outHeaders[name] = value;
     }
     if (fault?.kind === "tamper" && upstreamResponse.statusCode === 200) {
       if (fault.dropDigestOnHead && req.method === "HEAD") delete outHeaders["docker-content-digest"];
@@ -82,7 +103,9 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
       Object.assign(outHeaders, fault.headers);
     }
     entry.status = upstreamResponse.statusCode;
-    outHeaders["content-length"] = String(req.method === "HEAD" ? (upstreamResponse.headers["content-length"] ?? body.length) : body.length);
+    outHeaders["content-length"] = String(
+      req.method === "HEAD" ? (upstreamResponse.headers["content-length"] ?? body.length) : body.length,
+    );
     res.writeHead(upstreamResponse.statusCode, outHeaders).end(req.method === "HEAD" ? undefined : body);
   };
 
@@ -100,13 +123,15 @@ export async function startFaultProxy(upstream: string, bindHost = "127.0.0.1"):
     host: `${bindHost}:${port}`,
     url: `http://${bindHost}:${port}`,
     inject: (match, ...faults) => void queued.push(...faults.map((fault) => ({ match, fault }))),
-    always: (match, fault) => (fault ? void standing.set(match.source, { match, fault }) : void standing.delete(match.source)),
+    always: (match, fault) =>
+      fault ? void standing.set(match.source, { match, fault }) : void standing.delete(match.source),
     setLatency: (ms) => void (latencyMs = ms),
     requests: () => log.slice(),
     clearRequests: () => void log.splice(0),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -48,7 +48,10 @@ export async function kubeSchemaProblems(objects: KubeObject[]): Promise<SchemaP
     try {
       exports = (await import(module)) as typeof exports;
     } catch {
-      problems.push({ object: describe(object), message: `no schema for ${object.apiVersion} ${object.kind} (${module})` });
+      problems.push({
+        object: describe(object),
+        message: `no schema for ${object.apiVersion} ${object.kind} (${module})`,
+      });
       continue;
     }
     const Model = exports[object.kind];
@@ -67,29 +70,52 @@ export async function kubeSchemaProblems(objects: KubeObject[]): Promise<SchemaP
 /** Asserts that {@link kubeSchemaProblems} finds nothing, listing what it found. */
 export async function expectValidKubeObjects(objects: KubeObject[]): Promise<void> {
   const problems = await kubeSchemaProblems(objects);
-  if (problems.length > 0) throw new Error(`objects do not match the Kubernetes schemas:\n${problems.map((p) => `  ${p.object}: ${p.message}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(
+      `objects do not match the Kubernetes schemas:\n${problems.map((p) => `  ${p.object}: ${p.message}`).join("\n")}`,
+    );
 }
 
 function unknownFieldProblems(typed: { object: KubeObject; module: string }[]): SchemaProblem[] {
   if (typed.length === 0) return [];
   const fileName = `${repoRoot}test/.kube-schema-check.ts`;
-  const lines = typed.map(({ object, module }, index) => `import type { I${String(object.kind)} as T${index} } from ${JSON.stringify(module)};\nexport const o${index}: T${index} = ${JSON.stringify(object, null, 1)};`);
+  const lines = typed.map(
+    ({ object, module }, index) =>
+      `import type { I${String(object.kind)} as T${index} } from ${JSON.stringify(module)};\nexport const o${index}: T${index} = ${JSON.stringify(object, null, 1)};`,
+  );
   const source = lines.join("\n");
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    skipLibCheck: true,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (name) => (name === fileName ? source : readFile(name));
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => name === fileName || fileExists(name);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, onError) => (name === fileName ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2022, true) : getSourceFile(name, version, onError));
+  host.getSourceFile = (name, version, onError) =>
+    name === fileName
+      ? ts.createSourceFile(name, source, ts.ScriptTarget.ES2022, true)
+      : getSourceFile(name, version, onError);
   const program = ts.createProgram([fileName], options, host);
   const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === fileName);
   return diagnostics.map((diagnostic) => {
-    const line = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line : 0;
+    const line =
+      diagnostic.file && diagnostic.start !== undefined
+        ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line
+        : 0;
     const index = objectIndexAt(source, line);
     const entry = typed[index];
-    return { object: entry ? describe(entry.object) : "?", message: ts.flattenDiagnosticMessageText(diagnostic.messageText, " ") };
+    return {
+      object: entry ? describe(entry.object) : "?",
+      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, " "),
+    };
   });
 }
 
@@ -105,5 +131,6 @@ function objectIndexAt(source: string, line: number): number {
 
 /** Reads a package's version, for messages that say which schemas were used. */
 export function schemaPackageVersion(name: string): string {
-  return (JSON.parse(readFileSync(`${repoRoot}node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+  return (JSON.parse(readFileSync(`${repoRoot}node_modules/${name}/package.json`, "utf8")) as { version: string })
+    .version;
 }

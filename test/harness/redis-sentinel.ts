@@ -43,7 +43,14 @@ async function untilTrue(what: string, check: () => Promise<boolean>, timeoutMs 
 }
 
 async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const client = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
   client.on("error", () => {});
   try {
     await client.connect();
@@ -56,7 +63,11 @@ async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise
 function startServer(dir: string, name: string, port: number, extra: string[]): TrackedProcess {
   const data = join(dir, name);
   execFileSync("mkdir", ["-p", data]);
-  return spawnTracked("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", data, ...extra], { stdio: "ignore" });
+  return spawnTracked(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", data, ...extra],
+    { stdio: "ignore" },
+  );
 }
 
 /** Starts master, replica and three sentinels, and waits until the replica is in sync and every sentinel sees both. */
@@ -67,13 +78,27 @@ export async function startSentinelDeployment(masterName = "imagepin"): Promise<
   const replicaPort = await freePort();
   const master = startServer(dir, "master", masterPort, []);
   const replica = startServer(dir, "replica", replicaPort, ["--replicaof", "127.0.0.1", String(masterPort)]);
-  await untilTrue("the replica is in sync", () => ask(replicaPort, async (c) => (await c.info("replication")).includes("master_link_status:up")));
+  await untilTrue("the replica is in sync", () =>
+    ask(replicaPort, async (c) => (await c.info("replication")).includes("master_link_status:up")),
+  );
   const sentinels: { port: number; process: TrackedProcess }[] = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
     // Sentinel rewrites its config file, so each gets its own writable copy.
     const file = join(dir, `sentinel-${i}.conf`);
-    writeFileSync(file, [`port ${port}`, "bind 127.0.0.1", `dir ${dir}`, `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 2`, `sentinel down-after-milliseconds ${masterName} 1000`, `sentinel failover-timeout ${masterName} 10000`, `sentinel parallel-syncs ${masterName} 1`, ""].join("\n"));
+    writeFileSync(
+      file,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 2`,
+        `sentinel down-after-milliseconds ${masterName} 1000`,
+        `sentinel failover-timeout ${masterName} 10000`,
+        `sentinel parallel-syncs ${masterName} 1`,
+        "",
+      ].join("\n"),
+    );
     sentinels.push({ port, process: spawnTracked("redis-sentinel", [file], { stdio: "ignore" }) });
   }
   for (const { port } of sentinels) {
@@ -86,7 +111,10 @@ export async function startSentinelDeployment(masterName = "imagepin"): Promise<
       }),
     );
   }
-  const currentMasterPort = () => ask(sentinels[0]!.port, async (c) => Number(((await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName)) as string[])[1]));
+  const currentMasterPort = () =>
+    ask(sentinels[0]!.port, async (c) =>
+      Number(((await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName)) as string[])[1]),
+    );
   return {
     masterName,
     url: `redis+sentinel://${sentinels.map(({ port }) => `127.0.0.1:${port}`).join(",")}/${masterName}`,
@@ -105,7 +133,9 @@ export async function startSentinelDeployment(masterName = "imagepin"): Promise<
 export async function awaitPromotion(deployment: SentinelDeployment, timeoutMs = 30_000): Promise<void> {
   await untilTrue(
     "the replica is promoted",
-    async () => (await deployment.currentMasterPort()) === deployment.replica.port && (await ask(deployment.replica.port, async (c) => ((await c.role()) as unknown[])[0] === "master")),
+    async () =>
+      (await deployment.currentMasterPort()) === deployment.replica.port &&
+      (await ask(deployment.replica.port, async (c) => ((await c.role()) as unknown[])[0] === "master")),
     timeoutMs,
   );
 }

@@ -89,7 +89,14 @@ function configYaml(port: number, storageDir: string, dir: string, options: Star
     writeFileSync(file, auth.users.map((u) => `${u.username}:${bcrypt.hashSync(u.password, 5)}`).join("\n") + "\n");
     lines.push("auth:", "  htpasswd:", "    realm: imagepin-test", `    path: ${file}`);
   } else if (auth?.kind === "token") {
-    lines.push("auth:", "  token:", `    realm: ${auth.realm}`, `    service: ${auth.service}`, `    issuer: ${auth.issuer}`, `    rootcertbundle: ${auth.rootCertFile}`);
+    lines.push(
+      "auth:",
+      "  token:",
+      `    realm: ${auth.realm}`,
+      `    service: ${auth.service}`,
+      `    issuer: ${auth.issuer}`,
+      `    rootcertbundle: ${auth.rootCertFile}`,
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -62,7 +62,13 @@ function dispatcherFor(target: SeedTarget): Dispatcher | undefined {
   return dispatcher;
 }
 
-async function call(target: SeedTarget, method: "POST" | "PUT" | "HEAD", url: string, body?: Buffer, contentType?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+async function call(
+  target: SeedTarget,
+  method: "POST" | "PUT" | "HEAD",
+  url: string,
+  body?: Buffer,
+  contentType?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   const headers: Record<string, string> = {};
   if (target.authorization) headers.authorization = target.authorization;
   if (contentType) headers["content-type"] = contentType;
@@ -91,7 +97,13 @@ export async function pushBlob(target: SeedTarget, repository: string, data: Buf
 }
 
 /** Puts a manifest under `reference` (a tag or its digest) and returns it as pushed. */
-export async function pushManifest(target: SeedTarget, repository: string, reference: string, manifest: object, mediaType: string): Promise<PushedManifest> {
+export async function pushManifest(
+  target: SeedTarget,
+  repository: string,
+  reference: string,
+  manifest: object,
+  mediaType: string,
+): Promise<PushedManifest> {
   const bytes = Buffer.from(JSON.stringify(manifest, null, 2));
   const digest = sha256(bytes);
   await call(target, "PUT", `${target.url}/v2/${repository}/manifests/${reference || digest}`, bytes, mediaType);
@@ -114,7 +126,12 @@ export interface PushImageOptions {
  * Pushes a single-platform image (config, one layer, manifest) and tags it, or pushes it by digest only
  * when `tag` is undefined.
  */
-export async function pushImage(target: SeedTarget, repository: string, tag: string | undefined, options: PushImageOptions = {}): Promise<PushedManifest> {
+export async function pushImage(
+  target: SeedTarget,
+  repository: string,
+  tag: string | undefined,
+  options: PushImageOptions = {},
+): Promise<PushedManifest> {
   const platform = options.platform ?? { os: "linux", architecture: "amd64" };
   const docker = options.format === "docker";
   const config = Buffer.from(
@@ -131,8 +148,18 @@ export async function pushImage(target: SeedTarget, repository: string, tag: str
   const manifest = {
     schemaVersion: 2,
     mediaType: docker ? mediaTypes.dockerManifest : mediaTypes.ociManifest,
-    config: { mediaType: docker ? mediaTypes.dockerConfig : mediaTypes.ociConfig, digest: configDigest, size: config.length },
-    layers: [{ mediaType: docker ? mediaTypes.dockerLayer : mediaTypes.ociLayer, digest: layerDigest, size: emptyLayer.length }],
+    config: {
+      mediaType: docker ? mediaTypes.dockerConfig : mediaTypes.ociConfig,
+      digest: configDigest,
+      size: config.length,
+    },
+    layers: [
+      {
+        mediaType: docker ? mediaTypes.dockerLayer : mediaTypes.ociLayer,
+        digest: layerDigest,
+        size: emptyLayer.length,
+      },
+    ],
   };
   return pushManifest(target, repository, tag ?? "", manifest, manifest.mediaType);
 }
@@ -143,7 +170,13 @@ export interface PushedIndex extends PushedManifest {
 }
 
 /** Pushes one image per platform (by digest), then an index (OCI) or manifest list (Docker) tagged `tag`. */
-export async function pushIndex(target: SeedTarget, repository: string, tag: string, platforms: SeedPlatform[], options: { seed?: string; format?: "oci" | "docker" } = {}): Promise<PushedIndex> {
+export async function pushIndex(
+  target: SeedTarget,
+  repository: string,
+  tag: string,
+  platforms: SeedPlatform[],
+  options: { seed?: string; format?: "oci" | "docker" } = {},
+): Promise<PushedIndex> {
   const docker = options.format === "docker";
   const manifests: { digest: string; platform: SeedPlatform; mediaType: string; size: number }[] = [];
   for (const platform of platforms) {
@@ -182,7 +215,10 @@ function skopeoArgs(options: SkopeoOptions): string[] {
  * skopeo fetched (`inspect --raw`), which is what a tag resolves to, index or not.
  */
 export async function skopeoDigest(reference: string, options: SkopeoOptions = {}): Promise<string> {
-  const { stdout } = await run("skopeo", ["inspect", "--raw", ...skopeoArgs(options), `docker://${reference}`], { encoding: "buffer", maxBuffer: 4 << 20 });
+  const { stdout } = await run("skopeo", ["inspect", "--raw", ...skopeoArgs(options), `docker://${reference}`], {
+    encoding: "buffer",
+    maxBuffer: 4 << 20,
+  });
   return sha256(stdout);
 }
 
@@ -191,12 +227,21 @@ export async function skopeoDigest(reference: string, options: SkopeoOptions = {
  * copies that one image into a `dir:` layout, and the sha256 of the manifest it wrote is the digest
  * (`inspect` would report the index's own digest).
  */
-export async function skopeoPlatformDigest(reference: string, platform: SeedPlatform, options: SkopeoOptions = {}): Promise<string> {
+export async function skopeoPlatformDigest(
+  reference: string,
+  platform: SeedPlatform,
+  options: SkopeoOptions = {},
+): Promise<string> {
   const args = ["--override-os", platform.os, "--override-arch", platform.architecture];
   if (platform.variant) args.push("--override-variant", platform.variant);
   const dir = mkdtempSync(join(tmpdir(), "imagepin-skopeo-"));
   try {
-    const tls = skopeoArgs(options).map((arg) => arg.replace(/^--tls-verify/, "--src-tls-verify").replace(/^--creds$/, "--src-creds").replace(/^--cert-dir$/, "--src-cert-dir"));
+    const tls = skopeoArgs(options).map((arg) =>
+      arg
+        .replace(/^--tls-verify/, "--src-tls-verify")
+        .replace(/^--creds$/, "--src-creds")
+        .replace(/^--cert-dir$/, "--src-cert-dir"),
+    );
     await run("skopeo", [...args, "copy", "--quiet", ...tls, `docker://${reference}`, `dir:${dir}`]);
     return sha256(readFileSync(join(dir, "manifest.json")));
   } finally {

@@ -3,7 +3,13 @@
 // (the scheme probe must be paid once per host, not per request), and serving https and http on the
 // same host:port, so a redirect can go "down to http" without changing host or port.
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { request } from "undici";
@@ -35,7 +41,10 @@ export async function startSniffingPort(mode: SniffingMode): Promise<SniffingPor
   let upstreams: { tls: string; plain: string };
   const internal: Server[] = [];
   if (mode.kind === "serve") {
-    const https = createHttpsServer({ cert: readFileSync(mode.tls.certFile), key: readFileSync(mode.tls.keyFile) }, mode.https);
+    const https = createHttpsServer(
+      { cert: readFileSync(mode.tls.certFile), key: readFileSync(mode.tls.keyFile) },
+      mode.https,
+    );
     const http = createHttpServer(mode.http);
     internal.push(https, http);
     upstreams = { tls: await listenOnLoopback(https), plain: await listenOnLoopback(http) };
@@ -90,14 +99,21 @@ export async function startSniffingPort(mode: SniffingMode): Promise<SniffingPor
  * Forwards a GET or HEAD to `upstream` (`http://127.0.0.1:PORT`) with the headers a registry needs
  * (`accept`, and `authorization` unless `withAuthorization` is false) and copies the answer back.
  */
-export async function forwardToRegistry(upstream: string, req: IncomingMessage, res: ServerResponse, withAuthorization = true): Promise<void> {
+export async function forwardToRegistry(
+  upstream: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  withAuthorization = true,
+): Promise<void> {
   const headers: Record<string, string> = {};
-  for (const name of ["accept", ...(withAuthorization ? ["authorization"] : [])]) if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
+  for (const name of ["accept", ...(withAuthorization ? ["authorization"] : [])])
+    if (typeof req.headers[name] === "string") headers[name] = req.headers[name];
   const answer = await request(upstream + (req.url ?? "/"), { method: req.method as "GET" | "HEAD", headers });
   const body = Buffer.from(await answer.body.arrayBuffer());
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(answer.headers)) {
-    if (typeof value === "string" && !["connection", "keep-alive", "transfer-encoding"].includes(name)) out[name] = value;
+    if (typeof value === "string" && !["connection", "keep-alive", "transfer-encoding"].includes(name))
+      out[name] = value;
   }
   res.writeHead(answer.statusCode, out).end(req.method === "HEAD" ? undefined : body);
 }

@@ -46,7 +46,9 @@ function squidBinary(): string {
   try {
     return execFileSync("sh", ["-c", "command -v squid"], { encoding: "utf8" }).trim();
   } catch {
-    throw new Error("squid is not installed: the proxy tests run the real squid (apt-get install squid; npm test's scripts/setup-test-deps.sh does)");
+    throw new Error(
+      "squid is not installed: the proxy tests run the real squid (apt-get install squid; npm test's scripts/setup-test-deps.sh does)",
+    );
   }
 }
 
@@ -96,7 +98,12 @@ export async function startSquid(options: SquidOptions): Promise<TestSquid> {
   const dir = mkdtempSync(join(tmpdir(), "imagepin-squid-"));
   // Run as root, squid drops to its own user, which must write the logs here.
   chmodSync(dir, 0o777);
-  writeFileSync(join(dir, "hosts"), Object.entries(options.hosts).map(([name, address]) => `${address} ${name}`).join("\n") + "\n");
+  writeFileSync(
+    join(dir, "hosts"),
+    Object.entries(options.hosts)
+      .map(([name, address]) => `${address} ${name}`)
+      .join("\n") + "\n",
+  );
   if (options.user) {
     const hash = execFileSync("openssl", ["passwd", "-apr1", options.user.password], { encoding: "utf8" }).trim();
     writeFileSync(join(dir, "passwd"), `${options.user.username}:${hash}\n`, { mode: 0o644 });
@@ -106,7 +113,8 @@ export async function startSquid(options: SquidOptions): Promise<TestSquid> {
   const child: TrackedProcess = spawnTracked(binary, ["-N", "-f", join(dir, "squid.conf")], { stdio: "ignore" });
   const deadline = Date.now() + 20_000;
   while (!(await listening(port))) {
-    const log = () => (existsSync(join(dir, "cache.log")) ? readFileSync(join(dir, "cache.log"), "utf8").slice(-3000) : "");
+    const log = () =>
+      existsSync(join(dir, "cache.log")) ? readFileSync(join(dir, "cache.log"), "utf8").slice(-3000) : "";
     if (!child.running() || Date.now() > deadline) {
       await child.stop("SIGKILL");
       throw new Error(`squid did not start on port ${port}:\n${log()}`);
@@ -118,10 +126,13 @@ export async function startSquid(options: SquidOptions): Promise<TestSquid> {
     requests() {
       const file = join(dir, "access.log");
       if (!existsSync(file)) return [];
-      return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => {
-        const [method = "", url = "", status = "0", user = "-"] = line.split(" ");
-        return { method, url, status: Number(status), user };
-      });
+      return readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => {
+          const [method = "", url = "", status = "0", user = "-"] = line.split(" ");
+          return { method, url, status: Number(status), user };
+        });
     },
     async stop() {
       await child.stop("SIGTERM", 5000);

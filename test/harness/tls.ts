@@ -29,12 +29,43 @@ export function makeCertificates(dir: string, extraDnsNames: string[] = []): Tes
   const csr = join(dir, "server.csr");
   const ext = join(dir, "server.ext");
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl(["req", "-x509", ...ec, "-keyout", caKey, "-out", caFile, "-days", "2", "-subj", "/CN=imagepin test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  openssl([
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    caKey,
+    "-out",
+    caFile,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=imagepin test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
   openssl(["req", "-new", ...ec, "-keyout", keyFile, "-out", csr, "-subj", "/CN=127.0.0.1"]);
   const names = ["IP:127.0.0.1", "DNS:localhost", ...extraDnsNames.map((name) => `DNS:${name}`)].join(",");
   writeFileSync(ext, `subjectAltName=${names}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
-  openssl(["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out", certFile, "-days", "2", "-extfile", ext]);
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    caFile,
+    "-CAkey",
+    caKey,
+    "-CAcreateserial",
+    "-out",
+    certFile,
+    "-days",
+    "2",
+    "-extfile",
+    ext,
+  ]);
   return { caFile, caPem: readFileSync(caFile, "utf8"), certFile, keyFile };
 }
 
@@ -48,11 +79,32 @@ export interface SigningKey {
 }
 
 /** Writes `NAME.crt`/`NAME.key`: a self-signed P-256 certificate for two days, with extra openssl args. */
-function selfSigned(dir: string, name: string, commonName: string, extra: string[] = []): { certFile: string; keyFile: string; certPem: string } {
+function selfSigned(
+  dir: string,
+  name: string,
+  commonName: string,
+  extra: string[] = [],
+): { certFile: string; keyFile: string; certPem: string } {
   const certFile = join(dir, `${name}.crt`);
   const keyFile = join(dir, `${name}.key`);
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", `/CN=${commonName}`, ...extra]);
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${commonName}`,
+    ...extra,
+  ]);
   return { certFile, keyFile, certPem: readFileSync(certFile, "utf8") };
 }
 
@@ -60,8 +112,15 @@ function selfSigned(dir: string, name: string, commonName: string, extra: string
  * Writes `NAME.crt`/`NAME.key`, a self-signed serving certificate (SAN IP:127.0.0.1 and DNS:localhost)
  * whose common name tells certificates apart (the webhook's reload tests). Throws when openssl fails.
  */
-export function makeCertificate(dir: string, name = "serving", commonName = "imagepin-test"): { certFile: string; keyFile: string; cert: string } {
-  const { certFile, keyFile, certPem } = selfSigned(dir, name, commonName, ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]);
+export function makeCertificate(
+  dir: string,
+  name = "serving",
+  commonName = "imagepin-test",
+): { certFile: string; keyFile: string; cert: string } {
+  const { certFile, keyFile, certPem } = selfSigned(dir, name, commonName, [
+    "-addext",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost",
+  ]);
   return { certFile, keyFile, cert: certPem };
 }
 

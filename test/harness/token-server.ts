@@ -71,7 +71,14 @@ function parseScope(scope: string): { type: string; name: string; actions: strin
   const first = scope.indexOf(":");
   const last = scope.lastIndexOf(":");
   if (first < 0 || last <= first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(",").filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(",")
+      .filter(Boolean),
+  };
 }
 
 /** Starts the token server on 127.0.0.1 and a port the OS picks. Rejects when it cannot listen. */
@@ -81,7 +88,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   const expiresIn = options.expiresIn ?? 300;
   const known = (username: string, password: string): boolean =>
     options.users.some((u) => u.username === username && u.password === password);
-  const grant: TokenAccess = options.tokenAccess ?? ((user) => (user !== undefined ? ["*"] : options.anonymousPull ? ["pull"] : []));
+  const grant: TokenAccess =
+    options.tokenAccess ?? ((user) => (user !== undefined ? ["*"] : options.anonymousPull ? ["pull"] : []));
 
   const sign = (user: string | undefined, scopes: string[]): string => {
     const now = Math.floor(Date.now() / 1000);
@@ -93,10 +101,21 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       return actions.length > 0 ? [{ type: parsed.type, name: parsed.name, actions }] : [];
     });
     const header = { typ: "JWT", alg: "ES256", x5c: [options.signingKey.certDerBase64] };
-    const claims = { iss: options.issuer, sub: user ?? "", aud: options.service, exp: now + expiresIn, nbf: now - 60, iat: now, jti: randomBytes(12).toString("hex"), access };
+    const claims = {
+      iss: options.issuer,
+      sub: user ?? "",
+      aud: options.service,
+      exp: now + expiresIn,
+      nbf: now - 60,
+      iat: now,
+      jti: randomBytes(12).toString("hex"),
+      access,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     // JWS wants the raw r||s signature, not node's default DER encoding
-    const signature = createSign("SHA256").update(input).sign({ key: options.signingKey.keyPem, dsaEncoding: "ieee-p1363" });
+    const signature = createSign("SHA256")
+      .update(input)
+      .sign({ key: options.signingKey.keyPem, dsaEncoding: "ieee-p1363" });
     return `${input}.${b64url(signature)}`;
   };
   const issueRefreshToken = (username: string): string => {
@@ -114,21 +133,28 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       for await (const chunk of req) chunks.push(chunk as Buffer);
       params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
     }
-    const entry: TokenRequest = { method, query: params.toString(), scopes: params.getAll("scope").flatMap((s) => s.split(" ").filter(Boolean)), status: 0 };
+    const entry: TokenRequest = {
+      method,
+      query: params.toString(),
+      scopes: params.getAll("scope").flatMap((s) => s.split(" ").filter(Boolean)),
+      status: 0,
+    };
     if (req.headers.authorization) entry.authorization = req.headers.authorization;
     log.push(entry);
     const reply = (status: number, body: object): void => {
       entry.status = status;
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
-    if (url.pathname !== "/token" || (req.method !== "GET" && req.method !== "POST")) return reply(404, { errors: [{ code: "NOT_FOUND" }] });
+    if (url.pathname !== "/token" || (req.method !== "GET" && req.method !== "POST"))
+      return reply(404, { errors: [{ code: "NOT_FOUND" }] });
 
     let user: string | undefined;
     let offline = params.get("offline_token") === "true" || params.get("access_type") === "offline";
     if (method === "POST") {
       entry.grantType = params.get("grant_type") ?? "";
       if (entry.grantType === "password") {
-        if (!known(params.get("username") ?? "", params.get("password") ?? "")) return reply(401, { error: "invalid_grant" });
+        if (!known(params.get("username") ?? "", params.get("password") ?? ""))
+          return reply(401, { error: "invalid_grant" });
         user = params.get("username") ?? undefined;
       } else if (entry.grantType === "refresh_token") {
         user = refreshTokens.get(params.get("refresh_token") ?? "");
@@ -139,13 +165,20 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization);
       const decoded = match?.[1] ? Buffer.from(match[1], "base64").toString("utf8") : "";
       const colon = decoded.indexOf(":");
-      if (colon < 0 || !known(decoded.slice(0, colon), decoded.slice(colon + 1))) return reply(401, { errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] });
+      if (colon < 0 || !known(decoded.slice(0, colon), decoded.slice(colon + 1)))
+        return reply(401, { errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] });
       user = decoded.slice(0, colon);
     }
     if (user !== undefined) entry.username = user;
-    if (params.get("service") !== options.service) return reply(400, { errors: [{ code: "DENIED", message: "unknown service" }] });
+    if (params.get("service") !== options.service)
+      return reply(400, { errors: [{ code: "DENIED", message: "unknown service" }] });
     const token = sign(user, entry.scopes);
-    const body: Record<string, unknown> = { token, access_token: token, expires_in: expiresIn, issued_at: new Date().toISOString() };
+    const body: Record<string, unknown> = {
+      token,
+      access_token: token,
+      expires_in: expiresIn,
+      issued_at: new Date().toISOString(),
+    };
     if (offline && user !== undefined) body.refresh_token = issueRefreshToken(user);
     reply(200, body);
   };
@@ -167,9 +200,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     requests: () => log.slice(),
     clearRequests: () => void log.splice(0),
     issueRefreshToken,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

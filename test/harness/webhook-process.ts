@@ -19,7 +19,12 @@ export interface ServerProcess {
 }
 
 /** Starts the server on 127.0.0.1 and a free port with the given store URL and table file. */
-export async function startServerProcess(options: { store: string; certFile: string; keyFile: string; tableFile: string }): Promise<ServerProcess> {
+export async function startServerProcess(options: {
+  store: string;
+  certFile: string;
+  keyFile: string;
+  tableFile: string;
+}): Promise<ServerProcess> {
   const dist = join(root, "dist");
   if (!existsSync(join(dist, "webhook/index.js"))) throw new Error("run `npm run build` first");
   const script = `
@@ -40,7 +45,9 @@ export async function startServerProcess(options: { store: string; certFile: str
     const server = await serveWebhook({ config: defaultWebhookConfig(), resolver, store, tls: { certFile: ${JSON.stringify(options.certFile)}, keyFile: ${JSON.stringify(options.keyFile)} }, host: "127.0.0.1", port: 0, metrics: new WebhookMetrics() });
     process.on("SIGTERM", () => server.close(5000).then(() => store.close()).then(() => process.exit(0)));
     process.stdout.write("port " + server.port + "\\n");`;
-  const started = spawnTracked(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const started = spawnTracked(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const { child } = started;
   const port = await new Promise<number>((done, fail) => {
     let text = "";

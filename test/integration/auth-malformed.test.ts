@@ -11,7 +11,14 @@ import { imagepinBin, tempTree } from "../harness/cli.js";
 const bin = imagepinBin;
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const secret = "hunter2SECRET";
-const forbidden = [secret, "hunter2SEC", "hunter2", b64(`robot:${secret}`), b64(`robot:${secret}`).slice(0, 12), b64(secret)];
+const forbidden = [
+  secret,
+  "hunter2SEC",
+  "hunter2",
+  b64(`robot:${secret}`),
+  b64(`robot:${secret}`).slice(0, 12),
+  b64(secret),
+];
 
 const tree = tempTree("imagepin-auth-malformed-");
 const root = tree.root;
@@ -41,10 +48,15 @@ describe("malformed docker configs", () => {
   for (const [what, text] of Object.entries(badJson)) {
     it(`${what}: file:line:col and a reason, no source text`, () => {
       const file = write(`config-${what.replace(/ /g, "-")}.json`, text);
-      for (const command of [["resolve", "127.0.0.1:9/x:1"], ["auth", "which", "127.0.0.1:9/x"]]) {
+      for (const command of [
+        ["resolve", "127.0.0.1:9/x:1"],
+        ["auth", "which", "127.0.0.1:9/x"],
+      ]) {
         const result = run([...command, "--docker-config", file]);
         expect(result.status).toBe(2);
-        expect(result.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1:\\d+: not valid JSON: [a-z]`));
+        expect(result.stderr).toMatch(
+          new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1:\\d+: not valid JSON: [a-z]`),
+        );
       }
     });
   }
@@ -59,16 +71,27 @@ describe("malformed docker configs", () => {
 describe("malformed pull secrets", () => {
   const cases: [string, string][] = [];
   for (const field of ["data", "stringData"] as const) {
-    cases.push([`dockerconfigjson in ${field}`, secretYaml("kubernetes.io/dockerconfigjson", field, ".dockerconfigjson", badJson["unquoted password"])]);
-    cases.push([`dockercfg in ${field}`, secretYaml("kubernetes.io/dockercfg", field, ".dockercfg", `{"r":{"auth":${b64(`robot:${secret}`)}}}`)]);
+    cases.push([
+      `dockerconfigjson in ${field}`,
+      secretYaml("kubernetes.io/dockerconfigjson", field, ".dockerconfigjson", badJson["unquoted password"]),
+    ]);
+    cases.push([
+      `dockercfg in ${field}`,
+      secretYaml("kubernetes.io/dockercfg", field, ".dockercfg", `{"r":{"auth":${b64(`robot:${secret}`)}}}`),
+    ]);
   }
   for (const [what, text] of cases) {
     it(`${what}: names the file, the secret and the position, not the value`, () => {
       const file = write(`ps-${what.replace(/ /g, "-")}.yaml`, text);
-      for (const command of [["resolve", "127.0.0.1:9/x:1"], ["auth", "which", "127.0.0.1:9/x"]]) {
+      for (const command of [
+        ["resolve", "127.0.0.1:9/x:1"],
+        ["auth", "which", "127.0.0.1:9/x"],
+      ]) {
         const result = run([...command, "--pull-secret", file]);
         expect(result.status).toBe(2);
-        expect(result.stderr).toMatch(/secret s\/n: \.docker(configjson|cfg) is not valid JSON: [a-z ]+.*\(line 1 column \d+ of the decoded value\)/);
+        expect(result.stderr).toMatch(
+          /secret s\/n: \.docker(configjson|cfg) is not valid JSON: [a-z ]+.*\(line 1 column \d+ of the decoded value\)/,
+        );
       }
     });
   }
@@ -89,7 +112,8 @@ describe("malformed pull secrets", () => {
 });
 
 describe("credential helper output", () => {
-  const helper = (name: string, body: string) => chmodSync(write(`bin/docker-credential-${name}`, `#!/bin/sh\ncat >/dev/null\n${body}\n`), 0o755);
+  const helper = (name: string, body: string) =>
+    chmodSync(write(`bin/docker-credential-${name}`, `#!/bin/sh\ncat >/dev/null\n${body}\n`), 0o755);
   helper("garbage", `printf '{"Username":"robot","Secret":${secret}}'`);
   helper("bare", `echo '${secret}'; exit 1`);
   helper("json-fail", `echo '{"Secret":"${secret}"}'; exit 1`);

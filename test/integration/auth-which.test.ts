@@ -10,7 +10,15 @@ const bin = imagepinBin;
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 // Every secret in the fixtures; none may appear in any output.
-const secrets = ["PS-pass-111", "PS-legacy-222", "CFG-pass-333", "CFG-identity-444", "HELPER-secret-555", "STORE-secret-666", "JSON-pass-777"];
+const secrets = [
+  "PS-pass-111",
+  "PS-legacy-222",
+  "CFG-pass-333",
+  "CFG-identity-444",
+  "HELPER-secret-555",
+  "STORE-secret-666",
+  "JSON-pass-777",
+];
 
 const tree = tempTree("imagepin-auth-which-");
 const root = tree.root;
@@ -68,7 +76,11 @@ const jsonSecret = write(
     kind: "Secret",
     metadata: { name: "json-cred", namespace: "other" },
     type: "kubernetes.io/dockerconfigjson",
-    stringData: { ".dockerconfigjson": JSON.stringify({ auths: { "reg.example.com": { username: "json-user", password: "JSON-pass-777" } } }) },
+    stringData: {
+      ".dockerconfigjson": JSON.stringify({
+        auths: { "reg.example.com": { username: "json-user", password: "JSON-pass-777" } },
+      }),
+    },
   }),
 );
 const config = write(
@@ -83,7 +95,10 @@ const config = write(
   }),
 );
 // A config in the default place that must NOT be used when --docker-config is given.
-write("home/.docker/config.json", JSON.stringify({ auths: { "reg.example.com": { auth: b64("home-user:CFG-pass-333") } } }));
+write(
+  "home/.docker/config.json",
+  JSON.stringify({ auths: { "reg.example.com": { auth: b64("home-user:CFG-pass-333") } } }),
+);
 
 const env = { PATH: `${join(root, "bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: join(root, "home") };
 
@@ -98,10 +113,26 @@ function run(args: string[]) {
 
 describe("imagepin auth which", () => {
   it("lists candidates in order as JSON, with no secret anywhere", () => {
-    const result = run(["auth", "which", "--json", "--pull-secret", yamlSecrets, "--pull-secret", jsonSecret, "--docker-config", config, "reg.example.com/app:1", "nginx", "quay.io/none"]);
+    const result = run([
+      "auth",
+      "which",
+      "--json",
+      "--pull-secret",
+      yamlSecrets,
+      "--pull-secret",
+      jsonSecret,
+      "--docker-config",
+      config,
+      "reg.example.com/app:1",
+      "nginx",
+      "quay.io/none",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual([
       {
         image: "reg.example.com/app:1",
@@ -127,7 +158,16 @@ describe("imagepin auth which", () => {
   });
 
   it("prints the same in text form", () => {
-    const result = run(["auth", "which", "--pull-secret", jsonSecret, "--docker-config", join(root, "docker"), "reg.example.com/app", "quay.io/none"]);
+    const result = run([
+      "auth",
+      "which",
+      "--pull-secret",
+      jsonSecret,
+      "--docker-config",
+      join(root, "docker"),
+      "reg.example.com/app",
+      "quay.io/none",
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")).toEqual([
       "reg.example.com/app",
@@ -145,7 +185,13 @@ describe("imagepin auth which", () => {
     const result = run(["auth", "which", "--json", "reg.example.com/app"]);
     expect(JSON.parse(result.stdout)).toEqual({
       image: "reg.example.com/app",
-      candidates: [{ source: `docker-config:${join(root, "home/.docker/config.json")}`, key: "reg.example.com", username: "home-user" }],
+      candidates: [
+        {
+          source: `docker-config:${join(root, "home/.docker/config.json")}`,
+          key: "reg.example.com",
+          username: "home-user",
+        },
+      ],
     });
   });
 
@@ -159,7 +205,10 @@ describe("imagepin auth which", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(badConfig);
 
-    const opaque = write("opaque.yaml", `kind: Secret\nmetadata: {name: tls, namespace: team}\ntype: Opaque\nstringData: {password: PS-pass-111}\n`);
+    const opaque = write(
+      "opaque.yaml",
+      `kind: Secret\nmetadata: {name: tls, namespace: team}\ntype: Opaque\nstringData: {password: PS-pass-111}\n`,
+    );
     const wrongType = run(["auth", "which", "nginx", "--pull-secret", opaque]);
     expect(wrongType.status).toBe(2);
     expect(wrongType.stderr).toContain("opaque.yaml");

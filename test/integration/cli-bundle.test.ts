@@ -5,18 +5,39 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runImagepinSync } from "../harness/cli.js";
 
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 describe("the bundled CLI", () => {
   it("names src/**/*.ts lines in --debug stack traces", () => {
-    const result = runImagepinSync(["webhook", "serve", "--tls-cert", "/nonexistent/tls.crt", "--tls-key", "/nonexistent/tls.key", "--store", "memory:", "--debug"]);
+    const result = runImagepinSync([
+      "webhook",
+      "serve",
+      "--tls-cert",
+      "/nonexistent/tls.crt",
+      "--tls-key",
+      "/nonexistent/tls.key",
+      "--store",
+      "memory:",
+      "--debug",
+    ]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/at loadTls \(.*src\/webhook\/tls\.ts:\d+:\d+\)/);
     expect(result.stderr).toMatch(/src\/cli\/commands\/webhook\.ts:\d+:\d+/);
   });
 
   it("prints no stack trace without --debug", () => {
-    const result = runImagepinSync(["webhook", "serve", "--tls-cert", "/nonexistent/tls.crt", "--tls-key", "/nonexistent/tls.key", "--store", "memory:"]);
+    const result = runImagepinSync([
+      "webhook",
+      "serve",
+      "--tls-cert",
+      "/nonexistent/tls.crt",
+      "--tls-key",
+      "/nonexistent/tls.key",
+      "--store",
+      "memory:",
+    ]);
     expect(result.stderr).toMatch(/cannot read the TLS certificate or key/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -9,7 +9,10 @@ describe("help and subcommands", () => {
     expect(result.stdout).toMatch(/^Usage: imagepin webhook manifests \[options\]/);
     expect(runImagepinSync(["help", "imageset", "create"]).stdout).toMatch(/^Usage: imagepin imageset create /);
     // Two words still go through commander's own help command.
-    expect(runImagepinSync(["help", "webhook"])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: imagepin webhook /) });
+    expect(runImagepinSync(["help", "webhook"])).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(/^Usage: imagepin webhook /),
+    });
   });
 
   it("a command that needs a subcommand, given none, is a usage error (exit 2) with its help on stderr", () => {

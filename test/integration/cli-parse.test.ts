@@ -4,18 +4,43 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", input });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", input });
 const digest = `sha256:${"0".repeat(64)}`;
 
 describe("imagepin parse", () => {
   it("prints one JSON object per input, in input order, and exits 1 when any is invalid", () => {
     const result = run(["parse", "--json", "nginx", "Bad", `ghcr.io/o/app:1@${digest}`]);
     expect(result.status).toBe(1);
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
-      { input: "nginx", domain: "docker.io", path: "library/nginx", tag: null, digest: null, name: "docker.io/library/nginx", normalized: "docker.io/library/nginx:latest", familiar: "nginx" },
-      { input: "Bad", error: { code: "name-contains-uppercase", message: expect.stringContaining("must be lowercase") } },
-      { input: `ghcr.io/o/app:1@${digest}`, domain: "ghcr.io", path: "o/app", tag: "1", digest, name: "ghcr.io/o/app", normalized: `ghcr.io/o/app:1@${digest}`, familiar: `ghcr.io/o/app:1@${digest}` },
+      {
+        input: "nginx",
+        domain: "docker.io",
+        path: "library/nginx",
+        tag: null,
+        digest: null,
+        name: "docker.io/library/nginx",
+        normalized: "docker.io/library/nginx:latest",
+        familiar: "nginx",
+      },
+      {
+        input: "Bad",
+        error: { code: "name-contains-uppercase", message: expect.stringContaining("must be lowercase") },
+      },
+      {
+        input: `ghcr.io/o/app:1@${digest}`,
+        domain: "ghcr.io",
+        path: "o/app",
+        tag: "1",
+        digest,
+        name: "ghcr.io/o/app",
+        normalized: `ghcr.io/o/app:1@${digest}`,
+        familiar: `ghcr.io/o/app:1@${digest}`,
+      },
     ]);
   });
 
@@ -36,7 +61,12 @@ describe("imagepin parse", () => {
   it("reads - from standard input in place, skipping blank lines and comments", () => {
     const result = run(["parse", "--json", "first", "-", "last"], "# images\nredis:7\r\n\n  quay.io/a/b  \n");
     expect(result.status).toBe(0);
-    expect(result.stdout.trim().split("\n").map((line) => (JSON.parse(line) as { input: string }).input)).toEqual(["first", "redis:7", "quay.io/a/b", "last"]);
+    expect(
+      result.stdout
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { input: string }).input),
+    ).toEqual(["first", "redis:7", "quay.io/a/b", "last"]);
   });
 
   it("exits 2 for usage errors: an unknown flag, no references, an unknown command", () => {
@@ -69,7 +99,10 @@ describe("imagepin parse", () => {
   it("stops quietly when the reader of its output goes away (| head)", () => {
     const references = Array.from({ length: 50_000 }, (_, i) => `registry.example.com/team/app-${i}:1.${i}`).join("\n");
     // head exits after one line while imagepin still writes tens of thousands: the write gets EPIPE
-    const result = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" parse --json - | head -n 1`], { encoding: "utf8", input: references });
+    const result = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" parse --json - | head -n 1`], {
+      encoding: "utf8",
+      input: references,
+    });
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at /);
   });

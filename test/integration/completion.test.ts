@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 // Each script is made once: starting the CLI per question would make these tests slow on a busy machine.
 const scripts = new Map<string, string>();
-const script = (shell: string) => scripts.get(shell) ?? scripts.set(shell, execFileSync(process.execPath, [bin, "completion", shell], { encoding: "utf8" })).get(shell)!;
+const script = (shell: string) =>
+  scripts.get(shell) ??
+  scripts.set(shell, execFileSync(process.execPath, [bin, "completion", shell], { encoding: "utf8" })).get(shell)!;
 const hasShell = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 
 /** Asks bash's completion function what it offers after the given words. */
@@ -42,7 +44,11 @@ describe("imagepin completion", () => {
     expect(bashComplete(["imagepin", "lint", "--format", ""])).toEqual(["text", "json", "sarif"]);
     expect(bashComplete(["imagepin", "verify", "--format", "s"])).toEqual(["sarif"]);
     expect(bashComplete(["imagepin", "imageset", "create", "--variant", ""])).toEqual(["calico", "enterprise"]);
-    expect(bashComplete(["imagepin", "pin", "--platform", "linux/arm"])).toEqual(["linux/arm64", "linux/arm/v7", "linux/arm/v6"]);
+    expect(bashComplete(["imagepin", "pin", "--platform", "linux/arm"])).toEqual([
+      "linux/arm64",
+      "linux/arm/v7",
+      "linux/arm/v6",
+    ]);
     expect(script("fish")).toContain("__fish_seen_subcommand_from lint' -l format -x -a 'text json sarif'");
   });
 

@@ -27,30 +27,56 @@ function podmanInstalled(): boolean {
 /** `podman login` as a user would run it, with the environment that decides where it writes. */
 function podmanLogin(env: Record<string, string>, password: string, extra: string[] = []): void {
   if (env.XDG_RUNTIME_DIR) mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true });
-  execFileSync("podman", ["login", "--tls-verify=false", "-u", alice.username, "--password-stdin", ...extra, registry.host], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir, "home"), ...env },
-    input: `${password}\n`,
-    stdio: ["pipe", "ignore", "pipe"],
-  });
+  execFileSync(
+    "podman",
+    ["login", "--tls-verify=false", "-u", alice.username, "--password-stdin", ...extra, registry.host],
+    {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir, "home"), ...env },
+      input: `${password}\n`,
+      stdio: ["pipe", "ignore", "pipe"],
+    },
+  );
 }
 
 /** An auth.json with a password the registry refuses (podman login checks passwords, so it cannot write one). */
 function staleAuthFile(file: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${alice.username}:stale-password`).toString("base64") } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      auths: { [registry.host]: { auth: Buffer.from(`${alice.username}:stale-password`).toString("base64") } },
+    }),
+  );
 }
 
 /** The CLI with only the given credential locations (no docker config). */
 function imagepin(args: string[], env: Record<string, string>) {
-  return runImagepin(args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir, "home"), DOCKER_CONFIG: join(dir, "no-docker"), ...env } });
+  return runImagepin(args, {
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: join(dir, "home"),
+      DOCKER_CONFIG: join(dir, "no-docker"),
+      ...env,
+    },
+  });
 }
 
 beforeAll(async () => {
-  if (!podmanInstalled()) throw new Error("podman is not installed: run scripts/setup-test-deps.sh (apt-get install podman)");
+  if (!podmanInstalled())
+    throw new Error("podman is not installed: run scripts/setup-test-deps.sh (apt-get install podman)");
   dir = mkdtempSync(join(tmpdir(), "imagepin-containers-auth-"));
   mkdirSync(join(dir, "home"));
   registry = await startRegistry({ auth: { kind: "htpasswd", users: [alice] } });
-  digest = (await pushImage({ url: registry.url, authorization: `Basic ${Buffer.from(`${alice.username}:${alice.password}`).toString("base64")}` }, "team/app", "1")).digest;
+  digest = (
+    await pushImage(
+      {
+        url: registry.url,
+        authorization: `Basic ${Buffer.from(`${alice.username}:${alice.password}`).toString("base64")}`,
+      },
+      "team/app",
+      "1",
+    )
+  ).digest;
 });
 afterAll(async () => {
   await registry?.stop();
@@ -66,14 +92,19 @@ describe("containers auth files", () => {
     expect(resolved.status).toBe(0);
     expect(JSON.parse(resolved.stdout.trim().split("\n")[0]!).digest).toBe(digest);
     const which = await imagepin(["auth", "which", "--json", `${registry.host}/team/app:1`], env);
-    expect(JSON.parse(which.stdout).candidates).toEqual([{ source: `docker-config:${join(runtime, "containers", "auth.json")}`, key: registry.host, username: "alice" }]);
+    expect(JSON.parse(which.stdout).candidates).toEqual([
+      { source: `docker-config:${join(runtime, "containers", "auth.json")}`, key: registry.host, username: "alice" },
+    ]);
   });
 
   it("reads $XDG_RUNTIME_DIR before ~/.config/containers/auth.json, and tries both", async () => {
     const runtime = join(dir, "run-stale");
     staleAuthFile(join(runtime, "containers", "auth.json"));
     const configHome = join(dir, "config");
-    podmanLogin({ XDG_RUNTIME_DIR: join(dir, "unused-run") }, alice.password, ["--authfile", join(configHome, "containers", "auth.json")]);
+    podmanLogin({ XDG_RUNTIME_DIR: join(dir, "unused-run") }, alice.password, [
+      "--authfile",
+      join(configHome, "containers", "auth.json"),
+    ]);
     const env = { XDG_RUNTIME_DIR: runtime, XDG_CONFIG_HOME: configHome };
     const which = await imagepin(["auth", "which", "--json", `${registry.host}/team/app:1`], env);
     expect((JSON.parse(which.stdout).candidates as { source: string }[]).map((c) => c.source)).toEqual([
@@ -90,19 +121,37 @@ describe("containers auth files", () => {
     podmanLogin({ REGISTRY_AUTH_FILE: authFile }, alice.password);
     const runtime = join(dir, "run-other");
     podmanLogin({ XDG_RUNTIME_DIR: runtime }, alice.password);
-    const resolved = await imagepin(["resolve", `${registry.host}/team/app:1`], { REGISTRY_AUTH_FILE: authFile, XDG_RUNTIME_DIR: runtime });
+    const resolved = await imagepin(["resolve", `${registry.host}/team/app:1`], {
+      REGISTRY_AUTH_FILE: authFile,
+      XDG_RUNTIME_DIR: runtime,
+    });
     expect(resolved.status).toBe(0);
     expect(resolved.stdout).toContain(digest);
     // with $REGISTRY_AUTH_FILE naming a stale file, the good podman default is not consulted
     const stale = join(dir, "stale-registry-auth.json");
     staleAuthFile(stale);
-    const refused = await imagepin(["resolve", `${registry.host}/team/app:1`], { REGISTRY_AUTH_FILE: stale, XDG_RUNTIME_DIR: runtime });
+    const refused = await imagepin(["resolve", `${registry.host}/team/app:1`], {
+      REGISTRY_AUTH_FILE: stale,
+      XDG_RUNTIME_DIR: runtime,
+    });
     expect(refused.status).toBe(1);
     expect(refused.stdout + refused.stderr).toMatch(/401|unauthorized|refused/);
-    const which = await imagepin(["auth", "which", "--json", `${registry.host}/team/app:1`], { REGISTRY_AUTH_FILE: authFile, XDG_RUNTIME_DIR: runtime });
-    expect((JSON.parse(which.stdout).candidates as { source: string }[]).map((c) => c.source)).toEqual([`docker-config:${authFile}`]);
+    const which = await imagepin(["auth", "which", "--json", `${registry.host}/team/app:1`], {
+      REGISTRY_AUTH_FILE: authFile,
+      XDG_RUNTIME_DIR: runtime,
+    });
+    expect((JSON.parse(which.stdout).candidates as { source: string }[]).map((c) => c.source)).toEqual([
+      `docker-config:${authFile}`,
+    ]);
     // the same file, read by skopeo, opens the same image
-    const skopeo = execFileSync("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${registry.host}/team/app:1`], { env: { PATH: process.env.PATH ?? "", REGISTRY_AUTH_FILE: authFile, HOME: join(dir, "home") }, encoding: "utf8" });
+    const skopeo = execFileSync(
+      "skopeo",
+      ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${registry.host}/team/app:1`],
+      {
+        env: { PATH: process.env.PATH ?? "", REGISTRY_AUTH_FILE: authFile, HOME: join(dir, "home") },
+        encoding: "utf8",
+      },
+    );
     expect(skopeo.trim()).toBe(digest);
   });
 
@@ -111,7 +160,10 @@ describe("containers auth files", () => {
     podmanLogin({ XDG_RUNTIME_DIR: runtime }, alice.password);
     const dockerDir = join(dir, "docker");
     mkdirSync(dockerDir);
-    writeFileSync(join(dockerDir, "config.json"), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from("alice:stale").toString("base64") } } }));
+    writeFileSync(
+      join(dockerDir, "config.json"),
+      JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from("alice:stale").toString("base64") } } }),
+    );
     const env = { XDG_RUNTIME_DIR: runtime, DOCKER_CONFIG: dockerDir };
     const which = await imagepin(["auth", "which", "--json", `${registry.host}/team/app:1`], env);
     expect((JSON.parse(which.stdout).candidates as { source: string }[]).map((c) => c.source)).toEqual([

@@ -8,11 +8,22 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("npm run demo", () => {
   it("walks through lint, pin, verify, the webhook with a fallback, and an ImageSet", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/demo.mjs"], { cwd: root, encoding: "utf8", timeout: 170_000 });
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/demo.mjs"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 170_000,
+    });
     const output = result.stdout + result.stderr;
     expect(output, output).toContain("demo: every step behaved as shown");
     expect(result.status).toBe(0);
-    for (const step of ["$ imagepin lint", "$ imagepin pin", "$ imagepin verify --update", "$ imagepin webhook serve", "$ imagepin imageset create", "$ imagepin imageset verify"]) {
+    for (const step of [
+      "$ imagepin lint",
+      "$ imagepin pin",
+      "$ imagepin verify --update",
+      "$ imagepin webhook serve",
+      "$ imagepin imageset create",
+      "$ imagepin imageset verify",
+    ]) {
       expect(output).toContain(step);
     }
     expect(output).toMatch(/warning: .*(last known|fallback)/i);

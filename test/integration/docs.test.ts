@@ -17,7 +17,9 @@ function help(words: string[]): string {
 function parseHelp(text: string): { flags: string[]; subcommands: string[] } {
   const section = (name: string) => text.split(new RegExp(`^${name}:$`, "m"))[1]?.split(/^\S.*:$/m)[0] ?? "";
   const flags = [...section("Options").matchAll(/--[a-z][a-z0-9-]*/g)].map((match) => match[0]);
-  const subcommands = [...section("Commands").matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1]!).filter((name) => name !== "help");
+  const subcommands = [...section("Commands").matchAll(/^ {2}([a-z][a-z-]*)/gm)]
+    .map((match) => match[1]!)
+    .filter((name) => name !== "help");
   return { flags: [...new Set(flags)].filter((flag) => flag !== "--help"), subcommands };
 }
 

@@ -32,7 +32,13 @@ describe("test registry harness", () => {
     ]);
     expect(await skopeoDigest(`${registry.host}/demo/redis:7`)).toBe(index.digest);
     const arm = index.manifests.find((m) => m.platform.architecture === "arm64")!;
-    expect(await skopeoPlatformDigest(`${registry.host}/demo/redis:7`, { os: "linux", architecture: "arm64", variant: "v8" })).toBe(arm.digest);
+    expect(
+      await skopeoPlatformDigest(`${registry.host}/demo/redis:7`, {
+        os: "linux",
+        architecture: "arm64",
+        variant: "v8",
+      }),
+    ).toBe(arm.digest);
   });
 
   it("logs every request with method, path and status", async () => {
@@ -40,7 +46,11 @@ describe("test registry harness", () => {
     const response = await request(`${registry.url}/v2/demo/nginx/manifests/no-such-tag`, { method: "HEAD" });
     await response.body.dump();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(registry.requests()).toContainEqual({ method: "HEAD", path: "/v2/demo/nginx/manifests/no-such-tag", status: 404 });
+    expect(registry.requests()).toContainEqual({
+      method: "HEAD",
+      path: "/v2/demo/nginx/manifests/no-such-tag",
+      status: 404,
+    });
   });
 
   it("comes back after a pause with its content", async () => {
@@ -53,7 +63,9 @@ describe("test registry harness", () => {
 
 describe("htpasswd registry", () => {
   it("challenges anonymous clients and accepts its users", async () => {
-    const registry = await startRegistry({ auth: { kind: "htpasswd", users: [{ username: "robot", password: "s3cret" }] } });
+    const registry = await startRegistry({
+      auth: { kind: "htpasswd", users: [{ username: "robot", password: "s3cret" }] },
+    });
     try {
       const anonymous = await request(`${registry.url}/v2/`);
       await anonymous.body.dump();
@@ -76,15 +88,30 @@ describe("token-auth registry", () => {
     const { makeSigningKey } = await import("../harness/tls.js");
     const { startTokenServer } = await import("../harness/token-server.js");
     const signingKey = makeSigningKey(mkdtempSync(join(tmpdir(), "imagepin-token-")));
-    const tokens = await startTokenServer({ users: [{ username: "ci", password: "pw" }], signingKey, issuer: "test-issuer", service: "test-registry" });
-    const registry = await startRegistry({ auth: { kind: "token", realm: tokens.url, service: "test-registry", issuer: "test-issuer", rootCertFile: signingKey.certFile } });
+    const tokens = await startTokenServer({
+      users: [{ username: "ci", password: "pw" }],
+      signingKey,
+      issuer: "test-issuer",
+      service: "test-registry",
+    });
+    const registry = await startRegistry({
+      auth: {
+        kind: "token",
+        realm: tokens.url,
+        service: "test-registry",
+        issuer: "test-issuer",
+        rootCertFile: signingKey.certFile,
+      },
+    });
     try {
       const challenge = await request(`${registry.url}/v2/`);
       await challenge.body.dump();
       expect(challenge.statusCode).toBe(401);
       expect(String(challenge.headers["www-authenticate"])).toContain(`realm="${tokens.url}"`);
       const scope = "repository:team/app:pull,push";
-      const answer = await request(`${tokens.url}?service=test-registry&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${Buffer.from("ci:pw").toString("base64")}` } });
+      const answer = await request(`${tokens.url}?service=test-registry&scope=${encodeURIComponent(scope)}`, {
+        headers: { authorization: `Basic ${Buffer.from("ci:pw").toString("base64")}` },
+      });
       const { token } = (await answer.body.json()) as { token: string };
       const pushed = await pushImage({ url: registry.url, authorization: `Bearer ${token}` }, "team/app", "1.0");
       expect(await skopeoDigest(`${registry.host}/team/app:1.0`, { creds: "ci:pw" })).toBe(pushed.digest);

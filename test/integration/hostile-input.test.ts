@@ -3,11 +3,28 @@
 // test fails on memory, not on a timing assertion. The inputs come from test/support/hostile-inputs.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImagepinSync, tempTree, type TempTree } from "../harness/cli.js";
-import { deepBlock, deepFlow, flowSequence, longDockerfileLine, manyAliases, manyDocuments, MiB, podDocument } from "../support/hostile-inputs.js";
+import {
+  deepBlock,
+  deepFlow,
+  flowSequence,
+  longDockerfileLine,
+  manyAliases,
+  manyDocuments,
+  MiB,
+  podDocument,
+} from "../support/hostile-inputs.js";
 
 /** `imagepin ARGS` with the child's heap capped at `heapMiB`. */
 function imagepinCapped(args: string[], heapMiB: number, cwd: string) {
-  return runImagepinSync(args, { cwd, env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test", NODE_OPTIONS: `--max-old-space-size=${heapMiB}` }, timeout: 120_000 });
+  return runImagepinSync(args, {
+    cwd,
+    env: {
+      ...process.env,
+      DOCKER_CONFIG: "/nonexistent-imagepin-test",
+      NODE_OPTIONS: `--max-old-space-size=${heapMiB}`,
+    },
+    timeout: 120_000,
+  });
 }
 
 describe("hostile input", () => {
@@ -19,13 +36,34 @@ describe("hostile input", () => {
 
   // The issue's shapes and sizes, all in one run so they share one 512 MB heap (the target of issue 18).
   const hostileYaml: Record<string, { text: () => string; finding: RegExp }> = {
-    "flow-5mb.yaml": { text: () => flowSequence(5 * MiB), finding: /^flow-5mb\.yaml:1:1 invalid-yaml .*over the node-count bound/m },
-    "flow-9.9mb.yaml": { text: () => flowSequence(9_900_000), finding: /^flow-9\.9mb\.yaml:1:1 invalid-yaml .*over the node-count bound/m },
-    "aliases.yaml": { text: () => manyAliases(2 * MiB), finding: /^aliases\.yaml:1:1 invalid-yaml .*over the alias-count bound/m },
-    "documents.yaml": { text: () => `${podDocument}---\n${manyDocuments(200_000)}`, finding: /^documents\.yaml:\d+:1 invalid-yaml .*more than 10000 YAML documents, over the document-count bound/m },
-    "deep-flow.yaml": { text: () => `${deepFlow(900)}---\n${podDocument}`, finding: /^deep-flow\.yaml:1:\d+ invalid-yaml .*over the nesting-depth bound/m },
-    "deep-block.yaml": { text: () => `${podDocument}---\n${deepBlock(900)}`, finding: /^deep-block\.yaml:\d+:\d+ invalid-yaml .*over the nesting-depth bound/m },
-    "oversized.yaml": { text: () => flowSequence(11 * MiB), finding: /^oversized\.yaml:1:1 invalid-yaml the file is 11\.0 MiB, over the input-size bound \(10 MiB\)/m },
+    "flow-5mb.yaml": {
+      text: () => flowSequence(5 * MiB),
+      finding: /^flow-5mb\.yaml:1:1 invalid-yaml .*over the node-count bound/m,
+    },
+    "flow-9.9mb.yaml": {
+      text: () => flowSequence(9_900_000),
+      finding: /^flow-9\.9mb\.yaml:1:1 invalid-yaml .*over the node-count bound/m,
+    },
+    "aliases.yaml": {
+      text: () => manyAliases(2 * MiB),
+      finding: /^aliases\.yaml:1:1 invalid-yaml .*over the alias-count bound/m,
+    },
+    "documents.yaml": {
+      text: () => `${podDocument}---\n${manyDocuments(200_000)}`,
+      finding: /^documents\.yaml:\d+:1 invalid-yaml .*more than 10000 YAML documents, over the document-count bound/m,
+    },
+    "deep-flow.yaml": {
+      text: () => `${deepFlow(900)}---\n${podDocument}`,
+      finding: /^deep-flow\.yaml:1:\d+ invalid-yaml .*over the nesting-depth bound/m,
+    },
+    "deep-block.yaml": {
+      text: () => `${podDocument}---\n${deepBlock(900)}`,
+      finding: /^deep-block\.yaml:\d+:\d+ invalid-yaml .*over the nesting-depth bound/m,
+    },
+    "oversized.yaml": {
+      text: () => flowSequence(11 * MiB),
+      finding: /^oversized\.yaml:1:1 invalid-yaml the file is 11\.0 MiB, over the input-size bound \(10 MiB\)/m,
+    },
   };
 
   it("lints every hostile YAML shape within a 512 MB heap, naming each bound and still reading the files' other documents", () => {
@@ -63,9 +101,15 @@ describe("hostile input", () => {
 
   it("does not keep standard input over the byte bound in memory: it is reported and skipped", () => {
     const input = flowSequence(12 * MiB);
-    const result = runImagepinSync(["lint", "-"], { input, env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=256" }, timeout: 120_000 });
+    const result = runImagepinSync(["lint", "-"], {
+      input,
+      env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=256" },
+      timeout: 120_000,
+    });
     expect(result).toMatchObject({ status: 2, stdout: "" });
-    expect(result.stderr).toContain("imagepin: cannot read -: the file is 12.0 MiB, over the input-size bound (10 MiB); it was not read");
+    expect(result.stderr).toContain(
+      "imagepin: cannot read -: the file is 12.0 MiB, over the input-size bound (10 MiB); it was not read",
+    );
   });
 
   it("reports a file of NUL bytes as binary, skips it and exits 2", () => {

@@ -44,7 +44,15 @@ describe("imagepin krm", () => {
     expect(list.kind).toBe("ResourceList");
     expect(list.items[0]!.spec.containers[0]!.image).toBe(`${registry.host}/demo/nginx:1.25@${digest}`);
     expect(list.items[0]!.metadata.annotations["internal.config.kubernetes.io/path"]).toBe("pod.yaml");
-    expect(list.results).toEqual([{ message: `pinned ${registry.host}/demo/nginx:1.25 to ${registry.host}/demo/nginx:1.25@${digest} (container hello)`, severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml", index: 0 } }]);
+    expect(list.results).toEqual([
+      {
+        message: `pinned ${registry.host}/demo/nginx:1.25 to ${registry.host}/demo/nginx:1.25@${digest} (container hello)`,
+        severity: "info",
+        resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" },
+        field: { path: "spec.containers[0].image" },
+        file: { path: "pod.yaml", index: 0 },
+      },
+    ]);
   });
 
   it("keeps items unchanged and exits 1 with an error result when an image cannot be resolved", () => {
@@ -57,31 +65,64 @@ describe("imagepin krm", () => {
 
   it("runs offline from a lock file", () => {
     const lock = join(work, "imagepin.lock");
-    writeFileSync(lock, `${JSON.stringify({ version: 1, images: [{ reference: "localhost:5000/demo/nginx:1.25", digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`);
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ version: 1, images: [{ reference: "localhost:5000/demo/nginx:1.25", digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`,
+    );
     const result = krm(["--offline", "--lock", lock, "--no-keep-tag"], example);
     expect(result.status, result.stderr).toBe(0);
-    expect((parse(result.stdout) as ResourceList).items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx@${digest}`);
+    expect((parse(result.stdout) as ResourceList).items[0]!.spec.containers[0]!.image).toBe(
+      `localhost:5000/demo/nginx@${digest}`,
+    );
   });
 
   it("takes keepTag and platform from the functionConfig; a flag on the command line wins", () => {
     const lock = join(work, "platform.lock");
     const arm = `sha256:${"a".repeat(64)}`;
-    writeFileSync(lock, `${JSON.stringify({ version: 1, images: [{ reference: "localhost:5000/demo/nginx:1.25", platform: "linux/arm64/v8", digest: arm, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`);
-    const configured = example.replace("  metadata:\n    name: pin\n", "  metadata:\n    name: pin\n  spec:\n    keepTag: false\n    platform: linux/arm64\n");
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ version: 1, images: [{ reference: "localhost:5000/demo/nginx:1.25", platform: "linux/arm64/v8", digest: arm, mediaType: "application/vnd.oci.image.manifest.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`,
+    );
+    const configured = example.replace(
+      "  metadata:\n    name: pin\n",
+      "  metadata:\n    name: pin\n  spec:\n    keepTag: false\n    platform: linux/arm64\n",
+    );
     const result = krm(["--offline", "--lock", lock], configured);
     expect(result.status, result.stderr).toBe(0);
     const list = parse(result.stdout) as ResourceList;
     expect(list.items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx@${arm}`);
-    expect(list.results).toEqual([{ message: expect.stringContaining("pinned"), severity: "info", resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" }, field: { path: "spec.containers[0].image" }, file: { path: "pod.yaml", index: 0 } }]);
-    const configMap = example.replace(/functionConfig:\n( {2}.*\n)+/, "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  data: {platform: linux/arm64}\n");
-    expect((parse(krm(["--offline", "--lock", lock], configMap).stdout) as ResourceList).items[0]!.spec.containers[0]!.image).toBe(`localhost:5000/demo/nginx:1.25@${arm}`);
-    expect(krm(["--offline", "--lock", lock, "--platform", "linux/amd64"], configured)).toMatchObject({ status: 1, stdout: expect.stringContaining("(linux/amd64) is not in the lock file") });
-    expect(krm(["--offline", "--lock", lock], configured.replace("keepTag: false", "keep: 1"))).toMatchObject({ status: 2, stderr: expect.stringContaining("functionConfig: keep") });
+    expect(list.results).toEqual([
+      {
+        message: expect.stringContaining("pinned"),
+        severity: "info",
+        resourceRef: { apiVersion: "v1", kind: "Pod", name: "hello" },
+        field: { path: "spec.containers[0].image" },
+        file: { path: "pod.yaml", index: 0 },
+      },
+    ]);
+    const configMap = example.replace(
+      /functionConfig:\n( {2}.*\n)+/,
+      "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  data: {platform: linux/arm64}\n",
+    );
+    expect(
+      (parse(krm(["--offline", "--lock", lock], configMap).stdout) as ResourceList).items[0]!.spec.containers[0]!.image,
+    ).toBe(`localhost:5000/demo/nginx:1.25@${arm}`);
+    expect(krm(["--offline", "--lock", lock, "--platform", "linux/amd64"], configured)).toMatchObject({
+      status: 1,
+      stdout: expect.stringContaining("(linux/amd64) is not in the lock file"),
+    });
+    expect(krm(["--offline", "--lock", lock], configured.replace("keepTag: false", "keep: 1"))).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("functionConfig: keep"),
+    });
   });
 
   it("exits 2 when standard input is not a ResourceList", () => {
     expect(krm([], "kind: Pod\n").status).toBe(2);
     // Malformed YAML says where, at the line the unclosed node starts, not where the parser gave up.
-    expect(krm([], "kind: ResourceList\nitems:\n  - image: [unclosed\n")).toMatchObject({ status: 2, stderr: expect.stringContaining("imagepin: standard input: malformed YAML at line 3: Flow sequence") });
+    expect(krm([], "kind: ResourceList\nitems:\n  - image: [unclosed\n")).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("imagepin: standard input: malformed YAML at line 3: Flow sequence"),
+    });
   });
 });

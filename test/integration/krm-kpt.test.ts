@@ -13,7 +13,9 @@ function requireKpt(): void {
   try {
     execFileSync("kpt", ["version"], { stdio: "ignore" });
   } catch {
-    throw new Error("kpt is not installed: these tests run the real kpt (Debian/Ubuntu package google-cloud-cli-kpt, or a kpt release binary on PATH)");
+    throw new Error(
+      "kpt is not installed: these tests run the real kpt (Debian/Ubuntu package google-cloud-cli-kpt, or a kpt release binary on PATH)",
+    );
   }
 }
 
@@ -70,12 +72,21 @@ pipeline:
 `;
 
 function kpt(args: string[], cwd: string) {
-  const result = spawnSync("kpt", args, { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
+  const result = spawnSync("kpt", args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 function packageFiles(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).filter((name) => name.endsWith(".yaml")).map((name) => [name, readFileSync(join(dir, name), "utf8")]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((name) => name.endsWith(".yaml"))
+      .map((name) => [name, readFileSync(join(dir, name), "utf8")]),
+  );
 }
 
 describe("imagepin krm under the real kpt", () => {
@@ -87,7 +98,8 @@ describe("imagepin krm under the real kpt", () => {
   beforeAll(async () => {
     requireKpt();
     registry = await startRegistry();
-    for (const name of ["web", "proxy", "migrate"]) digests[name] = (await pushImage(registry, `demo/${name}`, "1", { seed: name })).digest;
+    for (const name of ["web", "proxy", "migrate"])
+      digests[name] = (await pushImage(registry, `demo/${name}`, "1", { seed: name })).digest;
     tree = tempTree("imagepin-kpt-");
     // kpt runs an executable without arguments from a Kptfile, so the function is a small script.
     fn = tree.write("bin/imagepin-krm", `#!/bin/sh\nexec "${process.execPath}" "${imagepinBin}" krm "$@"\n`);
@@ -100,7 +112,11 @@ describe("imagepin krm under the real kpt", () => {
 
   /** The files as they were, with only the image values pinned. */
   function expectedPinned(files: Record<string, string>): Record<string, string> {
-    const pin = (text: string) => text.replace(/(\/demo\/(web|proxy|migrate):1)(?=["' \n}])/g, (_, image: string, name: string) => `${image}@${digests[name]}`);
+    const pin = (text: string) =>
+      text.replace(
+        /(\/demo\/(web|proxy|migrate):1)(?=["' \n}])/g,
+        (_, image: string, name: string) => `${image}@${digests[name]}`,
+      );
     return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, pin(text)]));
   }
 
@@ -117,8 +133,12 @@ describe("imagepin krm under the real kpt", () => {
     expect(result.output).not.toMatch(/AliasNode|wrong node kind/);
     expect(packageFiles(join(tree.root, "eval"))).toEqual(expectedPinned(original));
     // kpt shows the function's results, one per pinned image, naming the resource.
-    expect(result.output).toContain(`[info] apps/v1/Deployment/web spec.template.spec.containers[0].image: pinned ${registry.host}/demo/web:1 to ${registry.host}/demo/web:1@${digests.web} (container web)`);
-    expect(result.output).toContain(`[info] v1/Pod/debug spec.containers[1].image: pinned ${registry.host}/demo/migrate:1`);
+    expect(result.output).toContain(
+      `[info] apps/v1/Deployment/web spec.template.spec.containers[0].image: pinned ${registry.host}/demo/web:1 to ${registry.host}/demo/web:1@${digests.web} (container web)`,
+    );
+    expect(result.output).toContain(
+      `[info] v1/Pod/debug spec.containers[1].image: pinned ${registry.host}/demo/migrate:1`,
+    );
     // A second run finds nothing to pin and leaves every byte (comments included) where it is.
     const again = kpt(["fn", "eval", "eval", "--exec", fn], tree.root);
     expect(again.status, again.output).toBe(0);
@@ -140,8 +160,12 @@ describe("imagepin krm under the real kpt", () => {
   it("kubectl kustomize refuses the exec transformer, and with --enable-alpha-plugins skips it silently (docs/krm.md says so)", () => {
     tree.write("kustomize/kustomization.yaml", "resources: [deploy.yaml]\ntransformers: [pin.yaml]\n");
     tree.write("kustomize/deploy.yaml", deployment(registry.host));
-    tree.write("kustomize/pin.yaml", `apiVersion: imagepin.dev/v1alpha1\nkind: PinConfig\nmetadata:\n  name: pin\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ${fn}\n`);
-    const kubectl = (args: string[]) => spawnSync("kubectl", ["kustomize", ...args, join(tree.root, "kustomize")], { encoding: "utf8", timeout: 60_000 });
+    tree.write(
+      "kustomize/pin.yaml",
+      `apiVersion: imagepin.dev/v1alpha1\nkind: PinConfig\nmetadata:\n  name: pin\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ${fn}\n`,
+    );
+    const kubectl = (args: string[]) =>
+      spawnSync("kubectl", ["kustomize", ...args, join(tree.root, "kustomize")], { encoding: "utf8", timeout: 60_000 });
     const refused = kubectl([]);
     if (refused.error) throw new Error(`kubectl is needed for this test: ${refused.error.message}`);
     expect(refused.status).not.toBe(0);
@@ -154,11 +178,18 @@ describe("imagepin krm under the real kpt", () => {
 
   it("kpt reports an image that cannot be resolved as an error result and leaves the package as it was", () => {
     const original = writePackage("missing");
-    tree.write("missing/extra.yaml", `apiVersion: v1\nkind: Pod\nmetadata:\n  name: gone\nspec:\n  containers:\n    - {name: a, image: ${registry.host}/demo/gone:1}\n    - {name: b, image: ${registry.host}/demo/gone:2}\n`);
+    tree.write(
+      "missing/extra.yaml",
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: gone\nspec:\n  containers:\n    - {name: a, image: ${registry.host}/demo/gone:1}\n    - {name: b, image: ${registry.host}/demo/gone:2}\n`,
+    );
     const result = kpt(["fn", "eval", "missing", "--exec", fn, "--truncate-output=false"], tree.root);
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain(`[error] v1/Pod/gone spec.containers[0].image: cannot pin ${registry.host}/demo/gone:1`);
-    expect(result.output).toContain(`[error] v1/Pod/gone spec.containers[1].image: cannot pin ${registry.host}/demo/gone:2`);
+    expect(result.output).toContain(
+      `[error] v1/Pod/gone spec.containers[0].image: cannot pin ${registry.host}/demo/gone:1`,
+    );
+    expect(result.output).toContain(
+      `[error] v1/Pod/gone spec.containers[1].image: cannot pin ${registry.host}/demo/gone:2`,
+    );
     expect(result.output).toContain("left unpinned because another image failed");
     expect(result.output).not.toMatch(/AliasNode|wrong node kind/);
     const after = packageFiles(join(tree.root, "missing"));

@@ -16,7 +16,9 @@ const golden = join(fixtures, "golden");
 const customKinds = parseCustomKinds(readFileSync(join(fixtures, "kinds.yaml"), "utf8"), "kinds.yaml");
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+  return readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)],
+  );
 }
 
 function matchGolden(name: string, actual: string): void {
@@ -37,11 +39,16 @@ describe("golden corpus", () => {
       const text = readFileSync(path, "utf8");
       const scanned = scanText(`corpus/${name}`, text, { customKinds });
       const { findings, summary } = lintFiles([scanned]);
-      matchGolden(`${key}.lint.txt`, formatFindings(findings, "text", { summary, rules: lintRules, toolVersion: "test" }));
+      matchGolden(
+        `${key}.lint.txt`,
+        formatFindings(findings, "text", { summary, rules: lintRules, toolVersion: "test" }),
+      );
       const [pinned] = await pinFiles([scanned], { resolver: memoryResolver() });
       matchGolden(`${key}.pinned`, pinned!.output);
       // Pinning the result again changes nothing.
-      const [again] = await pinFiles([scanText(`corpus/${name}`, pinned!.output, { customKinds })], { resolver: memoryResolver() });
+      const [again] = await pinFiles([scanText(`corpus/${name}`, pinned!.output, { customKinds })], {
+        resolver: memoryResolver(),
+      });
       expect(again!.changed).toBe(false);
     });
   }
@@ -62,8 +69,13 @@ describe("corpus in every line-ending and BOM variant", () => {
     const name = relative(corpus, path);
     for (const keepTag of [true, false]) {
       it(`pins ${name} byte-exactly${keepTag ? "" : " with --no-keep-tag"}`, async () => {
-        const lf = readFileSync(path, "utf8").replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
-        const pin = async (text: string) => (await pinFiles([scanText(`corpus/${name}`, text, { customKinds })], { resolver: memoryResolver(), keepTag }))[0]!;
+        const lf = readFileSync(path, "utf8")
+          .replace(/^\uFEFF/, "")
+          .replace(/\r\n/g, "\n");
+        const pin = async (text: string) =>
+          (
+            await pinFiles([scanText(`corpus/${name}`, text, { customKinds })], { resolver: memoryResolver(), keepTag })
+          )[0]!;
         const expected = (await pin(lf)).output;
         for (const [variant, apply] of Object.entries(variants)) {
           const pinned = await pin(apply(lf));
@@ -74,4 +86,3 @@ describe("corpus in every line-ending and BOM variant", () => {
     }
   }
 });
-

@@ -2,7 +2,18 @@
 // without a registry (pin-registry.test.ts resolves at a real one): output modes, --check, --write
 // with failures beside successes, --no-keep-tag, usage errors.
 import { spawnSync } from "node:child_process";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,10 +23,25 @@ import { runImagepinSync } from "../harness/cli.js";
 const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const digestOf = (ch: string) => `sha256:${ch.repeat(64)}`;
 const lockEntries = { "docker.io/library/nginx:1.25": digestOf("1"), "docker.io/library/redis:7": digestOf("2") };
-const lockText = JSON.stringify({ version: 1, images: Object.entries(lockEntries).map(([reference, digest]) => ({ reference, digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" })) }, null, 2) + "\n";
-const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p   # the pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+const lockText =
+  JSON.stringify(
+    {
+      version: 1,
+      images: Object.entries(lockEntries).map(([reference, digest]) => ({
+        reference,
+        digest,
+        mediaType: "application/vnd.oci.image.index.v1+json",
+        resolvedAt: "2026-01-01T00:00:00.000Z",
+      })),
+    },
+    null,
+    2,
+  ) + "\n";
+const pod = (image: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p   # the pod\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
 
-const imagepin = (args: string[], options: { input?: string; cwd?: string; stdio?: ("pipe" | number)[] } = {}) => runImagepinSync(args, options);
+const imagepin = (args: string[], options: { input?: string; cwd?: string; stdio?: ("pipe" | number)[] } = {}) =>
+  runImagepinSync(args, options);
 
 describe("imagepin pin (offline)", () => {
   let work: string;
@@ -60,11 +86,19 @@ describe("imagepin pin (offline)", () => {
     writeFileSync(good, pod("nginx:1.25"));
     chmodSync(good, 0o640);
     writeFileSync(join(work, "broken.yaml"), pod("redis:7") + "---\nkind: [\n");
-    writeFileSync(join(work, "unknown.yaml"), pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"));
-    const result = imagepin(["pin", "--offline", "--lock", lock, "--write", "good.yaml", "broken.yaml", "unknown.yaml"], { cwd: work });
+    writeFileSync(
+      join(work, "unknown.yaml"),
+      pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"),
+    );
+    const result = imagepin(
+      ["pin", "--offline", "--lock", lock, "--write", "good.yaml", "broken.yaml", "unknown.yaml"],
+      { cwd: work },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("broken.yaml: left unchanged");
-    expect(result.stderr).toMatch(/unknown\.yaml:8:14: cannot pin unknown:1: docker\.io\/library\/unknown:1 is not in the lock file/);
+    expect(result.stderr).toMatch(
+      /unknown\.yaml:8:14: cannot pin unknown:1: docker\.io\/library\/unknown:1 is not in the lock file/,
+    );
     expect(readFileSync(good, "utf8")).toBe(pod(`nginx:1.25@${digestOf("1")}`));
     expect(statSync(good).mode & 0o777).toBe(0o640);
     expect(readFileSync(join(work, "broken.yaml"), "utf8")).toBe(pod("redis:7") + "---\nkind: [\n");
@@ -74,7 +108,10 @@ describe("imagepin pin (offline)", () => {
 
   // Issue 13: --check exits 1 only for "would change", 2 when something could not be resolved.
   it("--check exits 2 when an image cannot be resolved, and --format json lists changes and failures", () => {
-    writeFileSync(join(work, "a.yaml"), pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"));
+    writeFileSync(
+      join(work, "a.yaml"),
+      pod("nginx:1.25").replace("    - name: c", "    - name: x\n      image: unknown:1\n    - name: c"),
+    );
     const text = imagepin(["pin", "--offline", "--lock", lock, "--check", "a.yaml"], { cwd: work });
     expect(text.status).toBe(2);
     expect(text.stderr).toContain("would pin a.yaml:10:14 nginx:1.25 -> nginx:1.25@");
@@ -83,25 +120,45 @@ describe("imagepin pin (offline)", () => {
     expect(json.status).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({
       changes: [{ file: "a.yaml", line: 10, column: 14, from: "nginx:1.25", to: `nginx:1.25@${digestOf("1")}` }],
-      failures: [{ file: "a.yaml", line: 8, column: 14, image: "unknown:1", code: "not-in-lock", message: expect.stringContaining("not in the lock file") }],
+      failures: [
+        {
+          file: "a.yaml",
+          line: 8,
+          column: 14,
+          image: "unknown:1",
+          code: "not-in-lock",
+          message: expect.stringContaining("not in the lock file"),
+        },
+      ],
       skipped: [],
     });
     // --write writes exactly what --check listed.
-    const write = imagepin(["pin", "--offline", "--lock", lock, "--write", "--format", "json", "a.yaml"], { cwd: work });
+    const write = imagepin(["pin", "--offline", "--lock", lock, "--write", "--format", "json", "a.yaml"], {
+      cwd: work,
+    });
     expect(write.status).toBe(1);
     expect(JSON.parse(write.stdout).changes).toEqual(JSON.parse(json.stdout).changes);
     expect(readFileSync(join(work, "a.yaml"), "utf8")).toContain(`image: nginx:1.25@${digestOf("1")}`);
-    const clean = imagepin(["pin", "--offline", "--lock", lock, "--check", "--format", "json", "a.yaml"], { cwd: work });
+    const clean = imagepin(["pin", "--offline", "--lock", lock, "--check", "--format", "json", "a.yaml"], {
+      cwd: work,
+    });
     expect(clean.status).toBe(2);
     expect(JSON.parse(clean.stdout).changes).toEqual([]);
     expect(imagepin(["pin", "--offline", "--lock", lock, "--format", "json", "a.yaml"], { cwd: work }).status).toBe(2);
   });
 
   it("--check exits 1 for changes alone, and reports images from variables once as warnings", () => {
-    writeFileSync(join(work, "compose.yaml"), "services:\n  web:\n    image: ${IMG:-nginx}:${TAG:-1.25}\n  snuba:\n    image: \"$SNUBA_IMAGE\"\n");
-    const check = imagepin(["pin", "--offline", "--lock", lock, "--check", "--no-keep-tag", "compose.yaml"], { cwd: work });
+    writeFileSync(
+      join(work, "compose.yaml"),
+      'services:\n  web:\n    image: ${IMG:-nginx}:${TAG:-1.25}\n  snuba:\n    image: "$SNUBA_IMAGE"\n',
+    );
+    const check = imagepin(["pin", "--offline", "--lock", lock, "--check", "--no-keep-tag", "compose.yaml"], {
+      cwd: work,
+    });
     expect(check.status).toBe(1);
-    expect(check.stderr).toContain(`would pin compose.yaml:3:12 \${IMG:-nginx}:\${TAG:-1.25} -> \${IMG:-nginx}@${digestOf("1")}`);
+    expect(check.stderr).toContain(
+      `would pin compose.yaml:3:12 \${IMG:-nginx}:\${TAG:-1.25} -> \${IMG:-nginx}@${digestOf("1")}`,
+    );
     expect(check.stderr.match(/\$SNUBA_IMAGE not pinned: the image comes from \$SNUBA_IMAGE/g)).toHaveLength(1);
   });
 
@@ -109,11 +166,16 @@ describe("imagepin pin (offline)", () => {
     mkdirSync(join(work, "chart", "templates"), { recursive: true });
     writeFileSync(join(work, "chart", "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 1.0.0\n");
     writeFileSync(join(work, "chart", "values.yaml"), "image:\n  repository: nginx\n  tag: 1.25\n");
-    writeFileSync(join(work, "chart", "templates", "deployment.yaml"), "kind: Deployment\nspec: {template: {spec: {containers: [{image: \"{{ .Values.image.repository }}\"}]}}}\n");
+    writeFileSync(
+      join(work, "chart", "templates", "deployment.yaml"),
+      'kind: Deployment\nspec: {template: {spec: {containers: [{image: "{{ .Values.image.repository }}"}]}}}\n',
+    );
     for (const command of [["lint"], ["pin", "--offline", "--lock", lock, "--check"]]) {
       const result = imagepin([...command, "chart"], { cwd: work });
       expect(result.status, result.stderr).toBe(0);
-      expect(result.stderr).toContain("imagepin: chart is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template chart | imagepin lint -");
+      expect(result.stderr).toContain(
+        "imagepin: chart is a Helm chart: its templates/ are Go templates and were skipped; check what they render to: helm template chart | imagepin lint -",
+      );
       expect(result.stderr).toContain("imagepin: no images found in 2 files");
     }
   });
@@ -126,7 +188,11 @@ describe("imagepin pin (offline)", () => {
     writeFileSync(join(work, "ro", "a.yaml"), pod("nginx:1.25"));
     writeFileSync(join(work, "b.yaml"), pod("redis:7"));
     chmodSync(join(work, "ro"), 0o555);
-    const result = spawnSync(process.execPath, [bin, "pin", "--offline", "--lock", lock, "--write", "ro/a.yaml", "b.yaml"], { cwd: work, encoding: "utf8", timeout: 30_000, ...asUser });
+    const result = spawnSync(
+      process.execPath,
+      [bin, "pin", "--offline", "--lock", lock, "--write", "ro/a.yaml", "b.yaml"],
+      { cwd: work, encoding: "utf8", timeout: 30_000, ...asUser },
+    );
     expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).toContain("cannot write ro/a.yaml: permission denied");
     expect(readFileSync(join(work, "ro", "a.yaml"), "utf8")).toBe(pod("nginx:1.25"));
@@ -186,26 +252,59 @@ describe("imagepin pin (offline)", () => {
     writeFileSync(join(work, "a.yaml"), pod("redis:7"));
     const result = imagepin(["pin", "--offline", "--lock", lock, "--check", "b.yaml", "a.yaml"], { cwd: work });
     expect(result.status).toBe(1);
-    expect(result.stderr.split("\n").filter((line) => line.includes("would pin")).map((line) => line.split(" ")[3])).toEqual(["a.yaml:8:14", "b.yaml:6:14", "b.yaml:9:14"]);
+    expect(
+      result.stderr
+        .split("\n")
+        .filter((line) => line.includes("would pin"))
+        .map((line) => line.split(" ")[3]),
+    ).toEqual(["a.yaml:8:14", "b.yaml:6:14", "b.yaml:9:14"]);
   });
 
   it("pins the operator Deployment of tigera-operator.yaml and nothing else (issue 6)", () => {
-    const manifest = readFileSync(fileURLToPath(new URL("../fixtures/manifests/corpus/tigera-operator.yaml", import.meta.url)), "utf8");
+    const manifest = readFileSync(
+      fileURLToPath(new URL("../fixtures/manifests/corpus/tigera-operator.yaml", import.meta.url)),
+      "utf8",
+    );
     const operator = digestOf("3");
     const operatorLock = join(work, "operator.lock");
-    writeFileSync(operatorLock, JSON.stringify({ version: 1, images: [{ reference: "quay.io/tigera/operator:v1.34.0", digest: operator, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }));
+    writeFileSync(
+      operatorLock,
+      JSON.stringify({
+        version: 1,
+        images: [
+          {
+            reference: "quay.io/tigera/operator:v1.34.0",
+            digest: operator,
+            mediaType: "application/vnd.oci.image.index.v1+json",
+            resolvedAt: "2026-01-01T00:00:00.000Z",
+          },
+        ],
+      }),
+    );
     writeFileSync(join(work, "tigera-operator.yaml"), manifest);
     const result = imagepin(["pin", "--offline", "--lock", operatorLock, "tigera-operator.yaml"], { cwd: work });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toBe(manifest.replace("image: quay.io/tigera/operator:v1.34.0\n", `image: quay.io/tigera/operator:v1.34.0@${operator}\n`));
+    expect(result.stdout).toBe(
+      manifest.replace(
+        "image: quay.io/tigera/operator:v1.34.0\n",
+        `image: quay.io/tigera/operator:v1.34.0@${operator}\n`,
+      ),
+    );
     expect(result.stdout).not.toBe(manifest);
-    expect(imagepin(["lint", "tigera-operator.yaml"], { cwd: work }).stdout).toContain("tigera-operator.yaml:272:18 digest-missing quay.io/tigera/operator:v1.34.0");
+    expect(imagepin(["lint", "tigera-operator.yaml"], { cwd: work }).stdout).toContain(
+      "tigera-operator.yaml:272:18 digest-missing quay.io/tigera/operator:v1.34.0",
+    );
   });
 
   it("rejects contradictory flags with exit 2", () => {
     writeFileSync(join(work, "a.yaml"), pod("nginx:1.25"));
-    expect(imagepin(["pin", "--write", "--check", "--offline", "--lock", lock, "a.yaml"], { cwd: work }).status).toBe(2);
-    expect(imagepin(["pin", "--offline", "a.yaml"], { cwd: work })).toMatchObject({ status: 2, stderr: expect.stringContaining("--lock") });
+    expect(imagepin(["pin", "--write", "--check", "--offline", "--lock", lock, "a.yaml"], { cwd: work }).status).toBe(
+      2,
+    );
+    expect(imagepin(["pin", "--offline", "a.yaml"], { cwd: work })).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("--lock"),
+    });
     expect(imagepin(["pin", "--offline", "--lock", lock, "--write", "-"], { input: pod("nginx:1.25") }).status).toBe(2);
     expect(imagepin(["pin", "--offline", "--lock", lock, "missing.yaml"], { cwd: work }).status).toBe(2);
   });

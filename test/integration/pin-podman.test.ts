@@ -12,7 +12,8 @@ import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 
 function requireCommand(command: string): void {
-  if (spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0) throw new Error(`${command} is not installed; run scripts/setup-test-deps.sh`);
+  if (spawnSync("sh", ["-c", `command -v ${command}`]).status !== 0)
+    throw new Error(`${command} is not installed; run scripts/setup-test-deps.sh`);
 }
 
 describe("pinned Dockerfiles build with podman", () => {
@@ -36,17 +37,43 @@ describe("pinned Dockerfiles build with podman", () => {
   const podmanBuild = (dockerfile: string) =>
     spawnSync(
       "podman",
-      ["--root", join(work, "storage"), "--runroot", join(work, "run"), "--storage-driver", "vfs", "--runtime", "/usr/sbin/runc", "build", "--tls-verify=false", "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--pull=always", "-f", dockerfile, work],
+      [
+        "--root",
+        join(work, "storage"),
+        "--runroot",
+        join(work, "run"),
+        "--storage-driver",
+        "vfs",
+        "--runtime",
+        "/usr/sbin/runc",
+        "build",
+        "--tls-verify=false",
+        "--network",
+        "host",
+        "--ulimit",
+        "nofile=1024:1024",
+        "--ulimit",
+        "nproc=1024:1024",
+        "--pull=always",
+        "-f",
+        dockerfile,
+        work,
+      ],
       { encoding: "utf8", timeout: 300_000 },
     );
 
   for (const keepTag of [true, false]) {
     it(`pins FROM \${IMG:-…}:\${TAG} ${keepTag ? "keeping" : "without"} the tag, and podman builds it`, () => {
       const name = keepTag ? "Dockerfile.keep" : "Dockerfile.notag";
-      writeFileSync(join(work, name), `ARG TAG=1.0\nFROM \${IMG:-${registry.host}/demo/base}:\${TAG} AS base\nLABEL built=yes\n`);
+      writeFileSync(
+        join(work, name),
+        `ARG TAG=1.0\nFROM \${IMG:-${registry.host}/demo/base}:\${TAG} AS base\nLABEL built=yes\n`,
+      );
       const pinned = runImagepinSync(["pin", "--write", ...(keepTag ? [] : ["--no-keep-tag"]), name], { cwd: work });
       expect(pinned.status, pinned.stderr).toBe(0);
-      const expected = keepTag ? `FROM \${IMG:-${registry.host}/demo/base}:\${TAG}@${digest} AS base` : `FROM \${IMG:-${registry.host}/demo/base}@${digest} AS base`;
+      const expected = keepTag
+        ? `FROM \${IMG:-${registry.host}/demo/base}:\${TAG}@${digest} AS base`
+        : `FROM \${IMG:-${registry.host}/demo/base}@${digest} AS base`;
       expect(readFileSync(join(work, name), "utf8").split("\n")[1]).toBe(expected);
       const build = podmanBuild(join(work, name));
       expect(build.status, build.stdout + build.stderr).toBe(0);

@@ -57,7 +57,9 @@ describe("imagepin pin against a registry", () => {
     expect(readFileSync(file, "utf8")).toBe(expected);
     expect(await skopeoDigest(`${host}/demo/nginx:1.25`)).toBe(digests.nginx);
     const manifestGets = registry.requests().filter((request) => request.path.includes("/manifests/"));
-    expect(manifestGets.filter((request) => request.path.endsWith("/demo/nginx/manifests/1.25")).length).toBeLessThanOrEqual(2);
+    expect(
+      manifestGets.filter((request) => request.path.endsWith("/demo/nginx/manifests/1.25")).length,
+    ).toBeLessThanOrEqual(2);
 
     const lock = readFileSync(join(work, "imagepin.lock"), "utf8");
     const references = JSON.parse(lock).images.map((entry: { reference: string }) => entry.reference);
@@ -90,14 +92,20 @@ describe("imagepin pin against a registry", () => {
     writeFileSync(file, text);
     const result = imagepin(["pin", "--write", "--lock", join(work, "no-such-dir", "lock.json"), "locked.yaml"], work);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`imagepin: cannot write the lock file ${join(work, "no-such-dir", "lock.json")}: no such file or directory\n`);
+    expect(result.stderr).toBe(
+      `imagepin: cannot write the lock file ${join(work, "no-such-dir", "lock.json")}: no such file or directory\n`,
+    );
     expect(readFileSync(file, "utf8")).toBe(text);
   });
 
   it("pins an untagged image as name:latest@digest, and --no-keep-tag as name@digest", () => {
     const file = join(work, "untagged.yaml");
     writeFileSync(file, `kind: Pod\nspec:\n  containers:\n    - image: ${registry.host}/demo/shop-report\n`);
-    expect(imagepin(["pin", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report:latest@${digests.report}\n`);
-    expect(imagepin(["pin", "--no-keep-tag", "untagged.yaml"], work).stdout).toContain(`image: ${registry.host}/demo/shop-report@${digests.report}\n`);
+    expect(imagepin(["pin", "untagged.yaml"], work).stdout).toContain(
+      `image: ${registry.host}/demo/shop-report:latest@${digests.report}\n`,
+    );
+    expect(imagepin(["pin", "--no-keep-tag", "untagged.yaml"], work).stdout).toContain(
+      `image: ${registry.host}/demo/shop-report@${digests.report}\n`,
+    );
   });
 });

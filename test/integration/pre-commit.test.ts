@@ -12,12 +12,14 @@ import { imagepinBin } from "../harness/cli.js";
 
 const hooksFile = fileURLToPath(new URL("../../.pre-commit-hooks.yaml", import.meta.url));
 const digest = `sha256:${"1".repeat(64)}`;
-const deployment = (image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
+const deployment = (image: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${image}\n`;
 const lock = `${JSON.stringify({ version: 1, images: [{ reference: "docker.io/library/nginx:1.25", digest, mediaType: "application/vnd.oci.image.index.v1+json", resolvedAt: "2026-01-01T00:00:00.000Z" }] }, null, 2)}\n`;
 
 function requireCommand(command: string): void {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
-  if (found.status !== 0) throw new Error(`${command} is not installed; run scripts/setup-test-deps.sh (Debian package ${command})`);
+  if (found.status !== 0)
+    throw new Error(`${command} is not installed; run scripts/setup-test-deps.sh (Debian package ${command})`);
 }
 
 describe("pre-commit hooks", () => {
@@ -27,12 +29,21 @@ describe("pre-commit hooks", () => {
   let env: NodeJS.ProcessEnv;
 
   const git = (cwd: string, ...args: string[]) => {
-    const result = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8", env });
+    const result = spawnSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args],
+      { cwd, encoding: "utf8", env },
+    );
     if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
   };
   const tryRepo = (hook: string) => {
     const started = Date.now();
-    const result = spawnSync("pre-commit", ["try-repo", hooks, hook], { cwd: project, encoding: "utf8", env, timeout: 120_000 });
+    const result = spawnSync("pre-commit", ["try-repo", hooks, hook], {
+      cwd: project,
+      encoding: "utf8",
+      env,
+      timeout: 120_000,
+    });
     return { ...result, output: result.stdout + result.stderr, seconds: (Date.now() - started) / 1000 };
   };
   const stage = (image: string) => {
@@ -48,7 +59,14 @@ describe("pre-commit hooks", () => {
     mkdirSync(join(root, "bin"));
     writeFileSync(join(root, "bin", "imagepin"), `#!/bin/sh\nexec "${process.execPath}" "${imagepinBin}" "$@"\n`);
     chmodSync(join(root, "bin", "imagepin"), 0o755);
-    env = { ...process.env, PATH: `${join(root, "bin")}:${process.env.PATH}`, PRE_COMMIT_HOME: join(root, "cache"), HOME: root, DOCKER_CONFIG: join(root, "no-docker"), NO_COLOR: "1" };
+    env = {
+      ...process.env,
+      PATH: `${join(root, "bin")}:${process.env.PATH}`,
+      PRE_COMMIT_HOME: join(root, "cache"),
+      HOME: root,
+      DOCKER_CONFIG: join(root, "no-docker"),
+      NO_COLOR: "1",
+    };
     // The hook repository: only the hooks file, committed.
     hooks = join(root, "hooks");
     mkdirSync(hooks);
@@ -68,7 +86,9 @@ describe("pre-commit hooks", () => {
     stage("nginx:1.25");
     const failing = tryRepo("imagepin-lint");
     expect(failing.status, failing.output).toBe(1);
-    expect(failing.output).toContain("deploy/web.yaml:10:18 digest-missing nginx:1.25 is not pinned to a digest; run imagepin pin [error]");
+    expect(failing.output).toContain(
+      "deploy/web.yaml:10:18 digest-missing nginx:1.25 is not pinned to a digest; run imagepin pin [error]",
+    );
     stage(`nginx:1.25@${digest}`);
     const passing = tryRepo("imagepin-lint");
     expect(passing.status, passing.output).toBe(0);

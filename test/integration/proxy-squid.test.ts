@@ -17,7 +17,8 @@ const authName = "auth.example.test";
 const alice = { username: "alice", password: "wonderland" };
 const proxyUser = { username: "proxyuser", password: "proxy-s3cret" };
 const portOf = (url: string) => Number(new URL(url).port);
-const basic = (user: { username: string; password: string }) => `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`;
+const basic = (user: { username: string; password: string }) =>
+  `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`;
 
 describe("registries through a real squid proxy", () => {
   let tree: TempTree;
@@ -33,7 +34,9 @@ describe("registries through a real squid proxy", () => {
 
   // The CLI with only the variables a test sets: no proxy from the machine, no docker credentials.
   const env = (extra: Record<string, string>) => {
-    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(https?|no|all)_proxy$/i.test(name)));
+    const base = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(https?|no|all)_proxy$/i.test(name)),
+    );
     return { ...base, DOCKER_CONFIG: "/nonexistent-imagepin-test", ...extra };
   };
   const resolve = (reference: string, extra: Record<string, string>, flags: string[] = []) =>
@@ -46,20 +49,53 @@ describe("registries through a real squid proxy", () => {
     tlsRegistry = await startRegistry({ tls });
     plainRegistry = await startRegistry();
     const signingKey = makeSigningKey(tree.root);
-    tokens = await startTokenServer({ users: [alice], signingKey, issuer: "imagepin-test-issuer", service: "proxied-registry", tls });
+    tokens = await startTokenServer({
+      users: [alice],
+      signingKey,
+      issuer: "imagepin-test-issuer",
+      service: "proxied-registry",
+      tls,
+    });
     const realm = tokens.url.replace("127.0.0.1", authName);
-    tokenRegistry = await startRegistry({ tls, auth: { kind: "token", realm, service: "proxied-registry", issuer: "imagepin-test-issuer", rootCertFile: signingKey.certFile } });
+    tokenRegistry = await startRegistry({
+      tls,
+      auth: {
+        kind: "token",
+        realm,
+        service: "proxied-registry",
+        issuer: "imagepin-test-issuer",
+        rootCertFile: signingKey.certFile,
+      },
+    });
     digests.tls = (await pushImage({ url: tlsRegistry.url, caFile: certs.caFile }, "demo/app", "1")).digest;
     digests.plain = (await pushImage(plainRegistry, "demo/app", "1")).digest;
     // The token server speaks https with the test CA.
     const { request, Agent } = await import("undici");
     const dispatcher = new Agent({ connect: { ca: certs.caPem } });
-    const answer = await request(`${tokens.url}?service=proxied-registry&scope=repository:private/app:pull,push`, { headers: { authorization: basic(alice) }, dispatcher });
+    const answer = await request(`${tokens.url}?service=proxied-registry&scope=repository:private/app:pull,push`, {
+      headers: { authorization: basic(alice) },
+      dispatcher,
+    });
     const { token } = (await answer.body.json()) as { token: string };
     await dispatcher.close();
-    digests.token = (await pushImage({ url: tokenRegistry.url, caFile: certs.caFile, authorization: `Bearer ${token}` }, "private/app", "1")).digest;
+    digests.token = (
+      await pushImage(
+        { url: tokenRegistry.url, caFile: certs.caFile, authorization: `Bearer ${token}` },
+        "private/app",
+        "1",
+      )
+    ).digest;
     dockerConfig = join(tree.root, "config.json");
-    writeFileSync(dockerConfig, JSON.stringify({ auths: { [`${registryName}:${portOf(tokenRegistry.url)}`]: { auth: Buffer.from(`${alice.username}:${alice.password}`).toString("base64") } } }));
+    writeFileSync(
+      dockerConfig,
+      JSON.stringify({
+        auths: {
+          [`${registryName}:${portOf(tokenRegistry.url)}`]: {
+            auth: Buffer.from(`${alice.username}:${alice.password}`).toString("base64"),
+          },
+        },
+      }),
+    );
     const hosts = { [registryName]: "127.0.0.1", [authName]: "127.0.0.1" };
     // CONNECT only to the TLS registries and the token server, never to the plain-http registry's port.
     const connectPorts = [portOf(tlsRegistry.url), portOf(tokenRegistry.url), portOf(tokens.url)];
@@ -67,7 +103,14 @@ describe("registries through a real squid proxy", () => {
     authSquid = await startSquid({ hosts, connectPorts, user: proxyUser });
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([squid?.stop(), authSquid?.stop(), tlsRegistry?.stop(), plainRegistry?.stop(), tokenRegistry?.stop(), tokens?.close()]);
+    await Promise.all([
+      squid?.stop(),
+      authSquid?.stop(),
+      tlsRegistry?.stop(),
+      plainRegistry?.stop(),
+      tokenRegistry?.stop(),
+      tokens?.close(),
+    ]);
     tree?.remove();
   });
 
@@ -83,11 +126,19 @@ describe("registries through a real squid proxy", () => {
 
   it("reaches a plain-http registry with absolute-form requests (the proxy refuses CONNECT to its port)", async () => {
     const host = `${registryName}:${portOf(plainRegistry.url)}`;
-    const result = await resolve(`${host}/demo/app:1`, { https_proxy: squid.url, http_proxy: squid.url }, ["--insecure-registry", host]);
+    const result = await resolve(`${host}/demo/app:1`, { https_proxy: squid.url, http_proxy: squid.url }, [
+      "--insecure-registry",
+      host,
+    ]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(digests.plain);
     const seen = squid.requests().filter((entry) => entry.url.includes(host));
-    expect(seen).toContainEqual({ method: "HEAD", url: `http://${host}/v2/demo/app/manifests/1`, status: 200, user: "-" });
+    expect(seen).toContainEqual({
+      method: "HEAD",
+      url: `http://${host}/v2/demo/app/manifests/1`,
+      status: 200,
+      user: "-",
+    });
     // The https attempt was refused by the proxy's CONNECT rule, never tunnelled.
     expect(seen.filter((entry) => entry.method === "CONNECT").every((entry) => entry.status === 403)).toBe(true);
   }, 60_000);
@@ -98,7 +149,12 @@ describe("registries through a real squid proxy", () => {
     const result = await resolve(`${host}/private/app:1`, { HTTPS_PROXY: squid.url, DOCKER_CONFIG: tree.root });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(digests.token);
-    expect(squid.requests()).toContainEqual({ method: "CONNECT", url: `${authName}:${portOf(tokens.url)}`, status: 200, user: "-" });
+    expect(squid.requests()).toContainEqual({
+      method: "CONNECT",
+      url: `${authName}:${portOf(tokens.url)}`,
+      status: 200,
+      user: "-",
+    });
     expect(tokens.requests()).toContainEqual(expect.objectContaining({ username: "alice", status: 200 }));
   }, 60_000);
 
@@ -106,7 +162,10 @@ describe("registries through a real squid proxy", () => {
     const host = `${registryName}:${portOf(tlsRegistry.url)}`;
     const before = squid.requests().length;
     for (const noProxy of [".example.test", `${registryName}:${portOf(tlsRegistry.url)}`, "*"]) {
-      const result = await resolve(`${host}/demo/app:1`, { HTTPS_PROXY: squid.url, NO_PROXY: noProxy }, ["--timeout", "10"]);
+      const result = await resolve(`${host}/demo/app:1`, { HTTPS_PROXY: squid.url, NO_PROXY: noProxy }, [
+        "--timeout",
+        "10",
+      ]);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/cannot reach registry registry\.example\.test.*(ENOTFOUND|EAI_AGAIN)/);
       expect(result.stderr).not.toContain("through proxy");
@@ -125,7 +184,12 @@ describe("registries through a real squid proxy", () => {
     const accepted = await resolve(`${host}/demo/app:1`, { HTTPS_PROXY: withUser }, ["--debug"]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(accepted.stdout).toContain(digests.tls);
-    expect(authSquid.requests()).toContainEqual({ method: "CONNECT", url: host, status: 200, user: proxyUser.username });
+    expect(authSquid.requests()).toContainEqual({
+      method: "CONNECT",
+      url: host,
+      status: 200,
+      user: proxyUser.username,
+    });
     // Not in messages or debug logs either.
     expect(accepted.stderr).not.toContain(proxyUser.password);
   }, 60_000);

@@ -18,7 +18,11 @@ let registry: TestRegistry;
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: { kind: "htpasswd", users: [alice] } });
-  await pushImage({ url: registry.url, authorization: `Basic ${b64(`${alice.username}:${alice.password}`)}` }, "priv/app", "1.0");
+  await pushImage(
+    { url: registry.url, authorization: `Basic ${b64(`${alice.username}:${alice.password}`)}` },
+    "priv/app",
+    "1.0",
+  );
 }, 60_000);
 afterAll(async () => {
   await registry?.stop();
@@ -28,10 +32,21 @@ afterAll(async () => {
 function resolveWith(config: object | undefined, ...flags: string[]) {
   const configFile = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   if (config) writeFileSync(configFile, JSON.stringify(config));
-  const args = [bin, "resolve", ...(config ? ["--docker-config", configFile] : []), ...flags, `${registry.host}/priv/app:1.0`];
-  const result = spawnSync(process.execPath, args, { encoding: "utf8", env: { PATH: process.env.PATH, HOME: join(dir, "home") }, timeout: 30_000 });
+  const args = [
+    bin,
+    "resolve",
+    ...(config ? ["--docker-config", configFile] : []),
+    ...flags,
+    `${registry.host}/priv/app:1.0`,
+  ];
+  const result = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, HOME: join(dir, "home") },
+    timeout: 30_000,
+  });
   const output = result.stdout + result.stderr;
-  for (const secret of [alice.password, wrong, b64(`alice:${wrong}`), b64(`alice:${alice.password}`)]) expect(output).not.toContain(secret);
+  for (const secret of [alice.password, wrong, b64(`alice:${wrong}`), b64(`alice:${alice.password}`)])
+    expect(output).not.toContain(secret);
   return { status: result.status, stderr: result.stderr, stdout: result.stdout, configFile };
 }
 
@@ -39,7 +54,9 @@ describe("401 messages", () => {
   it("no credentials: anonymous access was refused and nothing matches the registry", () => {
     const result = resolveWith(undefined);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`registry ${registry.host} refused anonymous access (401); no credentials match ${registry.host}`);
+    expect(result.stderr).toContain(
+      `registry ${registry.host} refused anonymous access (401); no credentials match ${registry.host}`,
+    );
     expect(result.stderr).not.toContain("credentials tried");
   });
 

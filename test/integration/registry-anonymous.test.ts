@@ -63,8 +63,19 @@ describe("RegistryClient, anonymous", () => {
   });
 
   it("names the platforms an index has when the asked one is missing", async () => {
-    await pushIndex({ url: registry.url }, "multi/two", "1", [{ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "s390x" }], { format: "docker" });
-    const error = await client.resolve(ref("multi/two:1"), { platform: { os: "linux", architecture: "arm64" } }).catch((e: unknown) => e);
+    await pushIndex(
+      { url: registry.url },
+      "multi/two",
+      "1",
+      [
+        { os: "linux", architecture: "amd64" },
+        { os: "linux", architecture: "s390x" },
+      ],
+      { format: "docker" },
+    );
+    const error = await client
+      .resolve(ref("multi/two:1"), { platform: { os: "linux", architecture: "arm64" } })
+      .catch((e: unknown) => e);
     expect(isRegistryError(error, "platform-not-found")).toBe(true);
     expect((error as Error).message).toContain("linux/amd64, linux/s390x");
   });
@@ -102,7 +113,9 @@ describe("RegistryClient, anonymous", () => {
     const resolver = new RegistryResolver({ cacheTtlMs: 30_000 });
     try {
       const first = await resolver.resolve(ref("multi/cached:1"), { platform: { os: "linux", architecture: "arm64" } });
-      const second = await resolver.resolve(ref("multi/cached:1"), { platform: { os: "linux", architecture: "arm64", variant: "v8" } });
+      const second = await resolver.resolve(ref("multi/cached:1"), {
+        platform: { os: "linux", architecture: "arm64", variant: "v8" },
+      });
       expect(first.source).toBe("fresh");
       expect(second).toMatchObject({ source: "cached", digest: first.digest });
     } finally {

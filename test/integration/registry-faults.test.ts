@@ -30,13 +30,21 @@ afterAll(async () => {
 });
 
 const viaProxy = (path = "faults/app:1") => parseReference(`${proxy.host}/${path}`);
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as RegistryError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as RegistryError,
+  );
 
 describe("retries", () => {
   it("waits out 429 and 503 as Retry-After says, then resolves", async () => {
     const client = new RegistryClient();
     proxy.clearRequests();
-    proxy.inject(manifests, { kind: "status", status: 429, headers: { "retry-after": "1" } }, { kind: "status", status: 503 });
+    proxy.inject(
+      manifests,
+      { kind: "status", status: 429, headers: { "retry-after": "1" } },
+      { kind: "status", status: 503 },
+    );
     const started = Date.now();
     expect((await client.resolve(viaProxy())).digest).toBe(digest);
     const seen = proxy.requests().filter((r) => manifests.test(r.path));
@@ -57,7 +65,11 @@ describe("retries", () => {
       proxy.always(manifests, { kind: "status", status: 429, headers: { "retry-after": "120" } });
       proxy.clearRequests();
       // a Retry-After past what we wait for is not waited for
-      expect(await failure(client.resolve(viaProxy()))).toMatchObject({ code: "too-many-requests", status: 429, temporary: true });
+      expect(await failure(client.resolve(viaProxy()))).toMatchObject({
+        code: "too-many-requests",
+        status: 429,
+        temporary: true,
+      });
       expect(proxy.requests().filter((r) => manifests.test(r.path))).toHaveLength(1);
     } finally {
       proxy.always(manifests, undefined);
@@ -74,7 +86,11 @@ describe("digests", () => {
     expect((await client.resolve(viaProxy())).digest).toBe(digest);
     expect(proxy.requests().map((r) => r.method)).toEqual(["HEAD", "GET"]);
 
-    proxy.inject(manifests, { kind: "tamper", dropDigestOnHead: true }, { kind: "tamper", body: (bytes) => Buffer.from(bytes.toString().replace("schemaVersion", "schemaVersion ")) });
+    proxy.inject(
+      manifests,
+      { kind: "tamper", dropDigestOnHead: true },
+      { kind: "tamper", body: (bytes) => Buffer.from(bytes.toString().replace("schemaVersion", "schemaVersion ")) },
+    );
     const error = await failure(client.resolve(viaProxy()));
     expect(error).toMatchObject({ code: "digest-mismatch", temporary: false });
     await client.close();
@@ -91,13 +107,23 @@ describe("digests", () => {
 describe("redirects", () => {
   it("never sends credentials to the host a manifest redirect points at", async () => {
     const dir = mkdtempSync(join(tmpdir(), "imagepin-redirect-"));
-    const guarded = await startRegistry({ auth: { kind: "htpasswd", users: [alice] }, storageDir: registry.storageDir });
+    const guarded = await startRegistry({
+      auth: { kind: "htpasswd", users: [alice] },
+      storageDir: registry.storageDir,
+    });
     const front = await startFaultProxy(guarded.url);
     const storage = await startFaultProxy(registry.url, "127.0.0.2");
     try {
-      front.always(manifests, { kind: "redirect", onlyWithAuthorization: true, location: (path) => `${storage.url}${path}` });
+      front.always(manifests, {
+        kind: "redirect",
+        onlyWithAuthorization: true,
+        location: (path) => `${storage.url}${path}`,
+      });
       const config = join(dir, "config.json");
-      writeFileSync(config, JSON.stringify({ auths: { [front.host]: { username: alice.username, password: alice.password } } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ auths: { [front.host]: { username: alice.username, password: alice.password } } }),
+      );
       const client = new RegistryClient({ keychain: await createKeychain({ dockerConfigPath: config, env: {} }) });
       expect((await client.resolve(parseReference(`${front.host}/faults/app:1`))).digest).toBe(digest);
       expect(front.requests().some((r) => r.authorization)).toBe(true);

@@ -28,7 +28,11 @@ afterAll(async () => {
 });
 
 function resolveWith(...flags: string[]) {
-  const result = spawnSync(process.execPath, [bin, "resolve", ...flags, `${registry.host}/flags/app:1.0`], { encoding: "utf8", env: { ...process.env, DOCKER_CONFIG: join(dir, "none") }, timeout: 30_000 });
+  const result = spawnSync(process.execPath, [bin, "resolve", ...flags, `${registry.host}/flags/app:1.0`], {
+    encoding: "utf8",
+    env: { ...process.env, DOCKER_CONFIG: join(dir, "none") },
+    timeout: 30_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -43,7 +47,16 @@ describe("--insecure-registry", () => {
   }
 
   it("accepts HOST[:PORT], [IPv6]:PORT and drops an http:// or https:// scheme", () => {
-    const result = resolveWith("--insecure-registry", `http://${registry.host}/`, "--insecure-registry", "https://VM.example:5000", "--insecure-registry", "[::1]:5000", "--insecure-registry", "vm");
+    const result = resolveWith(
+      "--insecure-registry",
+      `http://${registry.host}/`,
+      "--insecure-registry",
+      "https://VM.example:5000",
+      "--insecure-registry",
+      "[::1]:5000",
+      "--insecure-registry",
+      "vm",
+    );
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe(`${registry.host}/flags/app:1.0@${pushed.digest}`);
   });
@@ -98,13 +111,24 @@ describe("--debug", () => {
   it("logs the registry exchanges of every registry command, written before or after the command", () => {
     const pod = `kind: Pod\nspec:\n  containers:\n    - name: a\n      image: ${registry.host}/flags/app:1.0\n`;
     const env = { ...process.env, DOCKER_CONFIG: join(dir, "none") };
-    for (const args of [["--debug", "pin", "-"], ["pin", "-", "--debug"], ["verify", "-", "--debug"]]) {
+    for (const args of [
+      ["--debug", "pin", "-"],
+      ["pin", "-", "--debug"],
+      ["verify", "-", "--debug"],
+    ]) {
       const input = args[0] === "verify" ? pod.replace(":1.0", `:1.0@${pushed.digest}`) : pod;
       const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env, input, timeout: 30_000 });
       expect(result.status, result.stderr).toBe(0);
-      expect(result.stderr, args.join(" ")).toMatch(/^imagepin: debug: registry exchange \{.*"method":"HEAD".*"status":200/m);
+      expect(result.stderr, args.join(" ")).toMatch(
+        /^imagepin: debug: registry exchange \{.*"method":"HEAD".*"status":200/m,
+      );
     }
-    const quiet = spawnSync(process.execPath, [bin, "pin", "-"], { encoding: "utf8", env, input: pod, timeout: 30_000 });
+    const quiet = spawnSync(process.execPath, [bin, "pin", "-"], {
+      encoding: "utf8",
+      env,
+      input: pod,
+      timeout: 30_000,
+    });
     expect(quiet.stderr).not.toContain("debug:");
   });
 });

@@ -24,7 +24,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "imagepin-globs-"));
   registry = await startRegistry({ auth: { kind: "htpasswd", users: [alice] } });
   port = registry.host.split(":")[1]!;
-  digest = (await pushImage({ url: registry.url, authorization: `Basic ${auth(alice.password)}` }, "private/app", "1")).digest;
+  digest = (await pushImage({ url: registry.url, authorization: `Basic ${auth(alice.password)}` }, "private/app", "1"))
+    .digest;
 });
 afterAll(async () => {
   await registry?.stop();
@@ -33,7 +34,12 @@ afterAll(async () => {
 
 async function resolveWith(keys: Record<string, string>): Promise<string> {
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ auths: Object.fromEntries(Object.entries(keys).map(([key, password]) => [key, { auth: auth(password) }])) }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      auths: Object.fromEntries(Object.entries(keys).map(([key, password]) => [key, { auth: auth(password) }])),
+    }),
+  );
   const client = new RegistryClient({ keychain: await createKeychain({ dockerConfigPath: file, env: {} }) });
   try {
     return (await client.resolve(parseReference(`${registry.host}/private/app:1`))).digest;

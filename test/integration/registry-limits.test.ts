@@ -32,13 +32,28 @@ beforeAll(async () => {
   tokens = await startTokenServer({ users: [alice], signingKey, issuer: "imagepin-limits-issuer", service });
   tokenProxy = await startFaultProxy(tokens.url.replace(/\/token$/, ""));
   // The registry sends clients to the proxy, which forwards to the token server unless told otherwise.
-  registry = await startRegistry({ auth: { kind: "token", realm: `${tokenProxy.url}/token`, service, issuer: "imagepin-limits-issuer", rootCertFile: signingKey.certFile } });
+  registry = await startRegistry({
+    auth: {
+      kind: "token",
+      realm: `${tokenProxy.url}/token`,
+      service,
+      issuer: "imagepin-limits-issuer",
+      rootCertFile: signingKey.certFile,
+    },
+  });
   const basic = `Basic ${Buffer.from(`${alice.username}:${alice.password}`).toString("base64")}`;
-  const { token } = (await (await fetch(`${tokens.url}?service=${service}&scope=repository:limits/app:pull,push`, { headers: { authorization: basic } })).json()) as { token: string };
+  const { token } = (await (
+    await fetch(`${tokens.url}?service=${service}&scope=repository:limits/app:pull,push`, {
+      headers: { authorization: basic },
+    })
+  ).json()) as { token: string };
   digest = (await pushImage({ url: registry.url, authorization: `Bearer ${token}` }, "limits/app", "1")).digest;
   registryProxy = await startFaultProxy(registry.url);
   keychainFile = join(dir, "config.json");
-  writeFileSync(keychainFile, JSON.stringify({ auths: { [registryProxy.host]: { username: alice.username, password: alice.password } } }));
+  writeFileSync(
+    keychainFile,
+    JSON.stringify({ auths: { [registryProxy.host]: { username: alice.username, password: alice.password } } }),
+  );
 });
 afterAll(async () => {
   await registryProxy?.close();
@@ -66,7 +81,10 @@ describe("token requests", () => {
 
   it("follow no redirect, not even to the real token server", async () => {
     tokens.clearRequests();
-    tokenProxy.always(tokenPath, { kind: "redirect", location: (path) => `${tokens.url}${path.replace(/^\/token/, "")}` });
+    tokenProxy.always(tokenPath, {
+      kind: "redirect",
+      location: (path) => `${tokens.url}${path.replace(/^\/token/, "")}`,
+    });
     try {
       const { error } = await resolveOnce();
       expect(error).toMatchObject({ code: "invalid-response" });
@@ -78,7 +96,10 @@ describe("token requests", () => {
   });
 
   it("refuse a token body over 1 MiB", async () => {
-    tokenProxy.inject(tokenPath, { kind: "tamper", body: () => Buffer.from(JSON.stringify({ token: "x".repeat(2 << 20) })) });
+    tokenProxy.inject(tokenPath, {
+      kind: "tamper",
+      body: () => Buffer.from(JSON.stringify({ token: "x".repeat(2 << 20) })),
+    });
     const { error } = await resolveOnce();
     expect(error).toMatchObject({ code: "invalid-response" });
     expect(error?.message).toMatch(/more than \d+ bytes/);
@@ -88,7 +109,11 @@ describe("token requests", () => {
 describe("manifest bodies", () => {
   it("refuse a manifest over 4 MiB", async () => {
     // No digest on the HEAD, so the client must GET the manifest, which the proxy inflates.
-    registryProxy.always(manifests, { kind: "tamper", dropDigestOnHead: true, body: (bytes) => Buffer.concat([bytes, Buffer.alloc(5 << 20, 0x20)]) });
+    registryProxy.always(manifests, {
+      kind: "tamper",
+      dropDigestOnHead: true,
+      body: (bytes) => Buffer.concat([bytes, Buffer.alloc(5 << 20, 0x20)]),
+    });
     try {
       const { error } = await resolveOnce();
       expect(error).toMatchObject({ code: "invalid-response" });

@@ -34,7 +34,9 @@ describe("a plain-http loopback registry", () => {
     const port = await startSniffingPort({ kind: "forward", upstream: registry.host });
     const client = new RegistryClient();
     try {
-      const results = await Promise.all(pushed.map((_, i) => client.resolve(parseReference(`${port.host}/scheme/app:v${i}`))));
+      const results = await Promise.all(
+        pushed.map((_, i) => client.resolve(parseReference(`${port.host}/scheme/app:v${i}`))),
+      );
       expect(results.map((r) => r.digest)).toEqual(pushed.map((p) => p.digest));
       // later requests of the same run reuse what the probe learnt
       expect((await client.resolve(parseReference(`${port.host}/scheme/app:v0`))).digest).toBe(pushed[0]!.digest);
@@ -50,10 +52,18 @@ describe("a plain-http loopback registry", () => {
 describe("a redirect from https down to http on the same host and port", () => {
   it("is followed without the credentials", async () => {
     const certificates = makeCertificates(mkdtempSync(join(dir, "tls-")));
-    const guarded = await startRegistry({ auth: { kind: "htpasswd", users: [alice] }, storageDir: registry.storageDir });
+    const guarded = await startRegistry({
+      auth: { kind: "htpasswd", users: [alice] },
+      storageDir: registry.storageDir,
+    });
     const seen: { scheme: "https" | "http"; method: string; path: string; authorization?: string }[] = [];
     const record = (scheme: "https" | "http", req: IncomingMessage) => {
-      seen.push({ scheme, method: req.method ?? "", path: req.url ?? "", ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      seen.push({
+        scheme,
+        method: req.method ?? "",
+        path: req.url ?? "",
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      });
     };
     let host = "";
     const port = await startSniffingPort({
@@ -75,8 +85,14 @@ describe("a redirect from https down to http on the same host and port", () => {
     });
     host = port.host;
     const config = join(dir, "config.json");
-    writeFileSync(config, JSON.stringify({ auths: { [port.host]: { username: alice.username, password: alice.password } } }));
-    const client = new RegistryClient({ keychain: await createKeychain({ dockerConfigPath: config, env: {} }), caCertificates: [readFileSync(certificates.caFile, "utf8")] });
+    writeFileSync(
+      config,
+      JSON.stringify({ auths: { [port.host]: { username: alice.username, password: alice.password } } }),
+    );
+    const client = new RegistryClient({
+      keychain: await createKeychain({ dockerConfigPath: config, env: {} }),
+      caCertificates: [readFileSync(certificates.caFile, "utf8")],
+    });
     try {
       expect((await client.resolve(parseReference(`${port.host}/scheme/app:v1`))).digest).toBe(pushed[1]!.digest);
       expect(seen.some((r) => r.scheme === "https" && r.authorization !== undefined)).toBe(true);

@@ -5,7 +5,6 @@ import { imagepinBin, runImagepin } from "../harness/cli.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest, type PushedManifest } from "../harness/seed.js";
 
-
 const run = (args: string[], input = "") => runImagepin(args, { input });
 
 let registry: TestRegistry;
@@ -16,7 +15,10 @@ beforeAll(async () => {
   registry = await startRegistry();
   app = await pushImage({ url: registry.url }, "cli/app", "1.0");
   tools = await pushImage({ url: registry.url }, "cli/tools", "latest", { format: "docker" });
-  await pushIndex({ url: registry.url }, "cli/multi", "3", [{ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "arm64" }]);
+  await pushIndex({ url: registry.url }, "cli/multi", "3", [
+    { os: "linux", architecture: "amd64" },
+    { os: "linux", architecture: "arm64" },
+  ]);
 });
 afterAll(async () => {
   await registry?.stop();
@@ -34,19 +36,51 @@ describe("imagepin resolve", () => {
 
   it("prints JSON, exits 1 when any input failed and still resolves the others", async () => {
     const host = registry.host;
-    const result = await run(["resolve", "--json", `${host}/cli/missing:1`, `${host}/cli/app:1.0`, "Bad/Ref", `${host}/cli/multi:3`, "--platform", "linux/arm64"]);
+    const result = await run([
+      "resolve",
+      "--json",
+      `${host}/cli/missing:1`,
+      `${host}/cli/app:1.0`,
+      "Bad/Ref",
+      `${host}/cli/multi:3`,
+      "--platform",
+      "linux/arm64",
+    ]);
     expect(result.status).toBe(1);
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.map((line) => line.input)).toEqual([`${host}/cli/missing:1`, `${host}/cli/app:1.0`, "Bad/Ref", `${host}/cli/multi:3`]);
-    expect(lines[0]).toEqual({ input: `${host}/cli/missing:1`, error: { code: "not-found", message: expect.stringContaining("not found") } });
-    expect(lines[1]).toEqual({ input: `${host}/cli/app:1.0`, reference: `${host}/cli/app:1.0@${app.digest}`, digest: app.digest, mediaType: app.mediaType, platform: null });
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((line) => line.input)).toEqual([
+      `${host}/cli/missing:1`,
+      `${host}/cli/app:1.0`,
+      "Bad/Ref",
+      `${host}/cli/multi:3`,
+    ]);
+    expect(lines[0]).toEqual({
+      input: `${host}/cli/missing:1`,
+      error: { code: "not-found", message: expect.stringContaining("not found") },
+    });
+    expect(lines[1]).toEqual({
+      input: `${host}/cli/app:1.0`,
+      reference: `${host}/cli/app:1.0@${app.digest}`,
+      digest: app.digest,
+      mediaType: app.mediaType,
+      platform: null,
+    });
     expect((lines[2]!.error as { code: string }).code).toBe("name-contains-uppercase");
-    expect(lines[3]).toMatchObject({ platform: "linux/arm64/v8", mediaType: "application/vnd.oci.image.manifest.v1+json" });
+    expect(lines[3]).toMatchObject({
+      platform: "linux/arm64/v8",
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+    });
   });
 
   it("reads - from standard input in place and reports failures on stderr in text mode", async () => {
     const host = registry.host;
-    const result = await run(["resolve", "-", `${host}/cli/app:1.0`], `# list\n${host}/cli/tools\n\n${host}/cli/gone:2\n`);
+    const result = await run(
+      ["resolve", "-", `${host}/cli/app:1.0`],
+      `# list\n${host}/cli/tools\n\n${host}/cli/gone:2\n`,
+    );
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(`${host}/cli/tools:latest@${tools.digest}\n${host}/cli/app:1.0@${app.digest}\n`);
     expect(result.stderr).toMatch(new RegExp(`^imagepin: ${host.replace(/\./g, "\\.")}/cli/gone:2: .*not found`));
@@ -72,10 +106,17 @@ describe("imagepin resolve on a terminal", () => {
     // `script` gives the command a terminal; its output is what the terminal showed
     const { spawnSync } = await import("node:child_process");
     const command = [process.execPath, imagepinBin, "resolve", ...refs].map((arg) => `'${arg}'`).join(" ");
-    const shown = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" } });
+    const shown = spawnSync("script", ["-qec", command, "/dev/null"], {
+      encoding: "utf8",
+      env: { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test" },
+    });
     expect(shown.status).toBe(0);
     expect(shown.stdout).toMatch(/\rresolving \d+\/12/);
-    const lines = shown.stdout.replace(/\r?resolving \d+\/12\x1b\[K/g, "").replace(/\r\x1b\[K/g, "").split(/\r?\n/).filter(Boolean);
+    const lines = shown.stdout
+      .replace(/\r?resolving \d+\/12\x1b\[K/g, "")
+      .replace(/\r\x1b\[K/g, "")
+      .split(/\r?\n/)
+      .filter(Boolean);
     expect(lines).toEqual(refs.map(() => `${host}/cli/app:1.0@${app.digest}`));
     // not on a terminal (the other tests): no progress at all
     const piped = await run(["resolve", ...refs]);

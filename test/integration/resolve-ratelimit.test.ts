@@ -32,11 +32,20 @@ describe("rate-limit headers", () => {
       const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual({
-        input: `${proxy.host}/rate/app:1`, reference: `${proxy.host}/rate/app:1@${app.digest}`, digest: app.digest, mediaType: app.mediaType, platform: null,
+        input: `${proxy.host}/rate/app:1`,
+        reference: `${proxy.host}/rate/app:1@${app.digest}`,
+        digest: app.digest,
+        mediaType: app.mediaType,
+        platform: null,
         rateLimit: { limit: "100;w=21600", remaining: "76;w=21600" },
       });
       // spent with a HEAD, as Docker Hub counts only GETs
-      expect(proxy.requests().filter((r) => manifests.test(r.path)).map((r) => r.method)).toEqual(["HEAD"]);
+      expect(
+        proxy
+          .requests()
+          .filter((r) => manifests.test(r.path))
+          .map((r) => r.method),
+      ).toEqual(["HEAD"]);
     } finally {
       proxy.always(manifests, undefined);
     }
@@ -56,15 +65,26 @@ describe("rate-limit headers", () => {
   });
 
   it("come from the GET when HEAD carried no digest, since that GET is the request a registry counts", async () => {
-    proxy.inject(manifests, { kind: "tamper", dropDigestOnHead: true, headers: { ...rateHeaders, "ratelimit-remaining": "10;w=21600" } }, { kind: "tamper", headers: { ...rateHeaders, "ratelimit-remaining": "9;w=21600" } });
+    proxy.inject(
+      manifests,
+      { kind: "tamper", dropDigestOnHead: true, headers: { ...rateHeaders, "ratelimit-remaining": "10;w=21600" } },
+      { kind: "tamper", headers: { ...rateHeaders, "ratelimit-remaining": "9;w=21600" } },
+    );
     proxy.clearRequests();
     const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
     expect(proxy.requests().map((r) => r.method)).toEqual(["HEAD", "GET"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ digest: app.digest, rateLimit: { limit: "100;w=21600", remaining: "9;w=21600" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      digest: app.digest,
+      rateLimit: { limit: "100;w=21600", remaining: "9;w=21600" },
+    });
   });
 
   it("name what remains when the registry answers 429", async () => {
-    proxy.always(manifests, { kind: "status", status: 429, headers: { ...rateHeaders, "ratelimit-remaining": "0;w=21600", "retry-after": "3600" } });
+    proxy.always(manifests, {
+      kind: "status",
+      status: 429,
+      headers: { ...rateHeaders, "ratelimit-remaining": "0;w=21600", "retry-after": "3600" },
+    });
     try {
       const result = await run(["resolve", "--json", `${proxy.host}/rate/app:1`]);
       expect(result.status).toBe(1);

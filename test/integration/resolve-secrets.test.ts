@@ -36,7 +36,13 @@ function writeJson(name: string, value: object): string {
 
 function pullSecret(name: string, host: string, password: string): string {
   const inner = JSON.stringify({ auths: { [host]: { auth: basic(alice.username, password) } } });
-  return writeJson(name, { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: "team" }, type: "kubernetes.io/dockerconfigjson", data: { ".dockerconfigjson": Buffer.from(inner).toString("base64") } });
+  return writeJson(name, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: "team" },
+    type: "kubernetes.io/dockerconfigjson",
+    data: { ".dockerconfigjson": Buffer.from(inner).toString("base64") },
+  });
 }
 
 beforeAll(() => {
@@ -49,16 +55,36 @@ describe("htpasswd registry", () => {
   let secrets: string[];
   beforeAll(async () => {
     registry = await startRegistry({ auth: { kind: "htpasswd", users: [alice] } });
-    await pushImage({ url: registry.url, authorization: `Basic ${basic(alice.username, alice.password)}` }, "private/app", "1");
-    secrets = [alice.password, wrongPassword, basic(alice.username, alice.password), basic(alice.username, wrongPassword)];
+    await pushImage(
+      { url: registry.url, authorization: `Basic ${basic(alice.username, alice.password)}` },
+      "private/app",
+      "1",
+    );
+    secrets = [
+      alice.password,
+      wrongPassword,
+      basic(alice.username, alice.password),
+      basic(alice.username, wrongPassword),
+    ];
   });
   afterAll(() => registry?.stop());
 
   it("prints no password with --debug, whether a credential is refused or accepted", async () => {
     const stale = pullSecret("stale", registry.host, wrongPassword);
-    const config = writeJson("good.json", { auths: { [registry.host]: { auth: basic(alice.username, alice.password) } } });
+    const config = writeJson("good.json", {
+      auths: { [registry.host]: { auth: basic(alice.username, alice.password) } },
+    });
     for (const mode of [[], ["--json"]]) {
-      const result = await run(["resolve", "--debug", ...mode, "--pull-secret", stale, "--docker-config", config, `${registry.host}/private/app:1`]);
+      const result = await run([
+        "resolve",
+        "--debug",
+        ...mode,
+        "--pull-secret",
+        stale,
+        "--docker-config",
+        config,
+        `${registry.host}/private/app:1`,
+      ]);
       expect(result.status).toBe(0);
       expect(result.output).toContain("registry exchange");
       expectNoSecret(result.output, secrets);
@@ -83,8 +109,18 @@ describe("token registry", () => {
   beforeAll(async () => {
     const signingKey = makeSigningKey(mkdtempSync(join(dir, "key-")));
     tokens = await startTokenServer({ users: [alice], signingKey, issuer: "imagepin-secrets-issuer", service });
-    registry = await startRegistry({ auth: { kind: "token", realm: tokens.url, service, issuer: "imagepin-secrets-issuer", rootCertFile: signingKey.certFile } });
-    const response = await fetch(`${tokens.url}?service=${service}&scope=repository:tok/app:pull,push`, { headers: { authorization: `Basic ${basic(alice.username, alice.password)}` } });
+    registry = await startRegistry({
+      auth: {
+        kind: "token",
+        realm: tokens.url,
+        service,
+        issuer: "imagepin-secrets-issuer",
+        rootCertFile: signingKey.certFile,
+      },
+    });
+    const response = await fetch(`${tokens.url}?service=${service}&scope=repository:tok/app:pull,push`, {
+      headers: { authorization: `Basic ${basic(alice.username, alice.password)}` },
+    });
     const { token } = (await response.json()) as { token: string };
     await pushImage({ url: registry.url, authorization: `Bearer ${token}` }, "tok/app", "1");
   });
@@ -96,11 +132,24 @@ describe("token registry", () => {
   it("prints no password, refresh token or bearer token with --debug", async () => {
     const refreshToken = tokens.issueRefreshToken("alice");
     const secrets = [alice.password, basic(alice.username, alice.password), refreshToken, "rt-revoked-0451"];
-    const withPassword = writeJson("token-password.json", { auths: { [registry.host]: { username: alice.username, password: alice.password } } });
-    const withIdentity = writeJson("token-identity.json", { auths: { [registry.host]: { identitytoken: refreshToken } } });
-    const revoked = writeJson("token-revoked.json", { auths: { [registry.host]: { identitytoken: "rt-revoked-0451" } } });
+    const withPassword = writeJson("token-password.json", {
+      auths: { [registry.host]: { username: alice.username, password: alice.password } },
+    });
+    const withIdentity = writeJson("token-identity.json", {
+      auths: { [registry.host]: { identitytoken: refreshToken } },
+    });
+    const revoked = writeJson("token-revoked.json", {
+      auths: { [registry.host]: { identitytoken: "rt-revoked-0451" } },
+    });
     for (const config of [withPassword, withIdentity]) {
-      const result = await run(["resolve", "--debug", "--json", "--docker-config", config, `${registry.host}/tok/app:1`]);
+      const result = await run([
+        "resolve",
+        "--debug",
+        "--json",
+        "--docker-config",
+        config,
+        `${registry.host}/tok/app:1`,
+      ]);
       expect(result.status).toBe(0);
       expect(result.output).toContain("fetching a bearer token");
       expectNoSecret(result.output, secrets);

@@ -36,7 +36,10 @@ describe("Redis store through Sentinel", () => {
   it("fails a put no replica acknowledged, and succeeds again once the replica answers", async () => {
     redis.replica.process.signal("SIGSTOP");
     try {
-      await expect(store.put(record(2))).rejects.toMatchObject({ code: "store-unavailable", message: expect.stringContaining("no replica") });
+      await expect(store.put(record(2))).rejects.toMatchObject({
+        code: "store-unavailable",
+        message: expect.stringContaining("no replica"),
+      });
     } finally {
       redis.replica.process.signal("SIGCONT");
     }

@@ -33,7 +33,9 @@ describe("SQLite store", () => {
       await store.put(${JSON.stringify(record)});
       process.stdout.write("stored\\n");
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     await new Promise<void>((done, fail) => {
       child.stdout.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("stored")) done();
@@ -79,10 +81,17 @@ describe("Redis store", () => {
   it("finds records an older version keyed by the platform as given (linux/arm64)", async () => {
     const store = await openStore(`${redis.url}?prefix=legacy:`);
     const old = { ...record, scope: "public" as const, platform: { os: "linux", architecture: "arm64" } };
-    const raw = spawnSync("redis-cli", ["-u", redis.url, "SET", `legacy:public|linux/arm64|${record.reference}`, JSON.stringify(old)], { encoding: "utf8" });
+    const raw = spawnSync(
+      "redis-cli",
+      ["-u", redis.url, "SET", `legacy:public|linux/arm64|${record.reference}`, JSON.stringify(old)],
+      { encoding: "utf8" },
+    );
     expect(raw.status).toBe(0);
     const arm64 = { os: "linux", architecture: "arm64", variant: "v8" };
-    expect(await store.get({ reference: record.reference, scope: "public", platform: arm64 })).toEqual({ ...old, platform: arm64 });
+    expect(await store.get({ reference: record.reference, scope: "public", platform: arm64 })).toEqual({
+      ...old,
+      platform: arm64,
+    });
     await store.put({ ...old, platform: arm64, digest: `sha256:${"e".repeat(64)}`, resolvedAt: record.resolvedAt + 1 });
     expect((await store.list()).map((r) => r.digest)).toEqual([`sha256:${"e".repeat(64)}`]);
     expect(await store.evict({ scope: "public" })).toBe(1);
@@ -105,7 +114,9 @@ describe("Redis store", () => {
     const store = await openStore(own.url, { commandTimeoutMs: 500 });
     await store.put(record);
     await own.stop();
-    await expect(store.get({ reference: record.reference, scope: "namespace:team-a" })).rejects.toMatchObject({ code: "store-unavailable" });
+    await expect(store.get({ reference: record.reference, scope: "namespace:team-a" })).rejects.toMatchObject({
+      code: "store-unavailable",
+    });
     await store.close();
   });
 });

@@ -14,14 +14,21 @@ const lastLine = (text: string) => withoutControls(text).trimEnd().split("\n").a
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 
 /** Runs `imagepin ARGS` with standard output and error on a pseudo-terminal; returns what it showed. */
-function onTerminal(args: string[], cwd: string, env: Record<string, string> = {}): { status: number | null; screen: string } {
+function onTerminal(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { status: number | null; screen: string } {
   const command = [process.execPath, imagepinBin, ...args].map(quote).join(" ");
   // A pseudo-terminal starts at 0x0, where log-update (rightly) draws nothing; give it a real size.
   const result = spawnSync("script", ["-qec", `stty rows 24 cols 120; ${command}`, "/dev/null"], {
-    cwd, encoding: "utf8", timeout: 60_000,
+    cwd,
+    encoding: "utf8",
+    timeout: 60_000,
     env: { ...withoutColourVariables(), TERM: "xterm-256color", ...env },
   });
-  if (result.error) throw new Error(`util-linux script is needed to run the CLI on a terminal: ${result.error.message}`);
+  if (result.error)
+    throw new Error(`util-linux script is needed to run the CLI on a terminal: ${result.error.message}`);
   return { status: result.status, screen: result.stdout.replaceAll("\r\n", "\n") };
 }
 
@@ -46,7 +53,9 @@ describe("terminal output", () => {
 
   beforeAll(async () => {
     registry = await startRegistry();
-    privateRegistry = await startRegistry({ auth: { kind: "htpasswd", users: [{ username: "alice", password: "wonderland" }] } });
+    privateRegistry = await startRegistry({
+      auth: { kind: "htpasswd", users: [{ username: "alice", password: "wonderland" }] },
+    });
     for (const name of ["a", "b", "c"]) await pushImage(registry, `demo/${name}`, "1");
     tree = tempTree("imagepin-terminal-");
   }, 120_000);
@@ -56,7 +65,8 @@ describe("terminal output", () => {
   });
 
   function freshTree(name: string): string {
-    for (const [path, text] of Object.entries(files(registry.host, privateRegistry.host))) tree.write(`${name}/${path}`, text);
+    for (const [path, text] of Object.entries(files(registry.host, privateRegistry.host)))
+      tree.write(`${name}/${path}`, text);
     return `${tree.root}/${name}`;
   }
 
@@ -97,21 +107,28 @@ describe("terminal output", () => {
     expect(status).toBe(1);
     const lines = screen.split("\n").filter((line) => line.includes("cannot pin"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/cannot pin .*\/demo\/secret:1: registry .* refused anonymous access \(401\).* \(2 times\)$/);
+    expect(lines[0]).toMatch(
+      /cannot pin .*\/demo\/secret:1: registry .* refused anonymous access \(401\).* \(2 times\)$/,
+    );
     expect(lines[0]!.split("demo/secret:1").length - 1).toBe(1);
     expect(screen).toContain(`  hint: \`imagepin auth which ${privateRegistry.host}/demo/secret:1\``);
     expect(lastLine(screen)).toBe("imagepin: would pin 0 images in 0 files, 2 failed");
   }, 60_000);
 
   it("verify names a refused image once and carries the same hint", async () => {
-    const file = tree.write("verify/pod.yaml", `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: ${privateRegistry.host}/demo/secret:1@sha256:${"a".repeat(64)}}\n`);
+    const file = tree.write(
+      "verify/pod.yaml",
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, image: ${privateRegistry.host}/demo/secret:1@sha256:${"a".repeat(64)}}\n`,
+    );
     const result = await runImagepin(["verify", file]);
     expect(result.status).toBe(1);
     const [finding, hint] = result.stdout.trimEnd().split("\n");
     expect(finding).toContain(`registry-error cannot check ${privateRegistry.host}/demo/secret:1@sha256:`);
     expect(finding!.split("demo/secret").length - 1).toBe(1);
     expect(hint).toMatch(new RegExp(`^ {2}hint: \`imagepin auth which ${privateRegistry.host}/demo/secret:1@sha256:`));
-    const json = JSON.parse((await runImagepin(["verify", "--format", "json", file])).stdout) as { findings: { hint?: string }[] };
+    const json = JSON.parse((await runImagepin(["verify", "--format", "json", file])).stdout) as {
+      findings: { hint?: string }[];
+    };
     expect(json.findings[0]!.hint).toMatch(/^`imagepin auth which /);
   }, 60_000);
 
@@ -122,8 +139,13 @@ describe("terminal output", () => {
     expect(coloured.screen).toContain("(3 times)");
     const plain = onTerminal(["lint", "compose"], dir, { NO_COLOR: "1" });
     expect(plain.screen).not.toMatch(/\u001b\[(3\d|1|2)m/);
-    expect(withoutControls(plain.screen)).toMatch(/^compose\/compose\.yaml\n {2}compose\/compose\.yaml:2:10 error digest-missing .* \(3 times\)\n\n3 findings/m);
-    const forced = await runImagepin(["lint", "compose"], { cwd: dir, env: withoutColourVariables({ FORCE_COLOR: "1" }) });
+    expect(withoutControls(plain.screen)).toMatch(
+      /^compose\/compose\.yaml\n {2}compose\/compose\.yaml:2:10 error digest-missing .* \(3 times\)\n\n3 findings/m,
+    );
+    const forced = await runImagepin(["lint", "compose"], {
+      cwd: dir,
+      env: withoutColourVariables({ FORCE_COLOR: "1" }),
+    });
     expect(forced.stdout).toContain("\u001b[31mdigest-missing");
     const piped = await runImagepin(["lint", "compose"], { cwd: dir, env: withoutColourVariables() });
     expect(piped.stdout).not.toContain("\u001b[");

@@ -14,7 +14,9 @@ const budgetSeconds = 3;
 const slackMs = 4000;
 
 function listen(server: Server | HttpServer): Promise<number> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 async function timedResolve(host: string): Promise<{ ms: number; code: string; stderr: string }> {
@@ -42,7 +44,10 @@ describe("--timeout holds for one reference", () => {
     stalling = createHttpServer((request, response) => {
       sockets.add(request.socket);
       if (request.method === "HEAD") return void response.writeHead(405).end();
-      response.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json", "content-length": "5000" });
+      response.writeHead(200, {
+        "content-type": "application/vnd.oci.image.manifest.v1+json",
+        "content-length": "5000",
+      });
       response.write('{"schemaVersion": 2,');
     });
   });
@@ -78,10 +83,15 @@ describe("--timeout holds for one reference", () => {
   it("a listener that never accepts (its backlog full, so connects hang): timeout within the budget", async () => {
     // Node accepts every connection itself, so a Python socket listens with a backlog of 0 and never
     // calls accept(); two connections fill the queue and the kernel then ignores further SYNs.
-    backlog = spawnTracked("python3", ["-c", "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(600)"]);
+    backlog = spawnTracked("python3", [
+      "-c",
+      "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(600)",
+    ]);
     const port = await new Promise<number>((resolve, reject) => {
       backlog!.child.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-      backlog!.child.once("error", () => reject(new Error("python3 is needed for this test (scripts/setup-test-deps.sh)")));
+      backlog!.child.once("error", () =>
+        reject(new Error("python3 is needed for this test (scripts/setup-test-deps.sh)")),
+      );
     });
     for (let index = 0; index < 3; index++) {
       const filler = connect(port, "127.0.0.1");

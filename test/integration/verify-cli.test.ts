@@ -13,10 +13,13 @@ import { runImagepinSync } from "../harness/cli.js";
 
 const digest = `sha256:${"1".repeat(64)}`;
 
-const imagepin = (args: string[], cwd: string, extra: { input?: string; uid?: number; gid?: number } = {}) => runImagepinSync(args, { cwd, ...extra });
+const imagepin = (args: string[], cwd: string, extra: { input?: string; uid?: number; gid?: number } = {}) =>
+  runImagepinSync(args, { cwd, ...extra });
 
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(fileURLToPath(new URL("../fixtures/manifests/sarif/sarif-2.1.0-rtm.5.json", import.meta.url)), "utf8"));
+  const schema = JSON.parse(
+    readFileSync(fileURLToPath(new URL("../fixtures/manifests/sarif/sarif-2.1.0-rtm.5.json", import.meta.url)), "utf8"),
+  );
   // Draft-04 read as draft-07 (see src/policy/lint.test.ts).
   schema.$id = schema.id;
   delete schema.id;
@@ -31,7 +34,12 @@ describe("verify and lint exit statuses", () => {
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), "imagepin-verify-cli-"));
     writeFileSync(join(work, "unpinned.yaml"), "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n");
-    writeFileSync(join(work, "broken.yaml"), "kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n---\nkind: Pod\nspec: {containers: [\n---\nkind: Pod\nspec: {containers: [{image: \"127.0.0.1:9/app:1@" + digest + "\"}]}\n");
+    writeFileSync(
+      join(work, "broken.yaml"),
+      'kind: Pod\nspec: {containers: [{image: nginx:1.25}]}\n---\nkind: Pod\nspec: {containers: [\n---\nkind: Pod\nspec: {containers: [{image: "127.0.0.1:9/app:1@' +
+        digest +
+        '"}]}\n',
+    );
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -41,8 +49,14 @@ describe("verify and lint exit statuses", () => {
     expect(broken.status).toBe(1);
     const findings = JSON.parse(broken.stdout).findings as { line: number; column: number; rule: string }[];
     // The unclosed flow map is reported on the line it opens (5), not at the next `---`.
-    expect(findings.map((finding) => `${finding.line}:${finding.rule}`)).toEqual(["5:invalid-yaml", "8:registry-error"]);
-    expect(imagepin(["verify", "unpinned.yaml", "missing.yaml"], work)).toMatchObject({ status: 2, stderr: expect.stringContaining("cannot read missing.yaml") });
+    expect(findings.map((finding) => `${finding.line}:${finding.rule}`)).toEqual([
+      "5:invalid-yaml",
+      "8:registry-error",
+    ]);
+    expect(imagepin(["verify", "unpinned.yaml", "missing.yaml"], work)).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("cannot read missing.yaml"),
+    });
     expect(imagepin(["verify", "--update", "-"], work, { input: "kind: Pod\n" }).status).toBe(2);
   });
 
@@ -60,7 +74,10 @@ describe("verify and lint exit statuses", () => {
 
   it("SARIF of lint and verify validates, invalid-yaml findings included", () => {
     const validate = sarifValidator();
-    for (const args of [["lint", "--format", "sarif", "broken.yaml", "unpinned.yaml"], ["verify", "--timeout", "5", "--format", "sarif", "broken.yaml"]]) {
+    for (const args of [
+      ["lint", "--format", "sarif", "broken.yaml", "unpinned.yaml"],
+      ["verify", "--timeout", "5", "--format", "sarif", "broken.yaml"],
+    ]) {
       const result = imagepin(args, work);
       expect(result.status).toBe(1);
       const log = JSON.parse(result.stdout);

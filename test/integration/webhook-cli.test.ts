@@ -42,15 +42,36 @@ describe("imagepin webhook store", () => {
     const url = `sqlite://${join(dir, "s.db")}`;
     const store = await openStore(url);
     const digest = `sha256:${"e".repeat(64)}`;
-    await store.put({ reference: "docker.io/library/nginx:1.25", digest, mediaType: "m", resolvedAt: Date.UTC(2020, 0, 1), scope: "public" });
-    await store.put({ reference: "quay.io/a/b:1", digest, mediaType: "m", resolvedAt: Date.now(), scope: "namespace:team" });
+    await store.put({
+      reference: "docker.io/library/nginx:1.25",
+      digest,
+      mediaType: "m",
+      resolvedAt: Date.UTC(2020, 0, 1),
+      scope: "public",
+    });
+    await store.put({
+      reference: "quay.io/a/b:1",
+      digest,
+      mediaType: "m",
+      resolvedAt: Date.now(),
+      scope: "namespace:team",
+    });
     await store.close();
     const list = run("webhook", "store", "list", "--store", url, "--json");
     expect(list.status).toBe(0);
-    expect(list.stdout.trim().split("\n").map((line) => JSON.parse(line).reference)).toEqual(["docker.io/library/nginx:1.25", "quay.io/a/b:1"]);
-    expect(run("webhook", "store", "list", "--store", url, "--scope", "namespace:team").stdout).toContain("quay.io/a/b:1");
+    expect(
+      list.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).reference),
+    ).toEqual(["docker.io/library/nginx:1.25", "quay.io/a/b:1"]);
+    expect(run("webhook", "store", "list", "--store", url, "--scope", "namespace:team").stdout).toContain(
+      "quay.io/a/b:1",
+    );
     expect(run("webhook", "store", "evict", "--store", url).status).toBe(2);
-    expect(run("webhook", "store", "evict", "--store", url, "--older-than", "30d").stdout).toContain("evicted 1 record(s)");
+    expect(run("webhook", "store", "evict", "--store", url, "--older-than", "30d").stdout).toContain(
+      "evicted 1 record(s)",
+    );
     expect(run("webhook", "store", "list", "--store", url).stdout.trim().split("\n")).toHaveLength(1);
   });
 });
@@ -76,15 +97,43 @@ describe("a Redis store's password from IMAGEPIN_STORE_PASSWORD", () => {
 describe("imagepin webhook manifests", () => {
   it("prints installable objects with a self-signed CA in caBundle, reusing the certificates on a second run", () => {
     const certs = join(dir, "certs");
-    const first = run("webhook", "manifests", "--self-signed", certs, "--namespace", "pin", "--image", "example.com/imagepin:1", "--no-resolve", "--pull-secrets");
+    const first = run(
+      "webhook",
+      "manifests",
+      "--self-signed",
+      certs,
+      "--namespace",
+      "pin",
+      "--image",
+      "example.com/imagepin:1",
+      "--no-resolve",
+      "--pull-secrets",
+    );
     expect(first.status).toBe(0);
     const objects = parseAllDocuments(first.stdout).map((doc) => doc.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     const hook = objects.find((o) => o.kind === "MutatingWebhookConfiguration");
     const ca = new X509Certificate(Buffer.from(hook?.webhooks[0].clientConfig.caBundle, "base64"));
     expect(new X509Certificate(readFileSync(join(certs, "tls.crt"))).verify(ca.publicKey)).toBe(true);
-    expect(objects.find((o) => o.kind === "ClusterRole")?.rules).toContainEqual({ apiGroups: [""], resources: ["secrets", "serviceaccounts"], verbs: ["get"] });
-    expect(objects.find((o) => o.kind === "Deployment")?.spec.template.spec.containers[0].image).toBe("example.com/imagepin:1");
-    const second = run("webhook", "manifests", "--self-signed", certs, "--namespace", "pin", "--image", "example.com/imagepin:1", "--no-resolve", "--pull-secrets");
+    expect(objects.find((o) => o.kind === "ClusterRole")?.rules).toContainEqual({
+      apiGroups: [""],
+      resources: ["secrets", "serviceaccounts"],
+      verbs: ["get"],
+    });
+    expect(objects.find((o) => o.kind === "Deployment")?.spec.template.spec.containers[0].image).toBe(
+      "example.com/imagepin:1",
+    );
+    const second = run(
+      "webhook",
+      "manifests",
+      "--self-signed",
+      certs,
+      "--namespace",
+      "pin",
+      "--image",
+      "example.com/imagepin:1",
+      "--no-resolve",
+      "--pull-secrets",
+    );
     expect(second.stdout).toBe(first.stdout);
   });
 
@@ -98,7 +147,9 @@ describe("imagepin webhook manifests", () => {
       }
       expect(text).not.toMatch(/(?:^|[\s:-])[&*]a\d/m);
     };
-    const version = (JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
+    const version = (
+      JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }
+    ).version;
     // No default image: imagepin/webhook:VERSION does not exist anywhere a cluster could pull it from.
     const defaults = run("webhook", "manifests", "--self-signed", join(dir, "lint-certs"));
     expect(defaults.status).toBe(2);
@@ -107,7 +158,10 @@ describe("imagepin webhook manifests", () => {
     expect(defaults.stderr).toContain("npm run image");
 
     const image = `registry.example.com/imagepin/webhook:${version}@sha256:${"a".repeat(64)}`;
-    for (const extra of [["--cert-manager"], ["--self-signed", join(dir, "lint-certs"), "--pull-secrets", "--mutate-workloads", "--ephemeral-containers"]]) {
+    for (const extra of [
+      ["--cert-manager"],
+      ["--self-signed", join(dir, "lint-certs"), "--pull-secrets", "--mutate-workloads", "--ephemeral-containers"],
+    ]) {
       const manifests = run("webhook", "manifests", "--image", image, ...extra);
       expect(manifests.status).toBe(0);
       noAliases(manifests.stdout);
@@ -121,7 +175,16 @@ describe("imagepin webhook manifests", () => {
     const certs = join(dir, "moved-certs");
     expect(run("webhook", "manifests", "--image", pinnedTestImage, "--self-signed", certs).status).toBe(0);
     const caBefore = readFileSync(join(certs, "ca.crt"), "utf8");
-    const moved = run("webhook", "manifests", "--image", pinnedTestImage, "--self-signed", certs, "--namespace", "other");
+    const moved = run(
+      "webhook",
+      "manifests",
+      "--image",
+      pinnedTestImage,
+      "--self-signed",
+      certs,
+      "--namespace",
+      "other",
+    );
     expect(moved.status).toBe(0);
     const serving = new X509Certificate(readFileSync(join(certs, "tls.crt")));
     // The API server connects to imagepin-webhook.other.svc: a certificate for imagepin-system fails its TLS check.
@@ -133,9 +196,20 @@ describe("imagepin webhook manifests", () => {
     expect(moved.stderr).toContain("imagepin-webhook.other.svc");
     const objects = parseAllDocuments(moved.stdout).map((doc) => doc.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     const secret = objects.find((o) => o.kind === "Secret");
-    expect(Buffer.from(secret?.data["tls.crt"], "base64").toString()).toBe(readFileSync(join(certs, "tls.crt"), "utf8"));
+    expect(Buffer.from(secret?.data["tls.crt"], "base64").toString()).toBe(
+      readFileSync(join(certs, "tls.crt"), "utf8"),
+    );
     // Nothing to change: the same names again reuse the certificate silently.
-    const again = run("webhook", "manifests", "--image", pinnedTestImage, "--self-signed", certs, "--namespace", "other");
+    const again = run(
+      "webhook",
+      "manifests",
+      "--image",
+      pinnedTestImage,
+      "--self-signed",
+      certs,
+      "--namespace",
+      "other",
+    );
     expect(again.stdout).toBe(moved.stdout);
     expect(again.stderr).toBe("");
   });
@@ -143,9 +217,20 @@ describe("imagepin webhook manifests", () => {
   it("re-issues a serving certificate that expires within 30 days", () => {
     const certs = join(dir, "expiring-certs");
     mkdirSync(certs);
-    const names = ["imagepin-webhook", "imagepin-webhook.imagepin-system", "imagepin-webhook.imagepin-system.svc", "imagepin-webhook.imagepin-system.svc.cluster.local"];
+    const names = [
+      "imagepin-webhook",
+      "imagepin-webhook.imagepin-system",
+      "imagepin-webhook.imagepin-system.svc",
+      "imagepin-webhook.imagepin-system.svc.cluster.local",
+    ];
     const old = generateServingCertificates({ dnsNames: names, days: 10 });
-    for (const [file, text] of [["ca.crt", old.caCert], ["ca.key", old.caKey], ["tls.crt", old.cert], ["tls.key", old.key]] as const) writeFileSync(join(certs, file), text);
+    for (const [file, text] of [
+      ["ca.crt", old.caCert],
+      ["ca.key", old.caKey],
+      ["tls.crt", old.cert],
+      ["tls.key", old.key],
+    ] as const)
+      writeFileSync(join(certs, file), text);
     const result = run("webhook", "manifests", "--image", pinnedTestImage, "--self-signed", certs);
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/re-issued .*expires/);

@@ -51,7 +51,21 @@ describe("the review deadline holds whatever hangs", () => {
 
   const startServer = async (store: string): Promise<number> => {
     const port = await freePort();
-    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", store, "--config", join(dir, "config.yaml")]);
+    const started = spawnTracked(process.execPath, [
+      bin,
+      "webhook",
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--tls-cert",
+      cert.certFile,
+      "--tls-key",
+      cert.keyFile,
+      "--store",
+      store,
+      "--config",
+      join(dir, "config.yaml"),
+    ]);
     servers.push(started);
     await new Promise<void>((resolve, reject) => {
       let log = "";
@@ -66,22 +80,47 @@ describe("the review deadline holds whatever hangs", () => {
   };
 
   const review = async (port: number): Promise<Answer> => {
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: [{ name: "web", image }] } };
-    const request = { uid: `uid-${++uid}`, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { containers: [{ name: "web", image }] },
+    };
+    const request = {
+      uid: `uid-${++uid}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    };
     const started = performance.now();
-    const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+    const reply = await send(
+      port,
+      cert.cert,
+      "POST",
+      "/mutate",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
+    );
     const ms = performance.now() - started;
     expect(reply.status).toBe(200);
     const response = reply.json().response as { allowed: boolean; patch?: string; warnings?: string[] };
     const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
     const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument;
-    return { ms, allowed: response.allowed, image: patched.spec.containers[0]!.image, warnings: response.warnings ?? [] };
+    return {
+      ms,
+      allowed: response.allowed,
+      image: patched.spec.containers[0]!.image,
+      warnings: response.warnings ?? [],
+    };
   };
 
   /** Holds the SQLite file's write lock from another process until the returned function is called. */
   const lockSqlite = async (file: string): Promise<() => Promise<void>> => {
     const shell = spawnTracked("sqlite3", [file], { stdio: ["pipe", "pipe", "pipe"] });
-    shell.child.stdin?.write("BEGIN IMMEDIATE;\nINSERT INTO digests VALUES ('lock', '', 'public', 'x', 'x', 0);\nSELECT 'locked';\n");
+    shell.child.stdin?.write(
+      "BEGIN IMMEDIATE;\nINSERT INTO digests VALUES ('lock', '', 'public', 'x', 'x', 0);\nSELECT 'locked';\n",
+    );
     await new Promise<void>((resolve, reject) => {
       shell.child.stdout?.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
       shell.child.stderr?.on("data", (chunk: Buffer) => reject(new Error(`sqlite3: ${chunk.toString()}`)));

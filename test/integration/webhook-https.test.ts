@@ -26,7 +26,14 @@ class GatedResolver implements Resolver {
     if (this.gate) await this.gate;
     if (this.down) throw new RegistryError("unreachable", "connection refused", { registry: reference.domain });
     if (reference.path === "library/missing") throw new ImagepinError("not-found", "manifest unknown");
-    return { reference, pinned: reference.withDigest(digest), digest, mediaType: "application/vnd.oci.image.index.v1+json", source: "fresh", resolvedAt: Date.now() };
+    return {
+      reference,
+      pinned: reference.withDigest(digest),
+      digest,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      source: "fresh",
+      resolvedAt: Date.now(),
+    };
   }
 }
 
@@ -88,20 +95,38 @@ describe("webhook over HTTPS", () => {
   it("answers /mutate with a patch that pins the Pod", async () => {
     const reply = await send(server.port, first.cert, "POST", "/mutate", review());
     expect(reply.status).toBe(200);
-    const body = reply.json() as { apiVersion: string; kind: string; response: { uid: string; allowed: boolean; patchType: string; patch: string } };
-    expect(body).toMatchObject({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: "0c5d7e4a-1111-4a3e-9a57-5b1a7c2f0001", allowed: true, patchType: "JSONPatch" } });
+    const body = reply.json() as {
+      apiVersion: string;
+      kind: string;
+      response: { uid: string; allowed: boolean; patchType: string; patch: string };
+    };
+    expect(body).toMatchObject({
+      apiVersion: "admission.k8s.io/v1",
+      kind: "AdmissionReview",
+      response: { uid: "0c5d7e4a-1111-4a3e-9a57-5b1a7c2f0001", allowed: true, patchType: "JSONPatch" },
+    });
     const ops = JSON.parse(Buffer.from(body.response.patch, "base64").toString("utf8"));
     expect(fastJsonPatch.validate(ops, structuredClone(pod))).toBeUndefined();
-    const patched = fastJsonPatch.applyPatch(structuredClone(pod), ops, true, false).newDocument as typeof pod & { metadata: { annotations: Record<string, string> } };
+    const patched = fastJsonPatch.applyPatch(structuredClone(pod), ops, true, false).newDocument as typeof pod & {
+      metadata: { annotations: Record<string, string> };
+    };
     expect(patched.spec.containers[0]?.image).toBe(`nginx:1.25@${digest}`);
     expect(patched.spec.initContainers[0]?.image).toBe(`busybox:1.36@${digest}`);
     expect(patched.spec.containers[0]?.ports).toEqual([{ containerPort: 80 }]);
-    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"] ?? "")).toEqual({ "initContainers/init": "busybox:1.36", "containers/web": "nginx:1.25" });
+    expect(JSON.parse(patched.metadata.annotations["imagepin.io/original-images"] ?? "")).toEqual({
+      "initContainers/init": "busybox:1.36",
+      "containers/web": "nginx:1.25",
+    });
   });
 
   it("answers /validate by naming unpinned images", async () => {
     const reply = await send(server.port, first.cert, "POST", "/validate", review());
-    expect(reply.json()).toMatchObject({ response: { allowed: false, status: { code: 403, message: expect.stringContaining("containers/web (nginx:1.25)") } } });
+    expect(reply.json()).toMatchObject({
+      response: {
+        allowed: false,
+        status: { code: 403, message: expect.stringContaining("containers/web (nginx:1.25)") },
+      },
+    });
   });
 
   it("serves health, readiness and metrics", async () => {
@@ -115,19 +140,43 @@ describe("webhook over HTTPS", () => {
 
   it("refuses TLS 1.1", async () => {
     const outcome = await new Promise<string>((resolve) => {
-      const socket = connect({ host: "127.0.0.1", port: server.port, ca: first.cert, servername: "localhost", maxVersion: "TLSv1.1", minVersion: "TLSv1" }, () => {
-        socket.end();
-        resolve("connected");
-      });
+      const socket = connect(
+        {
+          host: "127.0.0.1",
+          port: server.port,
+          ca: first.cert,
+          servername: "localhost",
+          maxVersion: "TLSv1.1",
+          minVersion: "TLSv1",
+        },
+        () => {
+          socket.end();
+          resolve("connected");
+        },
+      );
       socket.on("error", (error) => resolve((error as NodeJS.ErrnoException).code ?? "error"));
     });
     expect(outcome).not.toBe("connected");
   });
 
   it.each([
-    ["malformed JSON", "{\"apiVersion\":", 400, "invalid-json"],
-    ["a missing uid", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: { kind: { kind: "Pod" }, operation: "CREATE" } }), 400, "invalid-review"],
-    ["an unknown version", JSON.stringify({ apiVersion: "admission.k8s.io/v9", kind: "AdmissionReview", request: { uid: "x" } }), 400, "invalid-review"],
+    ["malformed JSON", '{"apiVersion":', 400, "invalid-json"],
+    [
+      "a missing uid",
+      JSON.stringify({
+        apiVersion: "admission.k8s.io/v1",
+        kind: "AdmissionReview",
+        request: { kind: { kind: "Pod" }, operation: "CREATE" },
+      }),
+      400,
+      "invalid-review",
+    ],
+    [
+      "an unknown version",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v9", kind: "AdmissionReview", request: { uid: "x" } }),
+      400,
+      "invalid-review",
+    ],
   ])("answers %s with 400 and a message", async (_name, body, status, code) => {
     const reply = await send(server.port, first.cert, "POST", "/mutate", body);
     expect(reply.status).toBe(status);
@@ -139,7 +188,11 @@ describe("webhook over HTTPS", () => {
     const declared = await send(server.port, first.cert, "POST", "/mutate", big);
     expect(declared.status).toBe(413);
     expect(declared.json()).toEqual({ code: "body-too-large", message: expect.stringContaining("larger than") });
-    const streamed = await sendRaw(server.port, first.cert, `POST /mutate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(70_000).toString(16)}\r\n${"y".repeat(70_000)}\r\n0\r\n\r\n`);
+    const streamed = await sendRaw(
+      server.port,
+      first.cert,
+      `POST /mutate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(70_000).toString(16)}\r\n${"y".repeat(70_000)}\r\n0\r\n\r\n`,
+    );
     expect(streamed).toMatch(/^HTTP\/1\.1 413/);
   });
 
@@ -156,11 +209,21 @@ describe("webhook over HTTPS", () => {
   });
 
   it("answers an invalid image and an unknown kind with well-formed reviews", async () => {
-    const invalid = await send(server.port, first.cert, "POST", "/mutate", review({ ...pod, spec: { containers: [{ name: "x", image: "Bad Image!" }] } }));
-    expect(invalid.json()).toMatchObject({ response: { allowed: true, warnings: [expect.stringContaining("not a valid reference")] } });
+    const invalid = await send(
+      server.port,
+      first.cert,
+      "POST",
+      "/mutate",
+      review({ ...pod, spec: { containers: [{ name: "x", image: "Bad Image!" }] } }),
+    );
+    expect(invalid.json()).toMatchObject({
+      response: { allowed: true, warnings: [expect.stringContaining("not a valid reference")] },
+    });
     const other = JSON.parse(review());
     other.request.kind = { group: "", version: "v1", kind: "Secret" };
-    expect((await send(server.port, first.cert, "POST", "/mutate", JSON.stringify(other))).json()).toMatchObject({ response: { allowed: true } });
+    expect((await send(server.port, first.cert, "POST", "/mutate", JSON.stringify(other))).json()).toMatchObject({
+      response: { allowed: true },
+    });
   });
 
   it("keeps answering random and truncated bodies", async () => {
@@ -172,19 +235,29 @@ describe("webhook over HTTPS", () => {
           fc.string({ maxLength: 200 }),
           fc.nat({ max: whole.length }).map((n) => whole.slice(0, n)),
           fc.json({ maxDepth: 3 }),
-          fc.nat({ max: whole.length - 1 }).chain((n) => fc.string({ minLength: 1, maxLength: 3 }).map((s) => whole.slice(0, n) + s + whole.slice(n + 1))),
+          fc
+            .nat({ max: whole.length - 1 })
+            .chain((n) =>
+              fc.string({ minLength: 1, maxLength: 3 }).map((s) => whole.slice(0, n) + s + whole.slice(n + 1)),
+            ),
         ),
         async (body) => {
           const reply = await send(server.port, first.cert, "POST", "/mutate", body);
           statuses.add(reply.status);
           expect([200, 400]).toContain(reply.status);
-          if (reply.status === 200) expect(reply.json()).toMatchObject({ kind: "AdmissionReview", response: { allowed: expect.any(Boolean) } });
+          if (reply.status === 200)
+            expect(reply.json()).toMatchObject({ kind: "AdmissionReview", response: { allowed: expect.any(Boolean) } });
         },
       ),
       { numRuns: 150, seed: 5 },
     );
     // A body cut off mid-stream: the client goes away after half the declared length.
-    await sendRaw(server.port, first.cert, `POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: ${whole.length}\r\n\r\n${whole.slice(0, 100)}`, false);
+    await sendRaw(
+      server.port,
+      first.cert,
+      `POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: ${whole.length}\r\n\r\n${whole.slice(0, 100)}`,
+      false,
+    );
     expect(statuses.has(400)).toBe(true);
     expect((await send(server.port, first.cert, "GET", "/healthz")).status).toBe(200);
     expect(server.inFlight).toBe(0);

@@ -37,7 +37,9 @@ function buildImage(): Promise<string> {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("close", (status) => (status === 0 ? resolve(output) : reject(new Error(`npm run image exited ${status}:\n${output.slice(-4000)}`))));
+    child.on("close", (status) =>
+      status === 0 ? resolve(output) : reject(new Error(`npm run image exited ${status}:\n${output.slice(-4000)}`)),
+    );
   });
 }
 
@@ -52,18 +54,41 @@ describe("the webhook image", () => {
   let uid = 0;
 
   const volumes = () => [
-    "-v", `${join(dir, "tls")}:/etc/imagepin/tls:ro`,
-    "-v", `${join(dir, "config")}:/etc/imagepin/config:ro`,
-    "-v", `${join(dir, "data")}:/var/lib/imagepin`,
+    "-v",
+    `${join(dir, "tls")}:/etc/imagepin/tls:ro`,
+    "-v",
+    `${join(dir, "config")}:/etc/imagepin/config:ro`,
+    "-v",
+    `${join(dir, "data")}:/var/lib/imagepin`,
     // the Deployment's emptyDir on /tmp; nothing else is writable
-    "--tmpfs", "/tmp:rw,size=64m,mode=1777",
+    "--tmpfs",
+    "/tmp:rw,size=64m,mode=1777",
   ];
 
   /** Starts the image as the Deployment would and waits for its "ready" log line. */
   const startContainer = async (): Promise<string> => {
     const name = `imagepin-webhook-test-${suffix}-${containers.length}`;
     containers.push(name);
-    await podmanOk(["run", "-d", "--name", name, ...containerLimits, "--user", "65532:65532", "--read-only", "--read-only-tmpfs=false", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", ...volumes(), image, ...deploymentArgs, "--listen", `127.0.0.1:${port}`]);
+    await podmanOk([
+      "run",
+      "-d",
+      "--name",
+      name,
+      ...containerLimits,
+      "--user",
+      "65532:65532",
+      "--read-only",
+      "--read-only-tmpfs=false",
+      "--cap-drop",
+      "ALL",
+      "--security-opt",
+      "no-new-privileges",
+      ...volumes(),
+      image,
+      ...deploymentArgs,
+      "--listen",
+      `127.0.0.1:${port}`,
+    ]);
     for (let i = 0; i < 120; i++) {
       const logs = await podman(["logs", name]);
       if (logs.stdout.includes('"msg":"ready"')) return name;
@@ -75,14 +100,36 @@ describe("the webhook image", () => {
   };
 
   const review = async (images: string[]) => {
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: images.map((img, i) => ({ name: `c${i}`, image: img })) } };
-    const request = { uid: `uid-${++uid}`, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
-    const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { containers: images.map((img, i) => ({ name: `c${i}`, image: img })) },
+    };
+    const request = {
+      uid: `uid-${++uid}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    };
+    const reply = await send(
+      port,
+      cert.cert,
+      "POST",
+      "/mutate",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
+    );
     expect(reply.status).toBe(200);
     const response = reply.json().response as { allowed: boolean; patch?: string; warnings?: string[] };
     const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
     const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument;
-    return { allowed: response.allowed, images: patched.spec.containers.map((c) => c.image), warnings: response.warnings ?? [] };
+    return {
+      allowed: response.allowed,
+      images: patched.spec.containers.map((c) => c.image),
+      warnings: response.warnings ?? [],
+    };
   };
 
   /** SIGTERM (podman stop sends the image's stop signal, SIGTERM) and the exit code. */
@@ -95,7 +142,12 @@ describe("the webhook image", () => {
     requirePodman();
     const started = Date.now();
     const output = await buildImage();
-    process.stderr.write(`webhook-image: npm run image took ${Math.round((Date.now() - started) / 1000)} s\n${output.split("\n").filter((l) => l.startsWith("npm run image:")).join("\n")}\n`);
+    process.stderr.write(
+      `webhook-image: npm run image took ${Math.round((Date.now() - started) / 1000)} s\n${output
+        .split("\n")
+        .filter((l) => l.startsWith("npm run image:"))
+        .join("\n")}\n`,
+    );
     registry = await startRegistry();
     await pushImage(registry, "shop/web", "1.25");
     dir = mkdtempSync(join(tmpdir(), "imagepin-image-"));
@@ -110,7 +162,15 @@ describe("the webhook image", () => {
     await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
     hangingPort = (hanging.address() as { port: number }).port;
     // The Deployment's own container args and config, from the manifests a user installs.
-    const manifests = await runImagepin(["webhook", "manifests", "--image", image, "--no-resolve", "--self-signed", join(dir, "install-certs")]);
+    const manifests = await runImagepin([
+      "webhook",
+      "manifests",
+      "--image",
+      image,
+      "--no-resolve",
+      "--self-signed",
+      join(dir, "install-certs"),
+    ]);
     expect(manifests.status, manifests.stderr).toBe(0);
     const objects = parseAllDocuments(manifests.stdout).map((doc) => doc.toJS() as Obj);
     deploymentArgs = objects.find((o) => o.kind === "Deployment")!.spec.template.spec.containers[0].args;
@@ -140,7 +200,12 @@ describe("the webhook image", () => {
     expect(statSync(join(dir, "data", "digests.db")).uid).toBe(65532);
     const logs = (await podmanOk(["logs", first])).split("\n").filter((line) => line.includes('"msg":"pinned"'));
     expect(logs).toHaveLength(1);
-    expect(JSON.parse(logs[0]!)).toMatchObject({ level: 30, namespace: "shop", name: "web", images: [{ image: web, source: "fresh" }] });
+    expect(JSON.parse(logs[0]!)).toMatchObject({
+      level: 30,
+      namespace: "shop",
+      name: "web",
+      images: [{ image: web, source: "fresh" }],
+    });
     const metrics = await send(port, cert.cert, "GET", "/metrics");
     expect(metrics.text).toContain(`imagepin_registry_requests_total{registry="${registry.host}",status="200"}`);
   }, 120_000);
@@ -190,17 +255,36 @@ describe("the webhook image", () => {
     const byTag = await runImagepin(["webhook", "manifests", "--image", target]);
     for (const output of [byDigest, byTag]) {
       expect(output.status, output.stderr).toBe(0);
-      const deployment = parseAllDocuments(output.stdout).map((doc) => doc.toJS() as Obj).find((o) => o.kind === "Deployment")!;
+      const deployment = parseAllDocuments(output.stdout)
+        .map((doc) => doc.toJS() as Obj)
+        .find((o) => o.kind === "Deployment")!;
       expect(deployment.spec.template.spec.containers[0].image).toBe(pinned);
     }
   }, 360_000);
 
   it("runs the CLI on Node.js 24: parse, lint and resolve", async () => {
-    const run = (args: string[], input?: string) => podmanOk(["run", "--rm", ...containerLimits, "--read-only", image, ...args], input === undefined ? {} : { input });
-    const version = await podmanOk(["run", "--rm", ...containerLimits, "--entrypoint", "/nodejs/bin/node", image, "--version"]);
+    const run = (args: string[], input?: string) =>
+      podmanOk(
+        ["run", "--rm", ...containerLimits, "--read-only", image, ...args],
+        input === undefined ? {} : { input },
+      );
+    const version = await podmanOk([
+      "run",
+      "--rm",
+      ...containerLimits,
+      "--entrypoint",
+      "/nodejs/bin/node",
+      image,
+      "--version",
+    ]);
     expect(version.trim()).toMatch(/^v24\./);
-    expect(JSON.parse(await run(["parse", "--json", "nginx"]))).toMatchObject({ normalized: "docker.io/library/nginx:latest" });
-    const lint = await podman(["run", "--rm", "-i", ...containerLimits, "--read-only", image, "lint", "-"], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: "nginx:1.25"}]\n' });
+    expect(JSON.parse(await run(["parse", "--json", "nginx"]))).toMatchObject({
+      normalized: "docker.io/library/nginx:latest",
+    });
+    const lint = await podman(["run", "--rm", "-i", ...containerLimits, "--read-only", image, "lint", "-"], {
+      input:
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: "nginx:1.25"}]\n',
+    });
     expect(lint.status).toBe(1);
     expect(lint.stdout).toContain("-:5:35 digest-missing nginx:1.25");
     const web = `${registry.host}/shop/web:1.25`;

@@ -27,18 +27,38 @@ const modes: [string, string[]][] = [
   ["--cert-manager, explicitly", ["--cert-manager"]],
   ["--self-signed", ["--self-signed", join(dir, "certs")]],
   ["--pull-secrets", ["--pull-secrets"]],
-  ["--store redis with a password Secret", ["--store", "redis://redis.imagepin-system.svc:6379/0", "--store-password-secret", "redis-auth:redis-password"]],
+  [
+    "--store redis with a password Secret",
+    ["--store", "redis://redis.imagepin-system.svc:6379/0", "--store-password-secret", "redis-auth:redis-password"],
+  ],
   ["--mutate-workloads --ephemeral-containers", ["--mutate-workloads", "--ephemeral-containers"]],
   ["--no-events", ["--no-events"]],
   ["--validate (cert-manager)", ["--validate"]],
-  ["--validate --self-signed, other names", ["--validate", "--self-signed", join(dir, "certs-2"), "--namespace", "pins", "--name", "pinner", "--replicas", "3", "--namespace-label", "team.example.com/pin=yes"]],
+  [
+    "--validate --self-signed, other names",
+    [
+      "--validate",
+      "--self-signed",
+      join(dir, "certs-2"),
+      "--namespace",
+      "pins",
+      "--name",
+      "pinner",
+      "--replicas",
+      "3",
+      "--namespace-label",
+      "team.example.com/pin=yes",
+    ],
+  ],
 ];
 
 describe("imagepin webhook manifests against the Kubernetes schemas", () => {
   const outputs = new Map<string, string>();
   beforeAll(async () => {
     // All modes at once: each run is a separate process, and the machine has other work to do.
-    const results = await Promise.all(modes.map(([, args]) => runImagepin(["webhook", "manifests", "--image", image, ...args])));
+    const results = await Promise.all(
+      modes.map(([, args]) => runImagepin(["webhook", "manifests", "--image", image, ...args])),
+    );
     modes.forEach(([name], index) => {
       const result = results[index]!;
       if (result.status !== 0) throw new Error(`${name}: exit ${result.status}: ${result.stderr}`);
@@ -51,7 +71,10 @@ describe("imagepin webhook manifests against the Kubernetes schemas", () => {
     const deployment = find(objectsOf(outputs.get("cert-manager (the default)")!), "Deployment");
     deployment.spec.template.spec.containers[0].imagePullPolicyy = "Always";
     deployment.spec.replicas = "two";
-    const problems = await kubeSchemaProblems([deployment, { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }]);
+    const problems = await kubeSchemaProblems([
+      deployment,
+      { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } },
+    ]);
     const messages = problems.map((p) => `${p.object}: ${p.message}`).join("\n");
     expect(messages).toContain("imagePullPolicyy");
     expect(messages).toMatch(/replicas/);
@@ -63,7 +86,14 @@ describe("imagepin webhook manifests against the Kubernetes schemas", () => {
     expect(all.length).toBeGreaterThan(modes.length * 10);
     await expectValidKubeObjects(all);
     const kinds = new Set(all.map((o) => `${o.apiVersion} ${o.kind}`));
-    for (const kind of ["cert-manager.io/v1 Certificate", "cert-manager.io/v1 Issuer", "v1 Secret", "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration", "apps/v1 Deployment"]) expect(kinds).toContain(kind);
+    for (const kind of [
+      "cert-manager.io/v1 Certificate",
+      "cert-manager.io/v1 Issuer",
+      "v1 Secret",
+      "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration",
+      "apps/v1 Deployment",
+    ])
+      expect(kinds).toContain(kind);
   }, 120_000);
 
   it("every mode passes imagepin lint", () => {
@@ -74,11 +104,24 @@ describe("imagepin webhook manifests against the Kubernetes schemas", () => {
   });
 
   it("events RBAC only creates; the Redis password comes from a Secret, never the args", () => {
-    expect(find(objectsOf(outputs.get("cert-manager (the default)")!), "ClusterRole").rules).toEqual([{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
-    const container = find(objectsOf(outputs.get("--store redis with a password Secret")!), "Deployment").spec.template.spec.containers[0];
+    expect(find(objectsOf(outputs.get("cert-manager (the default)")!), "ClusterRole").rules).toEqual([
+      { apiGroups: [""], resources: ["events"], verbs: ["create"] },
+    ]);
+    const container = find(objectsOf(outputs.get("--store redis with a password Secret")!), "Deployment").spec.template
+      .spec.containers[0];
     expect(container.args).toContain("redis://redis.imagepin-system.svc:6379/0");
-    expect(container.env).toContainEqual({ name: "IMAGEPIN_STORE_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-auth", key: "redis-password" } } });
-    const leaked = runImagepinSync(["webhook", "manifests", "--image", image, "--store", "redis://:hunter2@redis:6379/0"]);
+    expect(container.env).toContainEqual({
+      name: "IMAGEPIN_STORE_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "redis-auth", key: "redis-password" } },
+    });
+    const leaked = runImagepinSync([
+      "webhook",
+      "manifests",
+      "--image",
+      image,
+      "--store",
+      "redis://:hunter2@redis:6379/0",
+    ]);
     expect(leaked.status).toBe(2);
     expect(leaked.stdout).toBe("");
     expect(leaked.stderr).toContain("--store-password-secret");
@@ -103,10 +146,16 @@ describe("imagepin webhook manifests against the Kubernetes schemas", () => {
     const validating = find(objects, "ValidatingWebhookConfiguration");
     const hook = validating.webhooks[0];
     expect(hook.clientConfig.service).toEqual({ name: "pinner", namespace: "pins", path: "/validate", port: 443 });
-    expect(hook.clientConfig.caBundle).toBe(find(objects, "MutatingWebhookConfiguration").webhooks[0].clientConfig.caBundle);
+    expect(hook.clientConfig.caBundle).toBe(
+      find(objects, "MutatingWebhookConfiguration").webhooks[0].clientConfig.caBundle,
+    );
     expect(hook.failurePolicy).toBe("Fail");
-    expect(hook.namespaceSelector).toEqual({ matchLabels: { "team.example.com/pin": "yes", "imagepin.io/enforce": "true" } });
-    expect(objectsOf(outputs.get("--pull-secrets")!).some((o) => o.kind === "ValidatingWebhookConfiguration")).toBe(false);
+    expect(hook.namespaceSelector).toEqual({
+      matchLabels: { "team.example.com/pin": "yes", "imagepin.io/enforce": "true" },
+    });
+    expect(objectsOf(outputs.get("--pull-secrets")!).some((o) => o.kind === "ValidatingWebhookConfiguration")).toBe(
+      false,
+    );
     const cm = find(objectsOf(outputs.get("--validate (cert-manager)")!), "ValidatingWebhookConfiguration");
     expect(cm.metadata.annotations["cert-manager.io/inject-ca-from"]).toBe("imagepin-system/imagepin-webhook");
   });
@@ -125,7 +174,9 @@ describe("imagepin webhook manifests --image by tag", () => {
     const pinned = await runImagepin(["webhook", "manifests", "--image", tagged]);
     expect(pinned.status).toBe(0);
     const digest = await skopeoDigest(tagged);
-    expect(find(objectsOf(pinned.stdout), "Deployment").spec.template.spec.containers[0].image).toBe(`${tagged}@${digest}`);
+    expect(find(objectsOf(pinned.stdout), "Deployment").spec.template.spec.containers[0].image).toBe(
+      `${tagged}@${digest}`,
+    );
     expect(pinned.stderr).toContain(`resolved to ${digest}`);
     const kept = await runImagepin(["webhook", "manifests", "--image", tagged, "--no-resolve"]);
     expect(find(objectsOf(kept.stdout), "Deployment").spec.template.spec.containers[0].image).toBe(tagged);

@@ -29,7 +29,12 @@ function review(uid: string) {
       resource: { group: "", version: "v1", resource: "pods" },
       namespace: "shop",
       operation: "CREATE",
-      object: { apiVersion: "v1", kind: "Pod", metadata: { name: `p-${uid}`, namespace: "shop" }, spec: { containers: [{ name: "app", image: "registry.test:5000/shop/app:v2" }] } },
+      object: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `p-${uid}`, namespace: "shop" },
+        spec: { containers: [{ name: "app", image: "registry.test:5000/shop/app:v2" }] },
+      },
     },
   });
 }
@@ -37,9 +42,19 @@ function review(uid: string) {
 async function mutate(server: ServerProcess, uid: string) {
   const reply = await send(server.port, tls.cert, "POST", "/mutate", review(uid));
   expect(reply.status).toBe(200);
-  const response = (reply.json() as { response: { uid: string; allowed: boolean; patch?: string; warnings?: string[] } }).response;
-  const patch = response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString()) as { path: string; value: unknown }[]) : [];
-  return { response, image: patch.find((op) => op.path === "/spec/containers/0/image")?.value, fallback: patch.some((op) => op.path.includes("fallback") || JSON.stringify(op.value).includes("imagepin.io/fallback")) };
+  const response = (
+    reply.json() as { response: { uid: string; allowed: boolean; patch?: string; warnings?: string[] } }
+  ).response;
+  const patch = response.patch
+    ? (JSON.parse(Buffer.from(response.patch, "base64").toString()) as { path: string; value: unknown }[])
+    : [];
+  return {
+    response,
+    image: patch.find((op) => op.path === "/spec/containers/0/image")?.value,
+    fallback: patch.some(
+      (op) => op.path.includes("fallback") || JSON.stringify(op.value).includes("imagepin.io/fallback"),
+    ),
+  };
 }
 
 async function start(store: string, tableFile: string) {
@@ -63,7 +78,9 @@ describe("SQLite store across a crash", () => {
     expect(after.response).toMatchObject({ uid: "a2", allowed: true });
     expect(after.image).toBe(`registry.test:5000/shop/app:v2@${digest}`);
     expect(after.fallback).toBe(true);
-    expect(after.response.warnings?.some((w) => w.includes("unreachable") && w.includes("last known digest"))).toBe(true);
+    expect(after.response.warnings?.some((w) => w.includes("unreachable") && w.includes("last known digest"))).toBe(
+      true,
+    );
     const metrics = await send(second.port, tls.cert, "GET", "/metrics");
     expect(metrics.text).toMatch(/imagepin_webhook_resolutions_total\{outcome="fallback"\} 1/);
     await second.kill("SIGTERM");

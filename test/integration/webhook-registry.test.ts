@@ -33,7 +33,23 @@ describe("imagepin webhook serve with the real registry", () => {
   let uid = 0;
 
   const startServer = async (): Promise<void> => {
-    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `sqlite://${join(dir, "digests.db")}`, "--config", join(dir, "config.yaml"), "--timeout", "2"]);
+    const started = spawnTracked(process.execPath, [
+      bin,
+      "webhook",
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--tls-cert",
+      cert.certFile,
+      "--tls-key",
+      cert.keyFile,
+      "--store",
+      `sqlite://${join(dir, "digests.db")}`,
+      "--config",
+      join(dir, "config.yaml"),
+      "--timeout",
+      "2",
+    ]);
     server = started;
     await new Promise<void>((resolve, reject) => {
       let log = "";
@@ -47,15 +63,40 @@ describe("imagepin webhook serve with the real registry", () => {
   };
 
   const review = async (images: string[]): Promise<ReviewAnswer> => {
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } };
-    const request = { uid: `uid-${++uid}`, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
-    const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+    };
+    const request = {
+      uid: `uid-${++uid}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    };
+    const reply = await send(
+      port,
+      cert.cert,
+      "POST",
+      "/mutate",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
+    );
     expect(reply.status).toBe(200);
     const response = reply.json().response as { uid: string; allowed: boolean; patch?: string; warnings?: string[] };
     expect(response.uid).toBe(request.uid);
     const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
-    const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument as typeof pod & { metadata: { annotations?: Record<string, string> } };
-    return { allowed: response.allowed, images: patched.spec.containers.map((c) => c.image), annotations: patched.metadata.annotations ?? {}, warnings: response.warnings ?? [] };
+    const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument as typeof pod & {
+      metadata: { annotations?: Record<string, string> };
+    };
+    return {
+      allowed: response.allowed,
+      images: patched.spec.containers.map((c) => c.image),
+      annotations: patched.metadata.annotations ?? {},
+      warnings: response.warnings ?? [],
+    };
   };
 
   beforeAll(async () => {
@@ -84,7 +125,10 @@ describe("imagepin webhook serve with the real registry", () => {
     const answer = await review([web, cache]);
     expect(answer.allowed).toBe(true);
     expect(answer.images).toEqual([`${web}@${await skopeoDigest(web)}`, `${cache}@${await skopeoDigest(cache)}`]);
-    expect(JSON.parse(answer.annotations["imagepin.io/original-images"]!)).toMatchObject({ "containers/c0": web, "containers/c1": cache });
+    expect(JSON.parse(answer.annotations["imagepin.io/original-images"]!)).toMatchObject({
+      "containers/c0": web,
+      "containers/c1": cache,
+    });
     const metrics = await send(port, cert.cert, "GET", "/metrics");
     // The registry label is the host:port the client called, never a path.
     expect(metrics.text).toContain(`imagepin_registry_requests_total{registry="${registry.host}",status="200"}`);

@@ -29,23 +29,49 @@ let cache: PushedManifest;
 let agent: Agent;
 
 function review(name: string, images: string[]): Promise<string[]> {
-  const pod = { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "shop" }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } };
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "shop" },
+    spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+  };
   const body = JSON.stringify({
     apiVersion: "admission.k8s.io/v1",
     kind: "AdmissionReview",
-    request: { uid: `uid-${name}`, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod },
+    request: {
+      uid: `uid-${name}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    },
   });
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: "POST", path: "/mutate", ca: cert.cert, agent, headers: { "content-type": "application/json" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const response = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response: { patch?: string } }).response;
-        const patch = response.patch ? (JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as { path: string; value: unknown }[]) : [];
-        resolve(patch.filter((op) => op.path.startsWith("/spec/containers/")).map((op) => String(op.value)));
-      });
-      res.on("error", reject);
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/mutate",
+        ca: cert.cert,
+        agent,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const response = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { response: { patch?: string } })
+            .response;
+          const patch = response.patch
+            ? (JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) as { path: string; value: unknown }[])
+            : [];
+          resolve(patch.filter((op) => op.path.startsWith("/spec/containers/")).map((op) => String(op.value)));
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -56,11 +82,28 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "imagepin-webhook-scaleup-"));
   cert = makeCertificate(dir);
   web = await pushImage(registry, "scale/web", "1.25");
-  cache = await pushIndex(registry, "scale/cache", "7", [{ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "arm64" }]);
+  cache = await pushIndex(registry, "scale/cache", "7", [
+    { os: "linux", architecture: "amd64" },
+    { os: "linux", architecture: "arm64" },
+  ]);
   port = await freePort();
   agent = new Agent({ keepAlive: true, maxSockets: 64 });
   // No --config: the default 30 s cache is what is under test.
-  const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `sqlite://${join(dir, "digests.db")}`, "--log-level", "warn"]);
+  const started = spawnTracked(process.execPath, [
+    bin,
+    "webhook",
+    "serve",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--tls-cert",
+    cert.certFile,
+    "--tls-key",
+    cert.keyFile,
+    "--store",
+    `sqlite://${join(dir, "digests.db")}`,
+    "--log-level",
+    "warn",
+  ]);
   server = started;
   await new Promise<void>((resolve, reject) => {
     let log = "";
@@ -101,7 +144,10 @@ describe("a scale-up of 1,000 Pods", () => {
     const first = await Promise.all(Array.from({ length: pods }, (_, i) => review(`web-${i}`, images)));
     expect(first.every((patched) => patched.join(" ") === expected.join(" "))).toBe(true);
     const manifestRequests = (await settledRequests(registry)).filter((r) => r.path.includes("/manifests/"));
-    expect(manifestRequests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(["HEAD /v2/scale/cache/manifests/7", "HEAD /v2/scale/web/manifests/1.25"]);
+    expect(manifestRequests.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      "HEAD /v2/scale/cache/manifests/7",
+      "HEAD /v2/scale/web/manifests/1.25",
+    ]);
 
     registry.clearRequests();
     const second = await Promise.all(Array.from({ length: pods }, (_, i) => review(`web-again-${i}`, images)));

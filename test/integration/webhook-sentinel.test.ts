@@ -45,16 +45,39 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
   let serverLog = "";
 
   const review = async (image: string): Promise<Answer> => {
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: [{ name: "web", image }] } };
-    const request = { uid: `uid-${++uid}`, kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { containers: [{ name: "web", image }] },
+    };
+    const request = {
+      uid: `uid-${++uid}`,
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    };
     const started = performance.now();
-    const reply = await send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+    const reply = await send(
+      port,
+      cert.cert,
+      "POST",
+      "/mutate",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
+    );
     const ms = performance.now() - started;
     expect(reply.status).toBe(200);
     const response = reply.json().response as { allowed: boolean; patch?: string; warnings?: string[] };
     const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
     const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument;
-    return { ms, allowed: response.allowed, image: patched.spec.containers[0]!.image, warnings: response.warnings ?? [] };
+    return {
+      ms,
+      allowed: response.allowed,
+      image: patched.spec.containers[0]!.image,
+      warnings: response.warnings ?? [],
+    };
   };
 
   beforeAll(async () => {
@@ -68,7 +91,25 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
       images.push(`${registry.host}/shop/app${i}:1.0`);
     }
     port = await freePort();
-    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `${redis.url}?prefix=${prefix}`, "--config", join(dir, "config.yaml")], process.env.SENTINEL_DEBUG ? { env: { ...process.env, DEBUG: "ioredis:*" } } : {});
+    const started = spawnTracked(
+      process.execPath,
+      [
+        bin,
+        "webhook",
+        "serve",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--tls-cert",
+        cert.certFile,
+        "--tls-key",
+        cert.keyFile,
+        "--store",
+        `${redis.url}?prefix=${prefix}`,
+        "--config",
+        join(dir, "config.yaml"),
+      ],
+      process.env.SENTINEL_DEBUG ? { env: { ...process.env, DEBUG: "ioredis:*" } } : {},
+    );
     server = started;
     await new Promise<void>((resolve, reject) => {
       started.child.stdout?.on("data", (chunk: Buffer) => {
@@ -123,7 +164,10 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
     // (about 0.2 s on an idle machine; the bound is generous for a loaded one).
     const readySince = Date.now();
     while ((await send(port, cert.cert, "GET", "/readyz")).status !== 200) {
-      expect(Date.now() - readySince, `the webhook did not reach the promoted replica; its log:\n${serverLog.slice(process.env.SENTINEL_DEBUG ? -30000 : -4000)}`).toBeLessThan(30_000);
+      expect(
+        Date.now() - readySince,
+        `the webhook did not reach the promoted replica; its log:\n${serverLog.slice(process.env.SENTINEL_DEBUG ? -30000 : -4000)}`,
+      ).toBeLessThan(30_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 

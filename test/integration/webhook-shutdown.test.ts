@@ -42,7 +42,23 @@ describe("webhook serve on SIGTERM", () => {
     const cert = makeCertificate(dir);
     const port = await freePort();
     writeFileSync(join(dir, "config.yaml"), "deadlineSeconds: 2\n");
-    const started = spawnTracked(process.execPath, [bin, "webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", cert.certFile, "--tls-key", cert.keyFile, "--store", `sqlite://${join(dir, "digests.db")}`, "--config", join(dir, "config.yaml"), "--timeout", "30"]);
+    const started = spawnTracked(process.execPath, [
+      bin,
+      "webhook",
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--tls-cert",
+      cert.certFile,
+      "--tls-key",
+      cert.keyFile,
+      "--store",
+      `sqlite://${join(dir, "digests.db")}`,
+      "--config",
+      join(dir, "config.yaml"),
+      "--timeout",
+      "30",
+    ]);
     server = started;
     let log = "";
     await new Promise<void>((resolve, reject) => {
@@ -53,9 +69,27 @@ describe("webhook serve on SIGTERM", () => {
       started.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
     });
 
-    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop" }, spec: { containers: [{ name: "app", image: `${blackHoleHost}/shop/app:1` }] } };
-    const request = { uid: "uid-shutdown", kind: { group: "", version: "v1", kind: "Pod" }, resource: { group: "", version: "v1", resource: "pods" }, namespace: "shop", operation: "CREATE", object: pod };
-    const pending = send(port, cert.cert, "POST", "/mutate", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }));
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: "shop" },
+      spec: { containers: [{ name: "app", image: `${blackHoleHost}/shop/app:1` }] },
+    };
+    const request = {
+      uid: "uid-shutdown",
+      kind: { group: "", version: "v1", kind: "Pod" },
+      resource: { group: "", version: "v1", resource: "pods" },
+      namespace: "shop",
+      operation: "CREATE",
+      object: pod,
+    };
+    const pending = send(
+      port,
+      cert.cert,
+      "POST",
+      "/mutate",
+      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
+    );
     while (held.size === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     started.signal("SIGTERM");
     const signalledAt = Date.now();

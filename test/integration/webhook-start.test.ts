@@ -32,7 +32,18 @@ describe("webhook serve on an address in use", () => {
 
   it("exits 2 at once, naming the address", () => {
     const started = Date.now();
-    const result = run("webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", certs.certFile, "--tls-key", certs.keyFile, "--store", "memory:");
+    const result = run(
+      "webhook",
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--tls-cert",
+      certs.certFile,
+      "--tls-key",
+      certs.keyFile,
+      "--store",
+      "memory:",
+    );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -40,7 +51,18 @@ describe("webhook serve on an address in use", () => {
   });
 
   it("also with the default SQLite store, which it closes", () => {
-    const result = run("webhook", "serve", "--listen", `127.0.0.1:${port}`, "--tls-cert", certs.certFile, "--tls-key", certs.keyFile, "--store", `sqlite://${join(dir, "serve.db")}`);
+    const result = run(
+      "webhook",
+      "serve",
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--tls-cert",
+      certs.certFile,
+      "--tls-key",
+      certs.keyFile,
+      "--store",
+      `sqlite://${join(dir, "serve.db")}`,
+    );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(2);
   });

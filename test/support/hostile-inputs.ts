@@ -35,6 +35,7 @@ export function longDockerfileLine(bytes: number): string {
 }
 
 /** A Pod with one unpinned image, to show a file's other documents are still read. */
-export const podDocument = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - name: web\n      image: nginx:1.25\n";
+export const podDocument =
+  "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - name: web\n      image: nginx:1.25\n";
 
 export { MiB };

@@ -21,10 +21,19 @@ export function register(program: Command): void {
     .description("show, for each image, the credentials that would be tried, in order (never a password or token)")
     .argument("<image...>", "image references; - reads them from standard input, one per line")
     .option("--json", "print one JSON object per image")
-    .option("--docker-config <path>", "docker config file, or a directory holding config.json (instead of $DOCKER_CONFIG and ~/.docker)")
+    .option(
+      "--docker-config <path>",
+      "docker config file, or a directory holding config.json (instead of $DOCKER_CONFIG and ~/.docker)",
+    )
     .option("--pull-secret <file>", "Kubernetes pull secret file (YAML or JSON); repeatable, tried in order", collect)
-    .option("--credential-provider-config <path>", "kubelet CredentialProviderConfig file (or directory): list its matching providers")
-    .option("--credential-provider-bin-dir <dir>", "directory of the credential provider plugins (needed with --credential-provider-config)")
+    .option(
+      "--credential-provider-config <path>",
+      "kubelet CredentialProviderConfig file (or directory): list its matching providers",
+    )
+    .option(
+      "--credential-provider-bin-dir <dir>",
+      "directory of the credential provider plugins (needed with --credential-provider-config)",
+    )
     .addHelpText(
       "after",
       `

@@ -43,7 +43,9 @@ async function fullCommandTree(running: Command): Promise<CompletionNode> {
 }
 
 function toNode(command: Command): CompletionNode {
-  const flags = command.options.flatMap((option) => [option.long, option.short].filter((flag): flag is string => Boolean(flag)));
+  const flags = command.options.flatMap((option) =>
+    [option.long, option.short].filter((flag): flag is string => Boolean(flag)),
+  );
   return {
     name: command.name(),
     description: command.description(),

@@ -53,7 +53,10 @@ function addClusterFlags(command: Command): Command {
     .option("--variant <variant>", "calico or enterprise (default: the Installation's, else calico)")
     .option("--version <version>", "the Calico (or Enterprise) release, such as v3.32.1")
     .option("--operator-manifest <file>", "tigera-operator.yaml: the operator release is its Deployment's image tag")
-    .option("--installation <file>", "read registry, imagePath, imagePrefix and variant from the Installation in this YAML file")
+    .option(
+      "--installation <file>",
+      "read registry, imagePath, imagePrefix and variant from the Installation in this YAML file",
+    )
     .option("--registry <registry>", "the Installation's spec.registry (overrides --installation)")
     .option("--image-path <path>", "the Installation's spec.imagePath (overrides --installation)")
     .option("--image-prefix <prefix>", "the Installation's spec.imagePrefix (overrides --installation)");
@@ -63,10 +66,16 @@ async function clusterSettings(flags: ClusterFlags): Promise<ClusterSettings> {
   if (flags.variant !== undefined && flags.variant !== "calico" && flags.variant !== "enterprise") {
     throw new UsageError(`--variant must be calico or enterprise, not ${JSON.stringify(flags.variant)}`);
   }
-  const installation = flags.installation ? readInstallation(await readInputFile(flags.installation), flags.installation) : undefined;
-  const operator = flags.operatorManifest ? readOperatorImage(await readInputFile(flags.operatorManifest), flags.operatorManifest) : undefined;
+  const installation = flags.installation
+    ? readInstallation(await readInputFile(flags.installation), flags.installation)
+    : undefined;
+  const operator = flags.operatorManifest
+    ? readOperatorImage(await readInputFile(flags.operatorManifest), flags.operatorManifest)
+    : undefined;
   if (operator && !operator.version) {
-    throw new UsageError(`${flags.operatorManifest}: the operator image ${operator.image} has no tag to tell its release; give --version`);
+    throw new UsageError(
+      `${flags.operatorManifest}: the operator image ${operator.image} has no tag to tell its release; give --version`,
+    );
   }
   return {
     variant: (flags.variant as Variant | undefined) ?? installation?.variant,
@@ -88,7 +97,10 @@ export function register(program: Command): void {
         .command("create")
         .description("build an ImageSet (operator.tigera.io/v1) for an operator release")
         .argument("[ref...]", "image references (or use --from, or --operator-manifest alone)")
-        .option("--from <file>", "read references from a file, one per line (`--print-images=list` output); - for stdin")
+        .option(
+          "--from <file>",
+          "read references from a file, one per line (`--print-images=list` output); - for stdin",
+        )
         .option("-o, --output <file>", "write the ImageSet to a file (atomically) instead of stdout")
         .option("-q, --quiet", "no progress and no total line on a terminal"),
     ),
@@ -109,16 +121,30 @@ async function create(refs: string[], flags: CreateFlags): Promise<void> {
   const settings = await clusterSettings(flags);
   const listed = flags.from ? referenceLines(await readInputFile(flags.from)) : [];
   if (flags.from && listed.length === 0 && refs.length === 0) {
-    throw new UsageError(`${flags.from === "-" ? "standard input" : flags.from} lists no image references (one per line, as the operator's --print-images=list prints them)`);
+    throw new UsageError(
+      `${flags.from === "-" ? "standard input" : flags.from} lists no image references (one per line, as the operator's --print-images=list prints them)`,
+    );
   }
   const references = [...listed, ...refs];
-  if (references.length === 0 && !settings.operator && !flags.version) throw new UsageError("imageset create: give image references, --from FILE, or --operator-manifest FILE");
+  if (references.length === 0 && !settings.operator && !flags.version)
+    throw new UsageError("imageset create: give image references, --from FILE, or --operator-manifest FILE");
   const { resolver, platform, close } = await createResolverFromFlags(flags, process.env);
   const progress = await startProgress({ quiet: flags.quiet });
   try {
-    const result = await createImageSet({ references, variant: settings.variant, version: flags.version, operator: settings.operator, pull: settings.pull, platform, resolver: progress.counting(resolver) }).finally(() => progress.stop());
+    const result = await createImageSet({
+      references,
+      variant: settings.variant,
+      version: flags.version,
+      operator: settings.operator,
+      pull: settings.pull,
+      platform,
+      resolver: progress.counting(resolver),
+    }).finally(() => progress.stop());
     const wanted = result.images.length + result.failures.length;
-    printTotal(`resolved ${plural(result.images.length, "image")} of ${wanted}${result.failures.length > 0 ? `, ${result.failures.length} failed` : ""}`, { quiet: flags.quiet });
+    printTotal(
+      `resolved ${plural(result.images.length, "image")} of ${wanted}${result.failures.length > 0 ? `, ${result.failures.length} failed` : ""}`,
+      { quiet: flags.quiet },
+    );
     reportCreate(result);
     if (result.failures.length > 0) {
       process.exitCode = exitFindings;
@@ -129,7 +155,9 @@ async function create(refs: string[], flags: CreateFlags): Promise<void> {
       return;
     }
     await writeFileAtomic(flags.output, result.yaml).catch((error: unknown) => {
-      throw new ImagepinError("write-failed", `cannot write ${flags.output}: ${describeFsError(error)}`, { cause: error });
+      throw new ImagepinError("write-failed", `cannot write ${flags.output}: ${describeFsError(error)}`, {
+        cause: error,
+      });
     });
   } finally {
     await close();
@@ -140,11 +168,16 @@ function reportCreate(result: ImageSetResult): void {
   for (const warning of result.warnings) process.stderr.write(`imagepin: warning: ${warning}\n`);
   // An operator's whole list names both variants: the other variant's images are counted, not listed.
   const otherVariant = result.dropped.filter(({ kind }) => kind === "other-variant");
-  if (otherVariant.length > 0) process.stderr.write(`imagepin: dropped ${otherVariant.length} image(s) of the other variant (the set is for ${result.release})\n`);
-  for (const { reference, reason } of result.dropped.filter(({ kind }) => kind !== "other-variant")) process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
+  if (otherVariant.length > 0)
+    process.stderr.write(
+      `imagepin: dropped ${otherVariant.length} image(s) of the other variant (the set is for ${result.release})\n`,
+    );
+  for (const { reference, reason } of result.dropped.filter(({ kind }) => kind !== "other-variant"))
+    process.stderr.write(`imagepin: dropped ${reference}: ${reason}\n`);
   for (const { message } of result.missing) process.stderr.write(`imagepin: warning: ${result.name}: ${message}\n`);
   for (const failure of result.failures) process.stderr.write(`imagepin: ${failure.reference}: ${failure.message}\n`);
-  if (result.failures.length > 0) process.stderr.write(`imagepin: no ImageSet written: ${result.failures.length} image(s) could not be resolved\n`);
+  if (result.failures.length > 0)
+    process.stderr.write(`imagepin: no ImageSet written: ${result.failures.length} image(s) could not be resolved\n`);
   else process.stderr.write(`imagepin: ${result.name}: ${result.images.length} image(s) for ${result.release}\n`);
 }
 
@@ -168,7 +201,9 @@ async function verify(file: string, flags: VerifyFlags): Promise<void> {
     const tail = `${flags.offline ? "; digests not checked (--offline)" : ""}${warnings > 0 ? `; ${warnings} warning(s)` : ""}`;
     if (hasErrors(problems)) {
       process.exitCode = exitFindings;
-      process.stderr.write(`imagepin: ${file}: ${problems.filter((problem) => problem.severity === "error").length} error(s)${tail}\n`);
+      process.stderr.write(
+        `imagepin: ${file}: ${problems.filter((problem) => problem.severity === "error").length} error(s)${tail}\n`,
+      );
     } else {
       const sets = judged.map(({ name, release }) => `ImageSet ${name} verified against ${release}`).join(", ");
       process.stderr.write(`imagepin: ${file}: ${sets}${tail}\n`);

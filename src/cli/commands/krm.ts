@@ -33,16 +33,25 @@ stdout, with error results), 2 when standard input is not a ResourceList.`,
       const text = await readStdin();
       const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
       const before = lock?.serialize();
-      const registry = flags.offline ? { resolver: undefined, platform: platformFromFlag(flags.platform), close: async () => undefined } : await createResolverFromFlags(flags, process.env);
+      const registry = flags.offline
+        ? { resolver: undefined, platform: platformFromFlag(flags.platform), close: async () => undefined }
+        : await createResolverFromFlags(flags, process.env);
       let list: PinnedResourceList;
       try {
         // Kustomize and kpt configure a function through its functionConfig; a flag given on the command line wins.
         const keepTag = command.getOptionValueSource("keepTag") === "cli" ? flags.keepTag : undefined;
-        list = await pinResourceList(text, { resolver: registry.resolver, platform: registry.platform, keepTag, lock, offline: flags.offline });
+        list = await pinResourceList(text, {
+          resolver: registry.resolver,
+          platform: registry.platform,
+          keepTag,
+          lock,
+          offline: flags.offline,
+        });
       } finally {
         await registry.close();
       }
-      if (lock && flags.lock && !flags.offline && lock.serialize() !== before) await writeLockFile(flags.lock, lock.serialize());
+      if (lock && flags.lock && !flags.offline && lock.serialize() !== before)
+        await writeLockFile(flags.lock, lock.serialize());
       process.stdout.write(list.output);
       if (list.results.some((result) => result.severity === "error")) process.exitCode = exitFindings;
     });

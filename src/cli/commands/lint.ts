@@ -18,9 +18,16 @@ export function register(program: Command): void {
   program
     .command("lint")
     .description("report images that are not pinned to a digest (Kubernetes YAML, Kustomize, Compose, Dockerfiles)")
-    .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
+    .argument(
+      "<path...>",
+      "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)",
+    )
     .option("--format <format>", "text, json or sarif", "text")
-    .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect)
+    .option(
+      "--kinds <file>",
+      "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable",
+      collect,
+    )
     .option("-q, --quiet", "no progress and no total line on a terminal")
     .addHelpText(
       "after",
@@ -45,15 +52,21 @@ Exit status: 0 clean, 1 with findings, 2 on usage errors or unreadable input.`,
       reportWalkNotes(loaded);
       if (loaded.files.every((file) => file.images.length === 0)) reportNoImages(loaded);
       const { findings, summary } = lintFiles(loaded.files);
-      process.stdout.write(formatFindings(findings, format, { summary, rules: lintRules, toolVersion: imagepinVersion(), ...textStyle() }));
-      printTotal(`linted ${plural(summary.images, "image")} in ${plural(summary.files, "file")}, ${plural(summary.findings, "finding")}`, { quiet: flags.quiet, format, summaryShown: process.stdout.isTTY === true });
+      process.stdout.write(
+        formatFindings(findings, format, { summary, rules: lintRules, toolVersion: imagepinVersion(), ...textStyle() }),
+      );
+      printTotal(
+        `linted ${plural(summary.images, "image")} in ${plural(summary.files, "file")}, ${plural(summary.findings, "finding")}`,
+        { quiet: flags.quiet, format, summaryShown: process.stdout.isTTY === true },
+      );
       process.exitCode = reportUnreadable(loaded) ? exitUsage : findings.length > 0 ? exitFindings : 0;
     });
 }
 
 /** Validates `--format`. @throws UsageError */
 export function checkFormat(format: string): OutputFormat {
-  if (!outputFormats.includes(format as OutputFormat)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
+  if (!outputFormats.includes(format as OutputFormat))
+    throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
   return format as OutputFormat;
 }
 
@@ -61,7 +74,10 @@ export function checkFormat(format: string): OutputFormat {
  * How findings are written: grouped by file with a summary on a terminal; coloured on a terminal that
  * has colours, unless NO_COLOR is set (which keeps the grouping), or whenever FORCE_COLOR asks for it.
  */
-export function textStyle(stream: NodeJS.WriteStream = process.stdout, env: Record<string, string | undefined> = process.env): { tty: boolean; colour: boolean } {
+export function textStyle(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+): { tty: boolean; colour: boolean } {
   return { tty: stream.isTTY === true, colour: colourWanted(stream, env) };
 }
 

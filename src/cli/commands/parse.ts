@@ -37,7 +37,7 @@ Exit status: 0 when every reference is valid, 1 when any is not, 2 on usage erro
     });
 }
 
-function describe(input: string, result: ImageReference | Error & { code: string }) {
+function describe(input: string, result: ImageReference | (Error & { code: string })) {
   if (!(result instanceof ImageReference)) return { input, error: { code: result.code, message: result.message } };
   return {
     input,

@@ -8,7 +8,15 @@ import { collect, exitFindings, exitUsage } from "../output.js";
 import { progressWanted, startProgress } from "../progress.js";
 import { Diagnostics, plural } from "../report.js";
 import { addRegistryFlags, createResolverFromFlags, platformFromFlag, type RegistryFlags } from "../registry-flags.js";
-import { loadInputs, readLock, reportNoImages, reportUnreadable, reportWalkNotes, writeFilesBack, writeLockFile } from "../manifest-io.js";
+import {
+  loadInputs,
+  readLock,
+  reportNoImages,
+  reportUnreadable,
+  reportWalkNotes,
+  writeFilesBack,
+  writeLockFile,
+} from "../manifest-io.js";
 
 interface PinFlags extends RegistryFlags {
   format: string;
@@ -27,14 +35,28 @@ export function register(program: Command): void {
     program
       .command("pin")
       .description("pin images to digests in place, changing only the image values")
-      .argument("<path...>", "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)")
+      .argument(
+        "<path...>",
+        "files or directories (walked for YAML files and Dockerfiles); - reads standard input (a Dockerfile if it starts with FROM or ARG, else YAML)",
+      )
       .option("-w, --write", "write the files in place (atomically); files that failed stay untouched")
-      .option("--check", "change nothing; exit 1 when something would be pinned, 2 when something could not be resolved (for CI)")
+      .option(
+        "--check",
+        "change nothing; exit 1 when something would be pinned, 2 when something could not be resolved (for CI)",
+      )
       .option("--no-keep-tag", "write name@sha256:… instead of name:tag@sha256:…")
       .option("--lock <file>", "record every resolution in this lock file (sorted JSON)")
       .option("--offline", "resolve from the --lock file only, never from a registry")
-      .option("--format <format>", "text, or json (with --check or --write): the changes, failures and skipped images as one object", "text")
-      .option("--kinds <file>", "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable", collect)
+      .option(
+        "--format <format>",
+        "text, or json (with --check or --write): the changes, failures and skipped images as one object",
+        "text",
+      )
+      .option(
+        "--kinds <file>",
+        "teach other kinds: YAML {kinds: [{kind, apiVersion?, paths: [spec.template]}]}, or preset:prometheus-operator|argo-rollouts|knative; repeatable",
+        collect,
+      )
       .option("-q, --quiet", "no progress and no total line on a terminal"),
   )
     .addHelpText(
@@ -49,9 +71,14 @@ Exit status: 0 done, 1 when an image could not be pinned or (with --check) somet
     .action(async (paths: string[], flags: PinFlags) => {
       if (flags.write && flags.check) throw new UsageError("--write and --check do not go together");
       if (flags.offline && !flags.lock) throw new UsageError("--offline resolves from the lock file: give --lock FILE");
-      if (flags.write && paths.includes("-")) throw new UsageError("--write cannot write standard input back; leave out --write to print the result");
-      if (flags.format !== "text" && flags.format !== "json") throw new UsageError(`--format must be text or json, not ${JSON.stringify(flags.format)}`);
-      if (flags.format === "json" && !flags.check && !flags.write) throw new UsageError("--format json reports what --check or --write did; without them pin prints the pinned text");
+      if (flags.write && paths.includes("-"))
+        throw new UsageError("--write cannot write standard input back; leave out --write to print the result");
+      if (flags.format !== "text" && flags.format !== "json")
+        throw new UsageError(`--format must be text or json, not ${JSON.stringify(flags.format)}`);
+      if (flags.format === "json" && !flags.check && !flags.write)
+        throw new UsageError(
+          "--format json reports what --check or --write did; without them pin prints the pinned text",
+        );
       const loaded = await loadInputs(paths, flags.kinds);
       reportWalkNotes(loaded);
       const lock = flags.lock ? await readLock(flags.lock, flags.offline) : undefined;
@@ -61,22 +88,34 @@ Exit status: 0 done, 1 when an image could not be pinned or (with --check) somet
       progress.filesRead(loaded.files.length);
       let pinned: PinnedFile[];
       try {
-        pinned = await pinFiles(loaded.files, { resolver: progress.counting(registry.resolver), platform: registry.platform, keepTag: flags.keepTag, lock, offline: flags.offline });
+        pinned = await pinFiles(loaded.files, {
+          resolver: progress.counting(registry.resolver),
+          platform: registry.platform,
+          keepTag: flags.keepTag,
+          lock,
+          offline: flags.offline,
+        });
       } finally {
         progress.stop();
         await registry.close();
       }
       // The lock goes first: when it cannot be written nothing else is, so files and lock never disagree.
-      if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before) await writeLockFile(flags.lock, lock.serialize());
+      if (lock && flags.lock && !flags.offline && !flags.check && lock.serialize() !== before)
+        await writeLockFile(flags.lock, lock.serialize());
       const failed = flags.format === "json" ? pinned.some((file) => file.failed) : reportPinProblems(pinned);
       let writeFailed = false;
       // On a terminal one total line says it all; elsewhere (CI logs) each file written is named.
       if (flags.write) writeFailed = await writeChanged(pinned, process.stderr.isTTY !== true);
       if (flags.format === "json") process.stdout.write(`${JSON.stringify(pinReport(pinned))}\n`);
-      else if (flags.check) for (const { file, change } of changesInOrder(pinned)) process.stderr.write(`imagepin: would pin ${file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`);
+      else if (flags.check)
+        for (const { file, change } of changesInOrder(pinned))
+          process.stderr.write(
+            `imagepin: would pin ${file}:${change.image.line}:${change.image.column} ${change.from} -> ${change.to}\n`,
+          );
       else if (!flags.write) process.stdout.write(pinned.length === 1 ? pinned[0]!.output : unifiedDiff(pinned));
       if (pinned.every((file) => file.file.images.length === 0)) reportNoImages(loaded);
-      if (progressWanted({ quiet: flags.quiet, format: flags.format })) process.stderr.write(`imagepin: ${pinTotal(pinned, flags.write === true)}\n`);
+      if (progressWanted({ quiet: flags.quiet, format: flags.format }))
+        process.stderr.write(`imagepin: ${pinTotal(pinned, flags.write === true)}\n`);
       const wouldChange = flags.check && pinned.some((file) => file.changes.length > 0);
       // --check: 1 means "run pin --write", which cannot help when something failed to resolve (docs/ci.md).
       if (reportUnreadable(loaded) || (flags.check && failed)) process.exitCode = exitUsage;
@@ -88,12 +127,26 @@ Exit status: 0 done, 1 when an image could not be pinned or (with --check) somet
 function pinReport(files: PinnedFile[]): object {
   const at = (image: FoundImage) => ({ file: image.file, line: image.line, column: image.column });
   return {
-    changes: changesInOrder(files).map(({ change }) => ({ ...at(change.image), from: change.from, to: change.to, ...(change.tagKept ? { tagKept: change.tagKept } : {}) })),
+    changes: changesInOrder(files).map(({ change }) => ({
+      ...at(change.image),
+      from: change.from,
+      to: change.to,
+      ...(change.tagKept ? { tagKept: change.tagKept } : {}),
+    })),
     failures: files.flatMap((file) => [
-      ...file.file.problems.map((problem) => ({ file: problem.file, line: problem.line, column: problem.column, image: null, code: "invalid-yaml", message: problem.message })),
+      ...file.file.problems.map((problem) => ({
+        file: problem.file,
+        line: problem.line,
+        column: problem.column,
+        image: null,
+        code: "invalid-yaml",
+        message: problem.message,
+      })),
       ...file.failures.map(({ image, code, message }) => ({ ...at(image), image: image.image, code, message })),
     ]),
-    skipped: files.flatMap((file) => file.skipped.map(({ image, reason }) => ({ ...at(image), image: image.written ?? image.image, reason }))),
+    skipped: files.flatMap((file) =>
+      file.skipped.map(({ image, reason }) => ({ ...at(image), image: image.written ?? image.image, reason })),
+    ),
   };
 }
 
@@ -101,11 +154,19 @@ function pinReport(files: PinnedFile[]): object {
 function changesInOrder(files: PinnedFile[]): { file: string; change: PinnedFile["changes"][number] }[] {
   return files
     .flatMap((pinned) => pinned.changes.map((change) => ({ file: pinned.file.file, change })))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.change.image.line - b.change.image.line || a.change.image.column - b.change.image.column));
+    .sort((a, b) =>
+      a.file < b.file
+        ? -1
+        : a.file > b.file
+          ? 1
+          : a.change.image.line - b.change.image.line || a.change.image.column - b.change.image.column,
+    );
 }
 
 /** The registry resolver, or none with --offline (where only --platform is needed, for the lock keys). */
-async function openResolver(flags: PinFlags): Promise<{ resolver?: Resolver; platform?: Platform; close(): Promise<void> }> {
+async function openResolver(
+  flags: PinFlags,
+): Promise<{ resolver?: Resolver; platform?: Platform; close(): Promise<void> }> {
   if (!flags.offline) return createResolverFromFlags(flags, process.env);
   return { platform: platformFromFlag(flags.platform), close: async () => undefined };
 }
@@ -116,12 +177,21 @@ export function reportPinProblems(files: PinnedFile[]): boolean {
   // Identical lines (one anchor merged into many services) are written once with a count.
   const lines = new Diagnostics();
   for (const { file, failures, skipped, changes } of files) {
-    for (const problem of file.problems) lines.add(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
+    for (const problem of file.problems)
+      lines.add(`imagepin: ${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
     for (const { image, message, hint } of failures) {
-      lines.add(`imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image === "" ? '""' : image.image}: ${message}`, hint);
+      lines.add(
+        `imagepin: ${image.file}:${image.line}:${image.column}: cannot pin ${image.image === "" ? '""' : image.image}: ${message}`,
+        hint,
+      );
     }
-    for (const { image, reason } of skipped) lines.add(`imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.written ?? image.image} not pinned: ${reason}`);
-    for (const { image, to, tagKept } of changes) if (tagKept) lines.add(`imagepin: warning: ${image.file}:${image.line}:${image.column}: tag kept in ${to}: ${tagKept}`);
+    for (const { image, reason } of skipped)
+      lines.add(
+        `imagepin: warning: ${image.file}:${image.line}:${image.column}: ${image.written ?? image.image} not pinned: ${reason}`,
+      );
+    for (const { image, to, tagKept } of changes)
+      if (tagKept)
+        lines.add(`imagepin: warning: ${image.file}:${image.line}:${image.column}: tag kept in ${to}: ${tagKept}`);
     if (failures.length > 0) failed = true;
     if (file.problems.length > 0) {
       failed = true;
@@ -134,7 +204,12 @@ export function reportPinProblems(files: PinnedFile[]): boolean {
 
 /** Writes every changed file atomically; a file that cannot be written is reported and the rest still written. */
 export function writeChanged(files: PinnedFile[], namePerFile = true): Promise<boolean> {
-  return writeFilesBack(files.filter(({ changed }) => changed).map(({ file, output, changes }) => ({ path: file.file, output, done: `${changes.length} image(s) pinned` })), namePerFile);
+  return writeFilesBack(
+    files
+      .filter(({ changed }) => changed)
+      .map(({ file, output, changes }) => ({ path: file.file, output, done: `${changes.length} image(s) pinned` })),
+    namePerFile,
+  );
 }
 
 /** The run's one total line: `pinned 412 images in 57 files, 3 failed` (`would pin` without --write). */
@@ -148,6 +223,8 @@ export function pinTotal(files: PinnedFile[], written: boolean): string {
 function unifiedDiff(files: PinnedFile[]): string {
   return files
     .filter((file) => file.changed)
-    .map(({ file, output }) => createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.text, output, undefined, undefined, { context: 3 }))
+    .map(({ file, output }) =>
+      createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.text, output, undefined, undefined, { context: 3 }),
+    )
     .join("");
 }

@@ -11,7 +11,9 @@ interface ResolveFlags extends RegistryFlags {
   json?: boolean;
 }
 
-type Outcome = { input: string; resolution: Resolution } | { input: string; error: { code: string; message: string; hint?: string } };
+type Outcome =
+  | { input: string; resolution: Resolution }
+  | { input: string; error: { code: string; message: string; hint?: string } };
 
 /** `imagepin resolve REF...`: resolve tags to digests at their registries and print the pinned references. */
 export function register(program: Command): void {
@@ -45,10 +47,14 @@ Exit status: 0 when every reference resolved, 1 when any did not (the others are
         const outcomes = inputs.map(async (input): Promise<Outcome> => {
           const reference = tryParseReference(input);
           try {
-            if (!("normalized" in reference)) return { input, error: { code: reference.code, message: reference.message } };
+            if (!("normalized" in reference))
+              return { input, error: { code: reference.code, message: reference.message } };
             return { input, resolution: await resolver.resolve(reference, platform ? { platform } : {}) };
           } catch (error) {
-            return { input, error: { ...describeError(error), ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) } };
+            return {
+              input,
+              error: { ...describeError(error), ...(isImagepinError(error) && error.hint ? { hint: error.hint } : {}) },
+            };
           } finally {
             progress?.tick();
           }
@@ -65,7 +71,9 @@ Exit status: 0 when every reference resolved, 1 when any did not (the others are
             if (outcome.error.hint) process.stderr.write(`  hint: ${outcome.error.hint}\n`);
           }
           if (debug && "resolution" in outcome && outcome.resolution.rateLimit) {
-            process.stderr.write(`imagepin: ${outcome.input}: rate limit ${JSON.stringify(outcome.resolution.rateLimit)}\n`);
+            process.stderr.write(
+              `imagepin: ${outcome.input}: rate limit ${JSON.stringify(outcome.resolution.rateLimit)}\n`,
+            );
           }
         }
         if (failed) process.exitCode = exitFindings;
@@ -77,7 +85,8 @@ Exit status: 0 when every reference resolved, 1 when any did not (the others are
 }
 
 function toJson(outcome: Outcome): Record<string, unknown> {
-  if ("error" in outcome) return { input: outcome.input, error: { code: outcome.error.code, message: outcome.error.message } };
+  if ("error" in outcome)
+    return { input: outcome.input, error: { code: outcome.error.code, message: outcome.error.message } };
   const { resolution } = outcome;
   return {
     input: outcome.input,

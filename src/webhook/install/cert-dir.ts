@@ -4,10 +4,20 @@ import { join } from "node:path";
 import { ImagepinError } from "../../errors.js";
 import { writeFileAtomic } from "../../internal/atomic-write.js";
 import { describeFsError } from "../../internal/fs-errors.js";
-import { generateServingCertificates, issueServingCertificate, servingCertificateProblem, type ServingCertificates } from "./certs.js";
+import {
+  generateServingCertificates,
+  issueServingCertificate,
+  servingCertificateProblem,
+  type ServingCertificates,
+} from "./certs.js";
 
 /** The files of a `--self-signed DIR`, by the field of {@link ServingCertificates} they hold. */
-export const certificateFiles = { caCert: "ca.crt", caKey: "ca.key", cert: "tls.crt", key: "tls.key" } as const satisfies Record<keyof ServingCertificates, string>;
+export const certificateFiles = {
+  caCert: "ca.crt",
+  caKey: "ca.key",
+  cert: "tls.crt",
+  key: "tls.key",
+} as const satisfies Record<keyof ServingCertificates, string>;
 
 /** What {@link selfSignedCertificates} did with the directory. */
 export interface CertificateDirectory {
@@ -35,19 +45,35 @@ export function serviceDnsNames(name: string, namespace: string): string[] {
  * @throws ImagepinError `invalid-option` when the directory holds some of the files but not the CA
  *   pair, or a file cannot be read or written.
  */
-export async function selfSignedCertificates(dir: string, dnsNames: string[], now = new Date()): Promise<CertificateDirectory> {
-  const paths = Object.fromEntries(Object.entries(certificateFiles).map(([field, file]) => [field, join(dir, file)])) as Record<keyof ServingCertificates, string>;
+export async function selfSignedCertificates(
+  dir: string,
+  dnsNames: string[],
+  now = new Date(),
+): Promise<CertificateDirectory> {
+  const paths = Object.fromEntries(
+    Object.entries(certificateFiles).map(([field, file]) => [field, join(dir, file)]),
+  ) as Record<keyof ServingCertificates, string>;
   const present = (field: keyof ServingCertificates) => existsSync(paths[field]);
   if (!present("caCert") || !present("caKey")) {
-    const strays = Object.values(certificateFiles).filter((_, index) => existsSync(Object.values(paths)[index] as string));
-    if (strays.length > 0) throw new ImagepinError("invalid-option", `${dir} holds ${strays.join(" and ")} but not the CA (ca.crt and ca.key)`, { hint: "remove the directory to start over with a new CA, or restore ca.crt and ca.key" });
+    const strays = Object.values(certificateFiles).filter((_, index) =>
+      existsSync(Object.values(paths)[index] as string),
+    );
+    if (strays.length > 0)
+      throw new ImagepinError(
+        "invalid-option",
+        `${dir} holds ${strays.join(" and ")} but not the CA (ca.crt and ca.key)`,
+        { hint: "remove the directory to start over with a new CA, or restore ca.crt and ca.key" },
+      );
     const certificates = generateServingCertificates({ dnsNames, now });
     await writeAll(dir, paths, certificates, Object.keys(certificateFiles) as (keyof ServingCertificates)[]);
     return { certificates, action: "created" };
   }
-  const read = async (field: keyof ServingCertificates) => readFile(paths[field], "utf8").catch((error: unknown) => {
-    throw new ImagepinError("invalid-option", `cannot read ${paths[field]}: ${describeFsError(error)}`, { cause: error });
-  });
+  const read = async (field: keyof ServingCertificates) =>
+    readFile(paths[field], "utf8").catch((error: unknown) => {
+      throw new ImagepinError("invalid-option", `cannot read ${paths[field]}: ${describeFsError(error)}`, {
+        cause: error,
+      });
+    });
   const ca = { caCert: await read("caCert"), caKey: await read("caKey") };
   const current = present("cert") && present("key") ? { cert: await read("cert"), key: await read("key") } : undefined;
   const reason = current ? servingProblem(current.cert, ca.caCert, dnsNames, now, paths.cert) : "there is none";
@@ -56,7 +82,11 @@ export async function selfSignedCertificates(dir: string, dnsNames: string[], no
   try {
     serving = issueServingCertificate(ca, { dnsNames, now });
   } catch (error) {
-    throw new ImagepinError("invalid-option", `cannot issue a certificate with the CA in ${dir}: ${(error as Error).message}`, { cause: error, hint: "ca.crt and ca.key must be a PEM certificate and its RSA key" });
+    throw new ImagepinError(
+      "invalid-option",
+      `cannot issue a certificate with the CA in ${dir}: ${(error as Error).message}`,
+      { cause: error, hint: "ca.crt and ca.key must be a PEM certificate and its RSA key" },
+    );
   }
   const certificates = { ...ca, ...serving };
   await writeAll(dir, paths, certificates, ["cert", "key"]);
@@ -72,11 +102,21 @@ function servingProblem(cert: string, caCert: string, dnsNames: string[], now: D
   }
 }
 
-async function writeAll(dir: string, paths: Record<keyof ServingCertificates, string>, certificates: ServingCertificates, fields: (keyof ServingCertificates)[]): Promise<void> {
+async function writeAll(
+  dir: string,
+  paths: Record<keyof ServingCertificates, string>,
+  certificates: ServingCertificates,
+  fields: (keyof ServingCertificates)[],
+): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
-    for (const field of fields) await writeFileAtomic(paths[field], certificates[field], { mode: field === "caKey" || field === "key" ? 0o600 : 0o644 });
+    for (const field of fields)
+      await writeFileAtomic(paths[field], certificates[field], {
+        mode: field === "caKey" || field === "key" ? 0o600 : 0o644,
+      });
   } catch (error) {
-    throw new ImagepinError("invalid-option", `cannot write the certificates into ${dir}: ${describeFsError(error)}`, { cause: error });
+    throw new ImagepinError("invalid-option", `cannot write the certificates into ${dir}: ${describeFsError(error)}`, {
+      cause: error,
+    });
   }
 }

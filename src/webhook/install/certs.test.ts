@@ -12,14 +12,20 @@ describe("servingCertificateProblem", () => {
   });
 
   it("names what the certificate does not cover", () => {
-    expect(servingCertificateProblem(first.cert, first.caCert, { dnsNames: ["imagepin-webhook.other.svc"] })).toBe("it does not name imagepin-webhook.other.svc");
+    expect(servingCertificateProblem(first.cert, first.caCert, { dnsNames: ["imagepin-webhook.other.svc"] })).toBe(
+      "it does not name imagepin-webhook.other.svc",
+    );
   });
 
   it("reports a certificate another CA signed, and one about to expire", () => {
     const other = generateServingCertificates({ dnsNames: names });
-    expect(servingCertificateProblem(first.cert, other.caCert, { dnsNames: names })).toBe("it was not signed by the CA in ca.crt");
+    expect(servingCertificateProblem(first.cert, other.caCert, { dnsNames: names })).toBe(
+      "it was not signed by the CA in ca.crt",
+    );
     const later = new Date(Date.now() + 800 * 86_400_000);
-    expect(servingCertificateProblem(first.cert, first.caCert, { dnsNames: names, now: later })).toMatch(/^it expires \d{4}-\d{2}-\d{2}$/);
+    expect(servingCertificateProblem(first.cert, first.caCert, { dnsNames: names, now: later })).toMatch(
+      /^it expires \d{4}-\d{2}-\d{2}$/,
+    );
   });
 
   it("issues from the same CA: the old caBundle verifies the new certificate", () => {

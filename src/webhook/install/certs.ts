@@ -21,7 +21,11 @@ export interface CertificateOptions {
 
 function rsaKeys(): forge.pki.rsa.KeyPair {
   // Node's generator is native and fast; forge's pure-JS one takes seconds for 2048 bits.
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
   const key = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
   return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) };
 }
@@ -68,7 +72,10 @@ export function generateServingCertificates(options: CertificateOptions): Servin
  * which holds only the CA, stays valid: what `--self-signed DIR` does when the Service's names or the
  * certificate's expiry no longer fit.
  */
-export function issueServingCertificate(ca: Pick<ServingCertificates, "caCert" | "caKey">, options: CertificateOptions): Pick<ServingCertificates, "cert" | "key"> {
+export function issueServingCertificate(
+  ca: Pick<ServingCertificates, "caCert" | "caKey">,
+  options: CertificateOptions,
+): Pick<ServingCertificates, "cert" | "key"> {
   const now = options.now ?? new Date();
   const caCert = forge.pki.certificateFromPem(ca.caCert);
   const caKey = forge.pki.privateKeyFromPem(ca.caKey);
@@ -106,13 +113,18 @@ export interface CertificateCheckOptions {
  * name it does not cover (the API server connects to `NAME.NAMESPACE.svc` and checks that name), an
  * expiry within `renewBeforeDays`, or a signature the CA does not verify.
  */
-export function servingCertificateProblem(certPem: string, caCertPem: string, options: CertificateCheckOptions): string | undefined {
+export function servingCertificateProblem(
+  certPem: string,
+  caCertPem: string,
+  options: CertificateCheckOptions,
+): string | undefined {
   const cert = new X509Certificate(certPem);
   const missing = options.dnsNames.filter((name) => cert.checkHost(name, { wildcards: false }) !== name);
   if (missing.length > 0) return `it does not name ${missing.join(", ")}`;
   if (!cert.verify(new X509Certificate(caCertPem).publicKey)) return "it was not signed by the CA in ca.crt";
   const now = options.now ?? new Date();
   const expires = new Date(cert.validTo);
-  if (expires.getTime() - now.getTime() < (options.renewBeforeDays ?? 30) * dayMs) return `it expires ${expires.toISOString().slice(0, 10)}`;
+  if (expires.getTime() - now.getTime() < (options.renewBeforeDays ?? 30) * dayMs)
+    return `it expires ${expires.toISOString().slice(0, 10)}`;
   return undefined;
 }

@@ -15,13 +15,26 @@ describe("installManifests", () => {
   it("with cert-manager: issuers, certificates, the inject annotation, and no secret RBAC by default", () => {
     const list = objects(installManifests({ tls: { mode: "cert-manager" }, image: "example.com/imagepin:1" }));
     expect(list.map((o) => o.kind)).toEqual([
-      "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
-      "Issuer", "Certificate", "Issuer", "Certificate", "Deployment", "Service", "PodDisruptionBudget", "MutatingWebhookConfiguration",
+      "Namespace",
+      "ServiceAccount",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ConfigMap",
+      "Issuer",
+      "Certificate",
+      "Issuer",
+      "Certificate",
+      "Deployment",
+      "Service",
+      "PodDisruptionBudget",
+      "MutatingWebhookConfiguration",
     ]);
     const role = byKind(list, "ClusterRole")[0] as Obj;
     expect(role.rules).toEqual([{ apiGroups: [""], resources: ["events"], verbs: ["create"] }]);
     const webhookConfig = byKind(list, "MutatingWebhookConfiguration")[0] as Obj;
-    expect(webhookConfig.metadata.annotations["cert-manager.io/inject-ca-from"]).toBe("imagepin-system/imagepin-webhook");
+    expect(webhookConfig.metadata.annotations["cert-manager.io/inject-ca-from"]).toBe(
+      "imagepin-system/imagepin-webhook",
+    );
     expect(webhookConfig.webhooks[0]).toMatchObject({
       failurePolicy: "Ignore",
       reinvocationPolicy: "IfNeeded",
@@ -37,7 +50,11 @@ describe("installManifests", () => {
     const deploy = byKind(list, "Deployment")[0] as Obj;
     expect(deploy.spec.replicas).toBe(2);
     const container = deploy.spec.template.spec.containers[0];
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(container.readinessProbe.httpGet).toMatchObject({ path: "/readyz", scheme: "HTTPS" });
     expect(container.resources.requests).toBeDefined();
     expect(deploy.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
@@ -45,13 +62,27 @@ describe("installManifests", () => {
   });
 
   it("with pull secrets: get on secrets and serviceaccounts only", () => {
-    const list = objects(installManifests({ tls: { mode: "cert-manager" }, image: "x", pullSecrets: true, events: false, namespaceLabel: { key: "pin", value: "yes" } }));
-    expect((byKind(list, "ClusterRole")[0] as Obj).rules).toEqual([{ apiGroups: [""], resources: ["secrets", "serviceaccounts"], verbs: ["get"] }]);
-    expect((byKind(list, "MutatingWebhookConfiguration")[0] as Obj).webhooks[0].namespaceSelector).toEqual({ matchLabels: { pin: "yes" } });
+    const list = objects(
+      installManifests({
+        tls: { mode: "cert-manager" },
+        image: "x",
+        pullSecrets: true,
+        events: false,
+        namespaceLabel: { key: "pin", value: "yes" },
+      }),
+    );
+    expect((byKind(list, "ClusterRole")[0] as Obj).rules).toEqual([
+      { apiGroups: [""], resources: ["secrets", "serviceaccounts"], verbs: ["get"] },
+    ]);
+    expect((byKind(list, "MutatingWebhookConfiguration")[0] as Obj).webhooks[0].namespaceSelector).toEqual({
+      matchLabels: { pin: "yes" },
+    });
   });
 
   it("self-signed: a TLS secret and a caBundle that verifies the serving certificate", () => {
-    const certificates = generateServingCertificates({ dnsNames: ["imagepin-webhook", "imagepin-webhook.imagepin-system.svc"] });
+    const certificates = generateServingCertificates({
+      dnsNames: ["imagepin-webhook", "imagepin-webhook.imagepin-system.svc"],
+    });
     const list = objects(installManifests({ tls: { mode: "self-signed", certificates }, image: "x", events: false }));
     expect(byKind(list, "ClusterRole")).toEqual([]);
     expect(byKind(list, "Certificate")).toEqual([]);
@@ -67,6 +98,8 @@ describe("installManifests", () => {
   });
 
   it("rejects names Kubernetes would reject", () => {
-    expect(() => installManifests({ tls: { mode: "cert-manager" }, image: "x", namespace: "Bad_NS" })).toThrow(expect.objectContaining({ code: "invalid-option" }));
+    expect(() => installManifests({ tls: { mode: "cert-manager" }, image: "x", namespace: "Bad_NS" })).toThrow(
+      expect.objectContaining({ code: "invalid-option" }),
+    );
   });
 });

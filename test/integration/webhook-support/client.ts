@@ -10,10 +10,25 @@ export interface Reply {
 }
 
 /** Sends one HTTPS request to 127.0.0.1:port. */
-export function send(port: number, ca: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
+export function send(
+  port: number,
+  ca: string,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: "127.0.0.1", port, method, path, ca, agent: false, headers: { "content-type": "application/json", ...headers } },
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        ca,
+        agent: false,
+        headers: { "content-type": "application/json", ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -33,11 +48,14 @@ export function send(port: number, ca: string, method: string, path: string, bod
 /** The subject CN of the certificate the server presents now. */
 export function servedCommonName(port: number, ca: string | string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket: TLSSocket = connect({ host: "127.0.0.1", port, ca, servername: "localhost", rejectUnauthorized: false }, () => {
-      const cn = socket.getPeerCertificate().subject?.CN;
-      socket.end();
-      resolve(Array.isArray(cn) ? cn.join(",") : (cn ?? ""));
-    });
+    const socket: TLSSocket = connect(
+      { host: "127.0.0.1", port, ca, servername: "localhost", rejectUnauthorized: false },
+      () => {
+        const cn = socket.getPeerCertificate().subject?.CN;
+        socket.end();
+        resolve(Array.isArray(cn) ? cn.join(",") : (cn ?? ""));
+      },
+    );
     socket.on("error", reject);
   });
 }

@@ -48,9 +48,13 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000
 export async function startRedis(extraArgs: string[] = []): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "imagepin-redis-"));
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...extraArgs],
+    {
+      stdio: "ignore",
+    },
+  );
   await waitForPort(port, child);
   const pid = child.pid ?? 0;
   return {
