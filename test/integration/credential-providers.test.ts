@@ -431,6 +431,8 @@ describe("htpasswd registry", () => {
     const good = await runImagepin([
       "webhook",
       "manifests",
+      "--image",
+      `registry.example/imagepin-webhook@sha256:${"a".repeat(64)}`,
       "--credential-provider-config",
       config,
       "--credential-provider-bin-dir",
@@ -444,6 +446,8 @@ describe("htpasswd registry", () => {
     const bad = await runImagepin([
       "webhook",
       "manifests",
+      "--image",
+      `registry.example/imagepin-webhook@sha256:${"a".repeat(64)}`,
       "--credential-provider-config",
       broken,
       "--credential-provider-bin-dir",
