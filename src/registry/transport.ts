@@ -25,10 +25,14 @@ const dispatchRequest = requireUndici("undici/lib/api/api-request.js") as (
   this: Dispatcher,
   options: Dispatcher.RequestOptions,
 ) => Promise<Dispatcher.ResponseData>;
-/** undici's ProxyAgent, loaded the first time a proxy applies (most runs have none). */
+/**
+ * undici's ProxyAgent, loaded the first time a proxy applies (most runs have none). It comes from the
+ * index, not its own file: it opens tunnels with the `connect` method that the index adds to every
+ * dispatcher ("this[kClient].connect is not a function" without it).
+ */
 let proxyAgentClass: typeof UndiciProxyAgent | undefined;
 const loadProxyAgent = () =>
-  (proxyAgentClass ??= requireUndici("undici/lib/dispatcher/proxy-agent.js") as typeof UndiciProxyAgent);
+  (proxyAgentClass ??= (requireUndici("undici") as { ProxyAgent: typeof UndiciProxyAgent }).ProxyAgent);
 
 /** One HTTP exchange the client asks for. Redirects are never followed here (see client.ts). */
 export interface HttpRequest {
