@@ -35,7 +35,9 @@ function onTerminal(
 /** This process's environment without NO_COLOR and FORCE_COLOR (both act when merely set), and no docker credentials. */
 function withoutColourVariables(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: "/nonexistent-imagepin-test", ...extra };
-  for (const name of ["NO_COLOR", "FORCE_COLOR", "NODE_DISABLE_COLORS"]) if (!(name in extra)) delete env[name];
+  // CI is among them: Node turns colour off on a terminal when CI is set (as it is under .ci/run), and these
+  // tests show what a person at a terminal sees.
+  for (const name of ["NO_COLOR", "FORCE_COLOR", "NODE_DISABLE_COLORS", "CI"]) if (!(name in extra)) delete env[name];
   return env;
 }
 
