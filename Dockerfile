@@ -24,7 +24,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/mark-executable.mjs ./scripts/mark-executable.mjs
+COPY scripts/mark-executable.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
