@@ -31,7 +31,7 @@ export { ReviewBudgets, fallbackReserveMs, answerMarginMs, type ReviewBudget } f
 export { WebhookMetrics, type ReviewOutcome, type ResolutionOutcome } from "./metrics.js";
 export { startWebhookServer, type WebhookServer, type WebhookServerOptions } from "./server.js";
 export { loadTls, watchTls, type TlsFiles } from "./tls.js";
-export { serveWebhook, type ServeWebhookOptions } from "./serve.js";
+export { serveWebhook, runWebhook, type ServeWebhookOptions, type RunWebhookOptions } from "./serve.js";
 export {
   inClusterKube,
   podCredentialsLookup,

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { Option, type Command } from "commander";
 import { describeError, ImagepinError, isImagepinError, UsageError } from "../../errors.js";
@@ -164,14 +163,6 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const { pino } = await import("pino");
   const logger = pino({ level: flags.logLevel, base: { component: "imagepin-webhook" } });
   const { storePasswordEnv } = await import("../../webhook/install/manifests.js");
-  const store = await openStore(storeWithPassword(flags.store, process.env[storePasswordEnv]), {
-    cwd: process.cwd(),
-    logger,
-  });
-  // The registry client counts its responses into imagepin_registry_requests_total.
-  const metrics = new webhook.WebhookMetrics({ processMetrics: true });
-  // The positive cache sits behind the last-known-digest fallback: it answers a scale-up's burst, and an
-  // outage is only noticed (and the fallback used) once the cached answer has aged out.
   // Flags win over the config file, key by key; the pair is taken from one place so they stay together.
   const providerFlags =
     flags.credentialProviderConfig || flags.credentialProviderBinDir
@@ -180,67 +171,17 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
           credentialProviderConfig: config.credentialProviderConfig,
           credentialProviderBinDir: config.credentialProviderBinDir,
         };
-  const { resolver, close: closeResolver } = await createResolverFromFlags(
-    { ...flags, ...providerFlags },
-    process.env,
-    {
-      cacheTtlMs: config.cacheTtlMs,
-      logger,
-      onRegistryRequest: (status, host) => metrics.registryRequest(status, host),
-    },
-  );
-  const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST) && (config.events || config.pullSecrets);
-  const kube = inCluster ? await webhook.inClusterKube() : undefined;
-  const instance = process.env.POD_NAME ?? hostname();
-  let podCredentials;
-  if (kube && config.pullSecrets) {
-    const { keychainFromPullSecretObjects } = await import("../../credentials/index.js");
-    podCredentials = webhook.podCredentialsLookup({
-      reader: kube.reader,
-      keychainFromSecrets: (secrets) => keychainFromPullSecretObjects(secrets),
-      // The Pod's own pull secrets first, then the webhook's credentials, as the kubelet would pull.
-      resolverFor: (keychain) => resolver.withKeychain(keychain, { thenOwnCredentials: true }),
-      logger,
-    });
-  }
-  const starting = webhook.serveWebhook({
+  await webhook.runWebhook({
     config,
-    resolver,
-    metrics,
-    store,
     tls: { certFile: flags.tlsCert, keyFile: flags.tlsKey },
     host,
     port,
     logger,
-    ...(kube && config.events ? { events: webhook.kubeEventSink({ writer: kube.events, instance, logger }) } : {}),
-    ...(podCredentials ? { podCredentials } : {}),
-  });
-  // A server that cannot bind must end the process (exit 2), not leave the store's and the resolver's
-  // connections holding it open with nothing listening.
-  const server = await starting.catch(async (error: unknown) => {
-    await Promise.allSettled([store.close(), closeResolver()]);
-    throw error;
-  });
-  logger.info(
-    { host: server.host, port: server.port, store: store.description, deadlineMs: config.deadlineMs },
-    "ready",
-  );
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info(
-        { signal, inFlight: server.inFlight, delaySeconds: flags.shutdownDelay },
-        "shutting down; answering through the shutdown delay, then in-flight reviews finish",
-      );
-      server
-        .close(Math.max(config.deadlineMs + 2000, 5000), flags.shutdownDelay * 1000)
-        .then(() => Promise.all([store.close(), closeResolver()]))
-        .finally(() => {
-          logger.info({}, "stopped");
-          resolve();
-        });
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    openStore: () =>
+      openStore(storeWithPassword(flags.store, process.env[storePasswordEnv]), { cwd: process.cwd(), logger }),
+    createResolver: (options) => createResolverFromFlags({ ...flags, ...providerFlags }, process.env, options),
+    env: process.env,
+    shutdownDelayMs: flags.shutdownDelay * 1000,
   });
 }
 
