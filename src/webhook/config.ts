@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ImagepinError } from "../errors.js";
-import { parsePlatform, type Platform } from "../reference/index.js";
+import type { SourceLocation } from "../errors.js";
+import type { Platform } from "../reference/index.js";
+import { webhookSettings, type SettingPath, type SettingReader } from "./config-settings.js";
 
 /** What to do with an image whose registry could not answer (issue 5, "Failure policy"). */
 export type FailurePolicy = "fallback" | "allow" | "deny";
@@ -75,27 +77,6 @@ export function defaultWebhookConfig(): WebhookConfig {
   };
 }
 
-const knownKeys = new Set([
-  "deadlineSeconds",
-  "include",
-  "exclude",
-  "excludedNamespaces",
-  "optOutAnnotation",
-  "annotationPrefix",
-  "defaultFailurePolicy",
-  "failurePolicies",
-  "onFailure",
-  "mutateWorkloads",
-  "pullSecrets",
-  "events",
-  "platform",
-  "maxBodyBytes",
-  "cacheTtlSeconds",
-  "credentialProviderConfig",
-  "credentialProviderBinDir",
-]);
-const policies: FailurePolicy[] = ["fallback", "allow", "deny"];
-
 /**
  * Parses and validates the webhook config YAML. Unknown keys are errors (a typo would otherwise be
  * silently ignored). Every message names the key and its line.
@@ -106,15 +87,6 @@ const policies: FailurePolicy[] = ["fallback", "allow", "deny"];
 export function parseWebhookConfig(text: string, file = "config"): WebhookConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const fail = (path: (string | number)[], message: string): never => {
-    const node =
-      path.length > 0 ? (doc.getIn(path, true) as { range?: [number, number, number] } | undefined) : undefined;
-    const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
-    const key = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-    throw new ImagepinError("invalid-config", `${key ? `${key}: ` : ""}${message}`, {
-      location: pos ? { file, line: pos.line, column: pos.col } : { file },
-    });
-  };
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);
@@ -122,109 +94,59 @@ export function parseWebhookConfig(text: string, file = "config"): WebhookConfig
       location: { file, line: pos.line, column: pos.col },
     });
   }
+  const read = settingReader((path) => {
+    const node =
+      path.length > 0 ? (doc.getIn(path, true) as { range?: [number, number, number] } | undefined) : undefined;
+    const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
+    return pos ? { file, line: pos.line, column: pos.col } : { file };
+  });
   const raw: unknown = doc.toJS();
   const config = defaultWebhookConfig();
   if (raw === null || raw === undefined) return config;
-  if (typeof raw !== "object" || Array.isArray(raw)) return fail([], "the config must be a mapping of settings");
+  if (typeof raw !== "object" || Array.isArray(raw)) return read.fail([], "the config must be a mapping of settings");
   const value = raw as Record<string, unknown>;
+  const known = webhookSettings.map((setting) => setting.key);
   for (const key of Object.keys(value)) {
-    if (!knownKeys.has(key)) fail([key], `unknown setting; known settings are ${[...knownKeys].join(", ")}`);
+    if (!known.includes(key)) read.fail([key], `unknown setting; known settings are ${known.join(", ")}`);
   }
-
-  const number = (key: string, min: number, max: number): number | undefined => {
-    const v = value[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max)
-      return fail([key], `must be a number from ${min} to ${max}`);
-    return v;
-  };
-  const bool = (key: string): boolean | undefined => {
-    const v = value[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== "boolean") return fail([key], "must be true or false");
-    return v;
-  };
-  const string = (path: (string | number)[], v: unknown): string => {
-    if (typeof v !== "string" || v === "") return fail(path, "must be a non-empty string");
-    return v;
-  };
-  const regex = (path: (string | number)[], v: unknown): RegExp => {
-    const source = string(path, v);
-    try {
-      return new RegExp(source);
-    } catch (error) {
-      return fail(path, `invalid regular expression: ${(error as Error).message}`);
-    }
-  };
-  const list = (key: string): unknown[] | undefined => {
-    const v = value[key];
-    if (v === undefined) return undefined;
-    if (!Array.isArray(v)) return fail([key], "must be a list");
-    return v;
-  };
-
-  const deadline = number("deadlineSeconds", 0.1, 14);
-  if (deadline !== undefined) config.deadlineMs = Math.round(deadline * 1000);
-  const maxBody = number("maxBodyBytes", 1024, 64 * 1024 * 1024);
-  if (maxBody !== undefined) config.maxBodyBytes = Math.floor(maxBody);
-  const cacheTtl = number("cacheTtlSeconds", 0, 3600);
-  if (cacheTtl !== undefined) config.cacheTtlMs = Math.round(cacheTtl * 1000);
-  config.include = list("include")?.map((v, i) => regex(["include", i], v)) ?? config.include;
-  config.exclude = list("exclude")?.map((v, i) => regex(["exclude", i], v)) ?? config.exclude;
-  config.excludedNamespaces =
-    list("excludedNamespaces")?.map((v, i) => string(["excludedNamespaces", i], v)) ?? config.excludedNamespaces;
-  if (value.optOutAnnotation !== undefined)
-    config.optOutAnnotation = string(["optOutAnnotation"], value.optOutAnnotation);
-  if (value.annotationPrefix !== undefined) {
-    config.annotationPrefix = string(["annotationPrefix"], value.annotationPrefix);
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(config.annotationPrefix))
-      fail(["annotationPrefix"], "must be a DNS subdomain such as imagepin.io");
+  for (const setting of webhookSettings) {
+    if (value[setting.key] !== undefined) setting.apply(config, value[setting.key], read);
   }
-  const oneOf = <T extends string>(path: (string | number)[], v: unknown, allowed: readonly T[]): T => {
-    if (typeof v !== "string" || !allowed.includes(v as T)) return fail(path, `must be one of ${allowed.join(", ")}`);
-    return v as T;
-  };
-  if (value.defaultFailurePolicy !== undefined)
-    config.defaultFailurePolicy = oneOf(["defaultFailurePolicy"], value.defaultFailurePolicy, policies);
-  if (value.onFailure !== undefined)
-    config.onFailure = oneOf(["onFailure"], value.onFailure, ["allow", "deny"] as const);
-  config.failurePolicies =
-    list("failurePolicies")?.map((v, i): FailurePolicyRule => {
-      const path = ["failurePolicies", i];
-      if (typeof v !== "object" || v === null || Array.isArray(v))
-        return fail(path, "must be a mapping with registry or match, and policy");
-      const rule = v as Record<string, unknown>;
-      for (const key of Object.keys(rule))
-        if (!["registry", "match", "policy"].includes(key))
-          fail([...path, key], "unknown key; use registry, match and policy");
-      if (rule.registry === undefined && rule.match === undefined) fail(path, "needs registry or match");
-      return {
-        ...(rule.registry !== undefined ? { registry: string([...path, "registry"], rule.registry) } : {}),
-        ...(rule.match !== undefined ? { match: regex([...path, "match"], rule.match) } : {}),
-        policy: oneOf([...path, "policy"], rule.policy, policies),
-      };
-    }) ?? [];
-  config.mutateWorkloads = bool("mutateWorkloads") ?? config.mutateWorkloads;
-  config.pullSecrets = bool("pullSecrets") ?? config.pullSecrets;
-  config.events = bool("events") ?? config.events;
-  if (value.platform !== undefined) {
-    const text = string(["platform"], value.platform);
-    // Normalized as everywhere else (linux/arm64 is linux/arm64/v8), so store and cache keys agree.
-    try {
-      config.platform = parsePlatform(text);
-    } catch {
-      fail(["platform"], "must be os/architecture[/variant], such as linux/amd64");
-    }
-  }
-  if (value.credentialProviderConfig !== undefined)
-    config.credentialProviderConfig = string(["credentialProviderConfig"], value.credentialProviderConfig);
-  if (value.credentialProviderBinDir !== undefined)
-    config.credentialProviderBinDir = string(["credentialProviderBinDir"], value.credentialProviderBinDir);
   if ((config.credentialProviderConfig === undefined) !== (config.credentialProviderBinDir === undefined)) {
-    fail(
+    read.fail(
       [config.credentialProviderConfig === undefined ? "credentialProviderBinDir" : "credentialProviderConfig"],
       "credentialProviderConfig and credentialProviderBinDir are given together",
     );
   }
   return config;
+}
+
+/** The readers of setting values, failing with `invalid-config` at the place `locate` gives for a path. */
+function settingReader(locate: (path: SettingPath) => SourceLocation): SettingReader {
+  const fail = (path: SettingPath, message: string): never => {
+    const key = path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+    throw new ImagepinError("invalid-config", `${key ? `${key}: ` : ""}${message}`, { location: locate(path) });
+  };
+  const string = (path: SettingPath, v: unknown): string =>
+    typeof v === "string" && v !== "" ? v : fail(path, "must be a non-empty string");
+  return {
+    fail,
+    string,
+    number: (path, v, min, max) =>
+      typeof v === "number" && Number.isFinite(v) && v >= min && v <= max
+        ? v
+        : fail(path, `must be a number from ${min} to ${max}`),
+    boolean: (path, v) => (typeof v === "boolean" ? v : fail(path, "must be true or false")),
+    regex: (path, v) => {
+      const source = string(path, v);
+      try {
+        return new RegExp(source);
+      } catch (error) {
+        return fail(path, `invalid regular expression: ${(error as Error).message}`);
+      }
+    },
+    list: (path, v) => (Array.isArray(v) ? v : fail(path, "must be a list")),
+    oneOf: <T extends string>(path: SettingPath, v: unknown, allowed: readonly T[]): T =>
+      typeof v === "string" && allowed.includes(v as T) ? (v as T) : fail(path, `must be one of ${allowed.join(", ")}`),
+  };
 }
