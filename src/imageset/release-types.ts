@@ -21,5 +21,25 @@ export interface OperatorSeries {
   lists: ComponentLists[];
 }
 
+/** What one release adds to and removes from a list of the release before it. */
+export interface ListChange {
+  add?: string[];
+  remove?: string[];
+}
+
+/** The component lists of one operator release as changes to the entry before it (the first: everything). */
+export interface ComponentChanges {
+  since: string;
+  calico?: ListChange;
+  enterprise?: ListChange;
+}
+
+/** One operator series as release-data.ts records it: its changes, oldest first. */
+export interface SeriesChanges {
+  operator: string;
+  source: string;
+  changes: ComponentChanges[];
+}
+
 /** `[operator release, Calico release or null, Calico Enterprise release or null]`. */
 export type OperatorPatch = [operator: string, calico: string | null, enterprise: string | null];

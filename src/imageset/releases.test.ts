@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseReference } from "../reference/index.js";
 import { verifyImageSet } from "./verify.js";
+import { componentChanges } from "./release-data.js";
 import {
   compareVersions,
   firstAppearance,
@@ -101,5 +102,27 @@ describe("the release tables", () => {
         ).toEqual([]);
       }
     }
+  });
+});
+
+describe("release-data.ts's recorded changes", () => {
+  it("each add a missing image or remove a present one, so the tables add up to what the operator lists", () => {
+    let lists = { calico: [] as string[], enterprise: [] as string[] };
+    for (const series of componentChanges) {
+      expect(series.changes.length, series.operator).toBeGreaterThan(0);
+      for (const { since, ...change } of series.changes) {
+        for (const variant of ["calico", "enterprise"] as const) {
+          const before = lists[variant];
+          for (const image of change[variant]?.add ?? []) expect(before, `${since} adds ${image}`).not.toContain(image);
+          for (const image of change[variant]?.remove ?? [])
+            expect(before, `${since} removes ${image}`).toContain(image);
+          lists = {
+            ...lists,
+            [variant]: operatorSeries.flatMap((s) => s.lists).find((l) => l.since === since)![variant],
+          };
+        }
+      }
+    }
+    expect(operatorSeries.flatMap((s) => s.lists).length).toBe(componentChanges.flatMap((s) => s.changes).length);
   });
 });

@@ -11,11 +11,37 @@
  * Regenerate release-data.ts with scripts/imageset-release-data.mjs from a tigera/operator clone after a
  * release; nothing else changes.
  */
-import { operatorPatches, operatorSeries } from "./release-data.js";
-import type { ComponentLists, OperatorPatch, OperatorSeries, Variant } from "./release-types.js";
+import { componentChanges, operatorPatches } from "./release-data.js";
+import type {
+  ComponentLists,
+  ListChange,
+  OperatorPatch,
+  OperatorSeries,
+  SeriesChanges,
+  Variant,
+} from "./release-types.js";
 
 export type { ComponentLists, OperatorPatch, OperatorSeries, Variant } from "./release-types.js";
-export { operatorPatches, operatorSeries } from "./release-data.js";
+export { operatorPatches } from "./release-data.js";
+
+/** Every operator series with whole component lists per release: release-data.ts's changes added up in order. */
+export const operatorSeries: OperatorSeries[] = addUpChanges(componentChanges);
+
+function addUpChanges(recorded: SeriesChanges[]): OperatorSeries[] {
+  let calico: string[] = [];
+  let enterprise: string[] = [];
+  const apply = (list: string[], change: ListChange | undefined) =>
+    change ? [...list.filter((image) => !change.remove?.includes(image)), ...(change.add ?? [])].sort() : list;
+  return recorded.map(({ operator, source, changes }) => ({
+    operator,
+    source,
+    lists: changes.map(({ since, ...change }) => {
+      calico = apply(calico, change.calico);
+      enterprise = apply(enterprise, change.enterprise);
+      return { since, calico, enterprise };
+    }),
+  }));
+}
 
 /** How `GetReference` builds a pull reference: string concatenation up to v1.40, `path.Join` from v1.41. */
 export type ReferenceRules = "concatenate" | "join";
