@@ -4,22 +4,20 @@
 // shell inside a write transaction), alone and together. Every review must answer within
 // `deadlineSeconds` (1.5 s here) plus a margin for this shared, loaded machine, and the server must keep
 // answering other requests meanwhile. Needs `npm run build`.
-import fastJsonPatch from "fast-json-patch";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../harness/ports.js";
 import { spawnTracked, type TrackedProcess } from "../harness/processes.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 import { makeCertificate } from "../harness/tls.js";
+import { reviewPod, startWebhookServe } from "../harness/webhook-serve.js";
 import { send } from "./webhook-support/client.js";
 import { startRedis, type RedisServer } from "./webhook-support/redis.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const deadlineMs = 1500;
 // Generous on purpose: the guarantee is deadlineSeconds plus a few ms inside the server; the client's
 // TLS handshake and a loaded machine come on top. Before issue 18 these cases took 3.3 s to 5 s.
@@ -46,73 +44,19 @@ describe("the review deadline holds whatever hangs", () => {
   let dir: string;
   let cert: ReturnType<typeof makeCertificate>;
   const servers: TrackedProcess[] = [];
-  let uid = 0;
   let image: string;
 
   const startServer = async (store: string): Promise<number> => {
     const port = await freePort();
-    const started = spawnTracked(process.execPath, [
-      bin,
-      "webhook",
-      "serve",
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--tls-cert",
-      cert.certFile,
-      "--tls-key",
-      cert.keyFile,
-      "--store",
-      store,
-      "--config",
-      join(dir, "config.yaml"),
-    ]);
-    servers.push(started);
-    await new Promise<void>((resolve, reject) => {
-      let log = "";
-      started.child.stdout?.on("data", (chunk: Buffer) => {
-        if (log.length < 100_000) log += chunk.toString();
-        if (log.includes('"msg":"ready"')) resolve();
-      });
-      started.child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-      started.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
-    });
+    servers.push(
+      (await startWebhookServe(port, cert, ["--store", store, "--config", join(dir, "config.yaml")])).process,
+    );
     return port;
   };
 
   const review = async (port: number): Promise<Answer> => {
-    const pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "web", namespace: "shop" },
-      spec: { containers: [{ name: "web", image }] },
-    };
-    const request = {
-      uid: `uid-${++uid}`,
-      kind: { group: "", version: "v1", kind: "Pod" },
-      resource: { group: "", version: "v1", resource: "pods" },
-      namespace: "shop",
-      operation: "CREATE",
-      object: pod,
-    };
-    const started = performance.now();
-    const reply = await send(
-      port,
-      cert.cert,
-      "POST",
-      "/mutate",
-      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
-    );
-    const ms = performance.now() - started;
-    expect(reply.status).toBe(200);
-    const response = reply.json().response as { allowed: boolean; patch?: string; warnings?: string[] };
-    const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
-    const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument;
-    return {
-      ms,
-      allowed: response.allowed,
-      image: patched.spec.containers[0]!.image,
-      warnings: response.warnings ?? [],
-    };
+    const { ms, allowed, patched, warnings } = await reviewPod(port, cert.cert, [image]);
+    return { ms, allowed, image: patched.spec.containers[0]!.image, warnings };
   };
 
   /** Holds the SQLite file's write lock from another process until the returned function is called. */

@@ -4,22 +4,20 @@
 // webhook keeps answering within its deadline while the sentinels promote the replica, and afterwards,
 // with the registry stopped, serves from the promoted replica every record it wrote before the kill.
 // Needs `npm run build`.
-import fastJsonPatch from "fast-json-patch";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../harness/ports.js";
-import { spawnTracked, type TrackedProcess } from "../harness/processes.js";
+import type { TrackedProcess } from "../harness/processes.js";
 import { awaitPromotion, startSentinelDeployment, type SentinelDeployment } from "../harness/redis-sentinel.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage } from "../harness/seed.js";
 import { makeCertificate } from "../harness/tls.js";
+import { reviewPod, startWebhookServe } from "../harness/webhook-serve.js";
 import { send } from "./webhook-support/client.js";
 
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
 const deadlineMs = 3000;
 // The guarantee is deadlineSeconds plus a few ms in the server; the margin is for this loaded machine.
 const allowedMs = deadlineMs + 500;
@@ -39,45 +37,13 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
   let cert: ReturnType<typeof makeCertificate>;
   let server: TrackedProcess | undefined;
   let port: number;
-  let uid = 0;
   const images: string[] = [];
   // The webhook's log, shown when the promoted replica is not reached in time.
-  let serverLog = "";
+  let serverLog = () => "";
 
   const review = async (image: string): Promise<Answer> => {
-    const pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "web", namespace: "shop" },
-      spec: { containers: [{ name: "web", image }] },
-    };
-    const request = {
-      uid: `uid-${++uid}`,
-      kind: { group: "", version: "v1", kind: "Pod" },
-      resource: { group: "", version: "v1", resource: "pods" },
-      namespace: "shop",
-      operation: "CREATE",
-      object: pod,
-    };
-    const started = performance.now();
-    const reply = await send(
-      port,
-      cert.cert,
-      "POST",
-      "/mutate",
-      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
-    );
-    const ms = performance.now() - started;
-    expect(reply.status).toBe(200);
-    const response = reply.json().response as { allowed: boolean; patch?: string; warnings?: string[] };
-    const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
-    const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument;
-    return {
-      ms,
-      allowed: response.allowed,
-      image: patched.spec.containers[0]!.image,
-      warnings: response.warnings ?? [],
-    };
+    const { ms, allowed, patched, warnings } = await reviewPod(port, cert.cert, [image]);
+    return { ms, allowed, image: patched.spec.containers[0]!.image, warnings };
   };
 
   beforeAll(async () => {
@@ -91,34 +57,14 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
       images.push(`${registry.host}/shop/app${i}:1.0`);
     }
     port = await freePort();
-    const started = spawnTracked(
-      process.execPath,
-      [
-        bin,
-        "webhook",
-        "serve",
-        "--listen",
-        `127.0.0.1:${port}`,
-        "--tls-cert",
-        cert.certFile,
-        "--tls-key",
-        cert.keyFile,
-        "--store",
-        `${redis.url}?prefix=${prefix}`,
-        "--config",
-        join(dir, "config.yaml"),
-      ],
-      process.env.SENTINEL_DEBUG ? { env: { ...process.env, DEBUG: "ioredis:*" } } : {},
+    const started = await startWebhookServe(
+      port,
+      cert,
+      ["--store", `${redis.url}?prefix=${prefix}`, "--config", join(dir, "config.yaml")],
+      process.env.SENTINEL_DEBUG ? { ...process.env, DEBUG: "ioredis:*" } : undefined,
     );
-    server = started;
-    await new Promise<void>((resolve, reject) => {
-      started.child.stdout?.on("data", (chunk: Buffer) => {
-        if (serverLog.length < 200_000) serverLog += chunk.toString();
-        if (serverLog.includes('"msg":"ready"')) resolve();
-      });
-      started.child.stderr?.on("data", (chunk: Buffer) => (serverLog += chunk.toString()));
-      started.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${serverLog}`)));
-    });
+    server = started.process;
+    serverLog = started.log;
   }, 90_000);
 
   afterAll(async () => {
@@ -166,7 +112,7 @@ describe("webhook serve with a Redis Sentinel store through a failover", () => {
     while ((await send(port, cert.cert, "GET", "/readyz")).status !== 200) {
       expect(
         Date.now() - readySince,
-        `the webhook did not reach the promoted replica; its log:\n${serverLog.slice(process.env.SENTINEL_DEBUG ? -30000 : -4000)}`,
+        `the webhook did not reach the promoted replica; its log:\n${serverLog().slice(process.env.SENTINEL_DEBUG ? -30000 : -4000)}`,
       ).toBeLessThan(30_000);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
