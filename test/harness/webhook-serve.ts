@@ -50,7 +50,7 @@ export async function startWebhookServe(
   return { process: started, log: () => log };
 }
 
-/** A Pod with one container per image, named `web` in namespace `shop`. */
+/** A Pod `web` in namespace `shop` with one container per image, named c0, c1, …. */
 export type ReviewedPod = {
   apiVersion: string;
   kind: string;
@@ -83,7 +83,7 @@ export async function reviewPod(
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "web", namespace: "shop" },
-    spec: { containers: images.map((image, i) => ({ name: i === 0 ? "web" : `c${i}`, image })) },
+    spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
   };
   const request = {
     uid,

@@ -2,20 +2,17 @@
 // skopeo sees; when the registry stops, and even after the webhook is killed and restarted, the last
 // known digest from SQLite is served with a warning; a tag the registry says does not exist is not an
 // outage; the registry requests show in /metrics.
-import fastJsonPatch from "fast-json-patch";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../harness/ports.js";
-import { spawnTracked, type TrackedProcess } from "../harness/processes.js";
+import type { TrackedProcess } from "../harness/processes.js";
 import { startRegistry, type TestRegistry } from "../harness/registry.js";
 import { pushImage, pushIndex, skopeoDigest } from "../harness/seed.js";
 import { send } from "./webhook-support/client.js";
 import { makeCertificate } from "../harness/tls.js";
-
-const bin = fileURLToPath(new URL("../../dist/cli/bin.js", import.meta.url));
+import { reviewPod, startWebhookServe } from "../harness/webhook-serve.js";
 
 interface ReviewAnswer {
   allowed: boolean;
@@ -30,72 +27,26 @@ describe("imagepin webhook serve with the real registry", () => {
   let cert: ReturnType<typeof makeCertificate>;
   let port: number;
   let server: TrackedProcess | undefined;
-  let uid = 0;
 
   const startServer = async (): Promise<void> => {
-    const started = spawnTracked(process.execPath, [
-      bin,
-      "webhook",
-      "serve",
-      "--listen",
-      `127.0.0.1:${port}`,
-      "--tls-cert",
-      cert.certFile,
-      "--tls-key",
-      cert.keyFile,
+    const args = [
       "--store",
       `sqlite://${join(dir, "digests.db")}`,
       "--config",
       join(dir, "config.yaml"),
       "--timeout",
       "2",
-    ]);
-    server = started;
-    await new Promise<void>((resolve, reject) => {
-      let log = "";
-      started.child.stdout?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        if (log.includes('"msg":"ready"')) resolve();
-      });
-      started.child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-      started.child.once("exit", (code) => reject(new Error(`webhook exited with ${code}: ${log}`)));
-    });
+    ];
+    server = (await startWebhookServe(port, cert, args)).process;
   };
 
   const review = async (images: string[]): Promise<ReviewAnswer> => {
-    const pod = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "web", namespace: "shop" },
-      spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
-    };
-    const request = {
-      uid: `uid-${++uid}`,
-      kind: { group: "", version: "v1", kind: "Pod" },
-      resource: { group: "", version: "v1", resource: "pods" },
-      namespace: "shop",
-      operation: "CREATE",
-      object: pod,
-    };
-    const reply = await send(
-      port,
-      cert.cert,
-      "POST",
-      "/mutate",
-      JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request }),
-    );
-    expect(reply.status).toBe(200);
-    const response = reply.json().response as { uid: string; allowed: boolean; patch?: string; warnings?: string[] };
-    expect(response.uid).toBe(request.uid);
-    const patch = response.patch ? JSON.parse(Buffer.from(response.patch, "base64").toString("utf8")) : [];
-    const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument as typeof pod & {
-      metadata: { annotations?: Record<string, string> };
-    };
+    const { allowed, patched, warnings } = await reviewPod(port, cert.cert, images);
     return {
-      allowed: response.allowed,
+      allowed,
       images: patched.spec.containers.map((c) => c.image),
       annotations: patched.metadata.annotations ?? {},
-      warnings: response.warnings ?? [],
+      warnings,
     };
   };
 
