@@ -110,5 +110,8 @@ describe("Dockerfile FROM with chained ARGs (issue 18)", () => {
       image: "nginx:${B}",
       notRewritable: expect.stringContaining("an ARG with no default"),
     });
+    expect(image).toMatchObject({
+      notRewritable: expect.stringContaining("${B}, which uses TAG, an ARG with no default"),
+    });
   });
 });

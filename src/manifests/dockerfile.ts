@@ -94,16 +94,27 @@ function imageFromWord(
   const parts = parseInterpolation(word, "dockerfile", escape);
   if (!hasVariables(parts)) return { image: parts.map((part) => (part.kind === "literal" ? part.text : "")).join("") };
   // An ARG is known when its default (expanded with the ARGs before it, as BuildKit does) used no unknown ARG.
+  // The ARGs that leave it unknown are named at the root of a chain: `ARG B=${TAG}` with no default for
+  // TAG names TAG, the one to give a default.
+  const withoutDefault = new Set<string>();
+  let chained = false;
   const lookup = (name: string): VariableState => {
     const arg = args.get(name);
-    return arg !== undefined && arg.unresolved.length === 0 ? { kind: "set", value: arg.value } : { kind: "unknown" };
+    if (arg !== undefined && arg.unresolved.length === 0) return { kind: "set", value: arg.value };
+    if (arg !== undefined) chained = true;
+    for (const root of arg?.unresolved ?? [name]) withoutDefault.add(root);
+    return { kind: "unknown" };
   };
   const expansion = expand(word, parts, lookup);
-  if (isUnknown(expansion))
+  if (isUnknown(expansion)) {
+    const names = [...withoutDefault].join(", ");
+    const from = expansion.variables.join(", ");
+    const cause = chained ? `${from}, which uses ${names}, an ARG with no default` : `${from}, an ARG with no default`;
     return {
       image: word,
-      fromVariable: `the image comes from ${expansion.variables.join(", ")}, an ARG with no default, so it is known only at build time; give the ARG a default to lint and pin it`,
+      fromVariable: `the image comes from ${cause}, so it is known only at build time; give ${names} a default to lint and pin it`,
     };
+  }
   return { image: expansion.text, expansion };
 }
 
